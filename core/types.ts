@@ -1,0 +1,280 @@
+/**
+ * The contracts of toolrl's core, in one place: segments and episodes, tokenizers, parsers,
+ * tools, verifiers, tasks, policies and rollout limits. Everything here is runtime-free.
+ * Implementations live in the folders beside this file; plugins and the trainer build on these types.
+ */
+import type { GenericSchema } from "valibot";
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer
+
+/** Text to token ids and back. Segments are encoded one by one and concatenated, never re-encoded whole. */
+export interface Tokenizer {
+  /** Number of ids; every id is in `[0, vocabSize)`. */
+  readonly vocabSize: number;
+  /** Special strings (format tags, chat markers, EOS, pad) that encode to one id each. */
+  readonly specialTokens: Readonly<Record<string, number>>;
+  readonly eosId: number;
+  readonly padId: number;
+  readonly bosId: number | null;
+  encode(text: string): number[];
+  decode(ids: ArrayLike<number>): string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Episodes
+
+/** Who produced a stretch of text: the prompt, the model, or a tool (the environment). */
+export type Role = "prompt" | "model" | "tool";
+
+/** A stretch of an episode with its tokens; `logprobs` (model segments) are the sampler's. */
+export interface Segment {
+  role: Role;
+  text: string;
+  tokens: number[];
+  logprobs?: number[];
+}
+
+/** Why an episode ended. */
+export type EpisodeStatus =
+  | "running"
+  | "done"
+  | "truncated"
+  | "max_turns"
+  | "max_tool_calls"
+  | "error";
+
+/** What went wrong with a tool call; fed back to the model as the tool result and counted. */
+export type ToolErrorKind =
+  | "bad_json"
+  | "bad_format"
+  | "missing_tag"
+  | "unclosed"
+  | "unknown_tool"
+  | "invalid_arguments"
+  | "tool_exception"
+  | "timeout"
+  | "limit";
+
+/** One tool call as it happened in an episode. */
+export interface ToolCallRecord {
+  turn: number;
+  name: string;
+  arguments: unknown;
+  /** The text fed back to the model (after truncation). */
+  result: string;
+  error: ToolErrorKind | null;
+  durationMs: number;
+}
+
+/** A plain-data episode, as written to JSONL. */
+export interface EpisodeRecord {
+  id: string;
+  prompt: string;
+  response: string;
+  tokens: number[];
+  mask: number[];
+  reward: number | null;
+  status: EpisodeStatus;
+  calls: ToolCallRecord[];
+  metrics: Record<string, number>;
+  sample?: unknown;
+}
+
+/** An episode: ordered segments, tool-call records, reward, status and metrics. */
+export interface Episode {
+  id: string;
+  segments: Segment[];
+  calls: ToolCallRecord[];
+  reward: number | null;
+  status: EpisodeStatus;
+  metrics: Record<string, number>;
+  /** The task sample this episode was rolled out for, if any. */
+  sample?: Sample;
+  /** All token ids, segment by segment. */
+  tokens(): number[];
+  /** 1 exactly on tokens the model generated, 0 on prompt and tool tokens; same length as `tokens()`. */
+  mask(): number[];
+  /** The whole text, segment by segment. */
+  text(): string;
+  /** Everything after the prompt. */
+  response(): string;
+  /** A rendering for terminals with one colour per role (TRL's `show_text`). */
+  show(options?: { color?: boolean }): string;
+  toJSON(): EpisodeRecord;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsers
+
+/** The three tool-call formats. */
+export type FormatName = "submit" | "hermes" | "react";
+
+/** A tool call found in model text. `arguments` is the raw query string for `submit`, parsed JSON otherwise. */
+export interface ParsedCall {
+  name: string;
+  arguments: unknown;
+}
+
+/** A malformed call found in model text; never thrown, always returned. */
+export interface ParseError {
+  kind: Extract<ToolErrorKind, "bad_json" | "bad_format" | "missing_tag" | "unclosed" | "unknown_tool">;
+  message: string;
+  /** The offending stretch of model text. */
+  text: string;
+}
+
+/** What one model turn says: tool calls, the final answer (if it gave one), and malformed calls. */
+export interface ParseResult {
+  calls: ParsedCall[];
+  final: string | null;
+  errors: ParseError[];
+}
+
+/** A result to write back to the model, one per call or parse error, in order. */
+export interface ToolOutput {
+  name: string;
+  text: string;
+  error: ToolErrorKind | null;
+}
+
+/** One tool-call format: how to stop generation, read calls and answers, and write results back. */
+export interface Parser {
+  name: FormatName;
+  /** Stop strings for generation; the model's text keeps the stop string it wrote. */
+  stop: string[];
+  /** Strings that should be single tokens in a tokenizer made for this format. */
+  specialTokens: string[];
+  /** Parses one model turn; `toolNames` (when given) turns unknown names into `unknown_tool` errors. */
+  parse(text: string, toolNames?: readonly string[]): ParseResult;
+  /** The tool segment appended after a model turn (`modelText`) that made calls. */
+  renderResults(outputs: ToolOutput[], modelText: string): string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools, verifiers, tasks, plugins
+
+/** What a tool returns: text, or text with an optional reward contribution and metrics. */
+export type ToolReturn = string | { text: string; reward?: number; metrics?: Record<string, number> };
+
+/** What a running tool gets besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the call times out or the rollout is cancelled. */
+  signal: AbortSignal;
+  /** Id of the episode making the call (for per-episode state such as a Python session). */
+  episodeId: string;
+}
+
+/** A tool: a name, an OpenAI-style description, a valibot schema for its arguments, and `run`. */
+export interface Tool<TArgs = unknown> {
+  name: string;
+  description: string;
+  parameters: GenericSchema<unknown, TArgs>;
+  run(args: TArgs, context: ToolContext): ToolReturn | Promise<ToolReturn>;
+  /** Time limit per call in milliseconds. */
+  timeoutMs: number;
+  /** Maps the raw query of the `submit` format (`<request><Tool>query<call>`) to arguments. */
+  fromText?(query: string): unknown;
+  /** Called when an episode ends, to drop per-episode state. */
+  release?(episodeId: string): void | Promise<void>;
+}
+
+/** The outcome of one validated, time-limited tool call. */
+export interface ToolCallOutcome {
+  text: string;
+  error: ToolErrorKind | null;
+  reward?: number;
+  metrics?: Record<string, number>;
+  durationMs: number;
+}
+
+/** A task sample: a question and its answer, plus whatever the task needs. */
+export interface Sample {
+  id: string;
+  question: string;
+  answer: unknown;
+  [key: string]: unknown;
+}
+
+/** Scores an episode for a sample; rewards compose by weighted sums. */
+export interface Verifier<S extends Sample = Sample> {
+  name: string;
+  score(episode: Episode, sample: S): number | Promise<number>;
+}
+
+/** A built-in or user task: samples from a seed, prompts per format, a reference solver and a verifier. */
+export interface Task<S extends Sample = Sample> {
+  name: string;
+  description: string;
+  /** The tools a policy may call on this task. */
+  tools: Tool[];
+  /** `n` samples from `seed`; `split: "eval"` draws from seeds disjoint from training. */
+  samples(options: { seed: number; n: number; split?: "train" | "eval"; variant?: string }): S[];
+  /** The prompt text for a sample in a format (few-shot header included where the task has one). */
+  prompt(sample: S, format: FormatName): string;
+  /** The reference solver: the next model turn given the response so far (text after the prompt). */
+  solve(sample: S, format: FormatName, responseSoFar: string): string;
+  verifier: Verifier<S>;
+  /** Limits that suit the task (merged under the caller's). */
+  limits?: Partial<RolloutLimits>;
+}
+
+/** A plugin: a named bundle of tools, verifiers and tasks. */
+export interface Plugin {
+  name: string;
+  tools: Tool[];
+  verifiers: Verifier[];
+  tasks: Task[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy
+
+/** Sampling settings for one `generate` call. */
+export interface GenerateOptions {
+  /** Stop strings: a sequence stops after writing one of them (kept in its output). */
+  stop?: string[];
+  /** Maximum new tokens, for all contexts or per context. */
+  maxNewTokens: number | number[];
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+/** The new tokens for one context, with their logprobs where the backend has them. */
+export interface Generation {
+  tokens: number[];
+  logprobs?: number[];
+  finishReason: "stop" | "eos" | "length";
+}
+
+/** Anything that continues token contexts: the trainer's engine, an ONNX model, an OpenAI-compatible server. */
+export interface Policy {
+  generate(contexts: number[][], options: GenerateOptions): Promise<Generation[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rollout
+
+/** Where a too-long tool response is cut: left drops the head, right drops the tail, middle keeps both ends. */
+export type TruncateSide = "left" | "right" | "middle";
+
+/** Limits per rollout (names follow MindSpeed-RL and verl). */
+export interface RolloutLimits {
+  /** Model turns per episode. */
+  maxTurns: number;
+  /** Tool calls per episode; further calls get a `limit` error and end the episode with `max_tool_calls`. */
+  maxToolCalls: number;
+  /** Tool calls run at once within one turn. */
+  maxParallelCalls: number;
+  /** Model tokens per episode, summed over turns. */
+  maxTotalResponseTokens: number;
+  /** New tokens per model turn. */
+  maxNewTokensPerTurn: number;
+  /** Length of one tool response, in `toolResponseUnit`. */
+  maxToolResponseLength: number;
+  toolResponseUnit: "tokens" | "chars";
+  truncateSide: TruncateSide;
+}

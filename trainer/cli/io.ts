@@ -1,0 +1,56 @@
+/**
+ * Runtime adapter of the CLI: standard streams, arguments and exit, through `node:process`,
+ * which both Node and Deno provide. The rest of the CLI takes a `CliIO` and never touches globals.
+ */
+import process from "node:process";
+
+/** What a command may do with the outside world: write to stdout/stderr and read stdin. */
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readStdin(): Promise<string>;
+  /** Whether stderr is a terminal (progress bars redraw only there). */
+  isTTY: boolean;
+}
+
+/** The process's own standard streams. */
+export function cliIO(): CliIO {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+      const decoder = new TextDecoder();
+      return chunks.map((c) => decoder.decode(c, { stream: true })).join("") + decoder.decode();
+    },
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}
+
+/** A `CliIO` that records output, for tests. */
+export function memoryIO(stdin = ""): CliIO & { out: string; err: string } {
+  const io = {
+    out: "",
+    err: "",
+    stdout(text: string) {
+      io.out += text;
+    },
+    stderr(text: string) {
+      io.err += text;
+    },
+    readStdin: () => Promise.resolve(stdin),
+    isTTY: false,
+  };
+  return io;
+}
+
+/** The command-line arguments after the runtime and script names. */
+export function processArgs(): string[] {
+  return process.argv.slice(2);
+}
+
+/** Ends the process with `code`. */
+export function exitProcess(code: number): never {
+  process.exit(code);
+}
