@@ -114,6 +114,8 @@ export type FormatName = "submit" | "hermes" | "react";
 export interface ParsedCall {
   name: string;
   arguments: unknown;
+  /** Where the call starts in the parsed text; results are written back in this order. */
+  offset?: number;
 }
 
 /** A malformed call found in model text; never thrown, always returned. */
@@ -122,6 +124,8 @@ export interface ParseError {
   message: string;
   /** The offending stretch of model text. */
   text: string;
+  /** Where the stretch starts in the parsed text; results are written back in this order. */
+  offset?: number;
 }
 
 /** What one model turn says: tool calls, the final answer (if it gave one), and malformed calls. */

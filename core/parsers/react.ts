@@ -1,0 +1,112 @@
+/**
+ * The `react` format (ReAct, ToolAlpaca): `Thought: ...`, `Action: name`, `Action Input: {json}`;
+ * generation stops at `Observation:`, the tool's result follows it, and the answer is `Final Answer: ...`.
+ */
+import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
+import { unknownTool } from "./_common.ts";
+import { looseJson } from "./_loose_json.ts";
+
+const THOUGHT = "Thought:";
+const ACTION = "Action:";
+const ACTION_INPUT = "Action Input:";
+const OBSERVATION = "Observation:";
+const FINAL_ANSWER = "Final Answer:";
+const KEYWORDS = /Thought:|Action Input:|Action:|Observation:|Final Answer:/g;
+
+/** One keyword and the text after it up to the next keyword. */
+interface Section {
+  key: string;
+  offset: number;
+  body: string;
+}
+
+/**
+ * Reads `Action`/`Action Input` pairs as calls and the text after `Final Answer:` as the answer.
+ *
+ * @example
+ * ```ts
+ * reactParser.parse('Thought: add\nAction: add\nAction Input: {"a": 1}\nObservation:').calls;
+ * // [{ name: "add", arguments: { a: 1 }, offset: 13 }]
+ * ```
+ */
+export const reactParser: Parser = {
+  name: "react",
+  stop: [OBSERVATION],
+  specialTokens: [THOUGHT, ACTION, ACTION_INPUT, OBSERVATION, FINAL_ANSWER],
+  parse: parseReact,
+  renderResults,
+};
+
+function parseReact(text: string, toolNames?: readonly string[]): ParseResult {
+  const sections = sectionsOf(text);
+  const calls: ParsedCall[] = [];
+  const errors: ParseError[] = [];
+  for (let i = 0; i < sections.length; i++) {
+    const section = sections[i];
+    const next = sections[i + 1];
+    if (section.key === ACTION_INPUT) {
+      const stretch = { text: section.key + section.body, offset: section.offset };
+      errors.push({ kind: "bad_format", message: `${ACTION_INPUT} without an ${ACTION} line before it`, ...stretch });
+    }
+    if (section.key !== ACTION) continue;
+    const name = section.body.trim().split("\n")[0].trim().replace(/^[`'"]+|[`'"]+$/g, "");
+    const hasInput = next?.key === ACTION_INPUT;
+    const end = hasInput
+      ? next.offset + next.key.length + next.body.length
+      : section.offset + ACTION.length + section.body.length;
+    const stretch = { text: text.slice(section.offset, end), offset: section.offset };
+    if (hasInput) i += 1;
+    if (name === "") {
+      errors.push({ kind: "bad_format", message: `${ACTION} must name a tool, as in ${ACTION} search`, ...stretch });
+    } else if (!hasInput) {
+      const message = `${ACTION} ${name} has no ${ACTION_INPUT} line; write ${ACTION_INPUT} {"key": "value"} after it`;
+      errors.push({ kind: "bad_format", message, ...stretch });
+    } else {
+      readInput(name, next.body, stretch, toolNames, calls, errors);
+    }
+  }
+  const finalAt = text.lastIndexOf(FINAL_ANSWER);
+  const final = finalAt === -1 ? null : text.slice(finalAt + FINAL_ANSWER.length).trim();
+  return { calls, final, errors };
+}
+
+function readInput(
+  name: string,
+  input: string,
+  stretch: { text: string; offset: number },
+  toolNames: readonly string[] | undefined,
+  calls: ParsedCall[],
+  errors: ParseError[],
+): void {
+  const parsed = looseJson(input);
+  if (!parsed.ok) {
+    errors.push({
+      kind: "bad_json",
+      message: `the ${ACTION_INPUT} of ${name} is not JSON: ${parsed.message}`,
+      ...stretch,
+    });
+    return;
+  }
+  const unknown = unknownTool(name, toolNames, stretch);
+  if (unknown) errors.push(unknown);
+  else calls.push({ name, arguments: parsed.value, offset: stretch.offset });
+}
+
+/** Splits the text at every keyword. */
+function sectionsOf(text: string): Section[] {
+  const hits = [...text.matchAll(KEYWORDS)];
+  return hits.map((hit, k) => {
+    const bodyStart = hit.index + hit[0].length;
+    const bodyEnd = k + 1 < hits.length ? hits[k + 1].index : text.length;
+    return { key: hit[0], offset: hit.index, body: text.slice(bodyStart, bodyEnd) };
+  });
+}
+
+/** Writes each result after an `Observation:`, reusing the one the model wrote when it stopped there. */
+function renderResults(outputs: ToolOutput[], modelText: string): string {
+  return outputs.map((output, k) => {
+    if (k > 0) return `${OBSERVATION} ${output.text}\n`;
+    if (modelText.trimEnd().endsWith(OBSERVATION)) return ` ${output.text}\n`;
+    return `${modelText.endsWith("\n") ? "" : "\n"}${OBSERVATION} ${output.text}\n`;
+  }).join("");
+}

@@ -1,0 +1,73 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { scriptedPolicy } from "./scripted.ts";
+import { solverPolicy } from "./solver.ts";
+import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
+import type { Sample, Task } from "../types.ts";
+
+const tokenizer = charTokenizer();
+const ctx = (text: string) => tokenizer.encode(text);
+
+test("scriptedPolicy() cuts right after the first stop string and keeps it", async () => {
+  const policy = scriptedPolicy(tokenizer, () => "a<submit>b<call>c");
+  const [out] = await policy.generate([ctx("Q")], { stop: ["<call>", "<submit>"], maxNewTokens: 32 });
+  assert.is(tokenizer.decode(out.tokens), "a<submit>");
+  assert.is(out.finishReason, "stop");
+});
+
+test("scriptedPolicy() honours maxNewTokens, per context too", async () => {
+  const policy = scriptedPolicy(tokenizer, (_, i) => ["abcdef", "xy"][i]);
+  const outs = await policy.generate([ctx("1"), ctx("2")], { maxNewTokens: [3, 5] });
+  assert.equal(outs.map((o) => [tokenizer.decode(o.tokens), o.finishReason]), [["abc", "length"], ["xy", "stop"]]);
+});
+
+test("scriptedPolicy() ends at an EOS only where the script writes one", async () => {
+  const policy = scriptedPolicy(tokenizer, (text) => (text === "eos" ? "done<|endoftext|>more" : "done"));
+  const [withEos, without] = await policy.generate([ctx("eos"), ctx("no")], { maxNewTokens: 32, stop: [] });
+  assert.equal([withEos.tokens.at(-1), withEos.finishReason], [tokenizer.eosId, "eos"]);
+  assert.ok(!without.tokens.includes(tokenizer.eosId));
+});
+
+test("scriptedPolicy() sees each context decoded and its index in the batch", async () => {
+  const seen: [string, number][] = [];
+  const policy = scriptedPolicy(tokenizer, (text, i) => (seen.push([text, i]), ""));
+  await policy.generate([ctx("<tool_call>é"), ctx("b")], { maxNewTokens: 1 });
+  assert.equal(seen, [["<tool_call>é", 0], ["b", 1]]);
+});
+
+interface AddSample extends Sample {
+  a: number;
+  b: number;
+}
+
+const addTask: Task<AddSample> = {
+  name: "add",
+  description: "adds",
+  tools: [],
+  samples: ({ n }) =>
+    Array.from({ length: n }, (_, i) => ({ id: String(i), question: `${i}+1`, answer: i + 1, a: i, b: 1 })),
+  prompt: (s) => `Q: ${s.a}+${s.b}?\n`,
+  solve: (
+    s,
+    _format,
+    soFar,
+  ) => (soFar === "" ? `<request><Calculator>${s.a}+${s.b}<call>` : `Result = ${s.a + s.b} <submit>`),
+  verifier: { name: "none", score: () => 0 },
+};
+
+test("solverPolicy() answers each context with the solver of the sample whose prompt it starts with", async () => {
+  const samples = addTask.samples({ seed: 0, n: 12 });
+  const policy = solverPolicy(addTask, "submit", tokenizer, samples);
+  const contexts = [ctx("Q: 11+1?\n"), ctx("Q: 1+1?\n<request><Calculator>1+1<call>2<response>")];
+  const outs = await policy.generate(contexts, { maxNewTokens: 64, stop: ["<call>", "<submit>"] });
+  assert.equal(outs.map((o) => tokenizer.decode(o.tokens)), ["<request><Calculator>11+1<call>", "Result = 2 <submit>"]);
+});
+
+test("solverPolicy() rejects a context no sample's prompt starts", async () => {
+  const policy = solverPolicy(addTask, "submit", tokenizer, addTask.samples({ seed: 0, n: 1 }));
+  let message = "";
+  await policy.generate([ctx("other")], { maxNewTokens: 4 }).catch((e: Error) => (message = e.message));
+  assert.ok(message.includes("no given sample's prompt"), message);
+});
+
+test.run();

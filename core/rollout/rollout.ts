@@ -1,0 +1,269 @@
+/**
+ * The multi-turn rollout loop: a policy writes turns, tool calls in them run, their results go
+ * back as tool segments, until each episode gives an answer or hits a limit.
+ *
+ * - `async` mode (default): generation is batched over every episode that is ready; an episode
+ *   whose tools are running sits out and joins the next batch when they return, so the policy
+ *   keeps generating for the others meanwhile. One `generate` call is in flight at a time.
+ * - `lockstep` mode: TRL's TextEnvironment: every active episode generates (in chunks of
+ *   `maxBatchSize`), then the tool calls run one at a time, and everyone waits for the slowest.
+ *
+ * An episode ends `done` (a final answer, an EOS that is not a stop string, or a turn with neither
+ * a call nor an answer), `truncated` (its response-token budget is used up), `max_turns`,
+ * `max_tool_calls` (it asked for more calls than allowed; those calls are recorded with a `limit`
+ * error and not run) or `error` (the policy threw for it; the other episodes go on).
+ *
+ * When `maxTurns` runs out on a turn that makes calls, TRL still runs the tool and appends its
+ * output, so the episode ends on a tool segment and TRL's reward, which reads the last segment,
+ * scores the tool's text. Here the calls of that last turn are not run and nothing is appended:
+ * the episode ends on the model's own turn and the verifier scores only what the model wrote.
+ */
+import type {
+  Episode,
+  FormatName,
+  Generation,
+  Parser,
+  Policy,
+  RolloutLimits,
+  Sample,
+  Tokenizer,
+  Tool,
+  Verifier,
+} from "../types.ts";
+import { createEpisode } from "../episode/episode.ts";
+import { getParser } from "../parsers/index.ts";
+import { resolveLimits } from "./limits.ts";
+import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools, type ToolPlan } from "./_turn.ts";
+import { type RolloutMetrics, summarize, type Timing } from "./_summary.ts";
+
+export type { RolloutMetrics };
+
+/** One episode to roll out: its prompt, and the task sample it is for (needed by a verifier). */
+export interface RolloutItem {
+  prompt: string;
+  sample?: Sample;
+  id?: string;
+}
+
+/** Sampling settings passed to every `generate` call; `seed` is offset by the call's number. */
+export interface SamplingOptions {
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+}
+
+/** Everything a rollout needs; give `format` or your own `parser`. */
+export interface RolloutOptions {
+  policy: Policy;
+  tokenizer: Tokenizer;
+  format?: FormatName;
+  parser?: Parser;
+  tools: Tool[];
+  items: RolloutItem[];
+  limits?: Partial<RolloutLimits>;
+  sampling?: SamplingOptions;
+  /** Scores each episode that has a sample into `episode.reward`. */
+  verifier?: Verifier;
+  mode?: "async" | "lockstep";
+  /** Contexts per `generate` call (default: all that are ready). */
+  maxBatchSize?: number;
+  /** Cancels the rollout: running tools and generation are aborted and the promise rejects. */
+  signal?: AbortSignal;
+}
+
+/** The episodes (in item order), the rollout's metrics, and the messages of policy and verifier failures. */
+export interface RolloutResult {
+  episodes: Episode[];
+  metrics: RolloutMetrics;
+  errors: { episodeId: string; message: string }[];
+}
+
+/**
+ * Rolls out every item to the end and returns the episodes with their statuses, calls and rewards.
+ *
+ * @example
+ * ```ts
+ * const { episodes, metrics } = await rollout({ policy, tokenizer, format: "hermes", tools: [search], items });
+ * ```
+ */
+export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
+  const started = performance.now();
+  if (!options.parser && !options.format) {
+    throw new Error("rollout needs a `format` (submit, hermes, react) or a `parser`");
+  }
+  const parser = options.parser ?? getParser(options.format!);
+  const maxBatchSize = options.maxBatchSize ?? Infinity;
+  if (maxBatchSize !== Infinity && !(Number.isInteger(maxBatchSize) && maxBatchSize >= 1)) {
+    throw new RangeError(`maxBatchSize must be a whole number >= 1, got ${options.maxBatchSize}`);
+  }
+  const { tokenizer } = options;
+  const ctx: RolloutContext = {
+    tokenizer,
+    parser,
+    limits: resolveLimits(options.limits),
+    tools: new Map(options.tools.map((tool) => [tool.name, tool])),
+    toolNames: options.tools.map((tool) => tool.name),
+    eosIsStop: parser.stop.includes(tokenizer.decode([tokenizer.eosId])),
+    signal: options.signal,
+    releases: [],
+  };
+  const errors: RolloutResult["errors"] = [];
+  const timing: Timing = { generationMs: 0, generateCalls: 0, batchedContexts: 0 };
+  const states: EpisodeState[] = options.items.map((item, k) => ({
+    episode: createEpisode({ id: item.id ?? String(k), prompt: item.prompt, tokenizer, sample: item.sample }),
+    phase: "ready",
+    turns: 0,
+    responseTokens: 0,
+    toolCalls: 0,
+  }));
+  for (const { episode } of states) {
+    Object.assign(episode.metrics, { turns: 0, response_tokens: 0, tool_calls: 0, tool_errors: 0, tool_ms: 0 });
+  }
+
+  const generate = async (batch: EpisodeState[], onPlan: (state: EpisodeState, plan: ToolPlan) => void) => {
+    const t0 = performance.now();
+    for (const state of batch) state.phase = "generating";
+    const generations = await generateIsolated(batch, ctx, options, timing.generateCalls);
+    timing.generationMs += performance.now() - t0;
+    timing.generateCalls += 1;
+    timing.batchedContexts += batch.length;
+    batch.forEach((state, k) => {
+      const generation = generations[k];
+      try {
+        if (generation instanceof Error) throw generation;
+        const plan = afterGeneration(state, generation, ctx);
+        if (plan) onPlan(state, plan);
+      } catch (error) {
+        errors.push({ episodeId: state.episode.id, message: error instanceof Error ? error.message : String(error) });
+        finish(state, "error", ctx);
+      }
+    });
+  };
+  if (options.mode === "lockstep") await runLockstep(states, ctx, generate, maxBatchSize);
+  else await runAsync(states, ctx, generate, maxBatchSize);
+
+  await Promise.all(ctx.releases);
+  if (options.verifier) await score(states, options.verifier, errors);
+  const episodes = states.map((state) => state.episode);
+  return { episodes, metrics: summarize(episodes, timing, performance.now() - started), errors };
+}
+
+type Generate = (batch: EpisodeState[], onPlan: (state: EpisodeState, plan: ToolPlan) => void) => Promise<void>;
+
+/** Every episode generates, then the calls run one at a time, then again, as TRL's TextEnvironment does. */
+async function runLockstep(states: EpisodeState[], ctx: RolloutContext, generate: Generate, maxBatchSize: number) {
+  for (let active = ready(states); active.length > 0; active = ready(states)) {
+    const plans: [EpisodeState, ToolPlan][] = [];
+    for (let k = 0; k < active.length; k += maxBatchSize) {
+      ctx.signal?.throwIfAborted();
+      await generate(active.slice(k, k + maxBatchSize), (state, plan) => plans.push([state, plan]));
+    }
+    for (const [state, plan] of plans) {
+      ctx.signal?.throwIfAborted();
+      await runTools(state, plan, ctx, 1);
+      state.phase = "ready";
+    }
+  }
+}
+
+/** Generation for whoever is ready while other episodes' tools run; each episode rejoins when its tools return. */
+async function runAsync(states: EpisodeState[], ctx: RolloutContext, generate: Generate, maxBatchSize: number) {
+  let notify = () => {};
+  let failure = null as { error: unknown } | null;
+  let generating = false;
+  let toolRuns = 0;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    notify();
+  };
+  const onPlan = (state: EpisodeState, plan: ToolPlan) => {
+    state.phase = "tools";
+    toolRuns += 1;
+    runTools(state, plan, ctx, ctx.limits.maxParallelCalls).then(() => {
+      toolRuns -= 1;
+      state.phase = "ready";
+      notify();
+    }, fail);
+  };
+  const onAbort = () => notify();
+  ctx.signal?.addEventListener("abort", onAbort);
+  try {
+    while (states.some((state) => state.phase !== "finished")) {
+      const woken = new Promise<void>((resolve) => (notify = resolve));
+      ctx.signal?.throwIfAborted();
+      if (failure) throw failure.error;
+      const batch = generating ? [] : ready(states).slice(0, maxBatchSize);
+      if (batch.length > 0) {
+        generating = true;
+        generate(batch, onPlan).then(() => {
+          generating = false;
+          notify();
+        }, fail);
+      } else if (!generating && toolRuns === 0) {
+        throw new Error("rollout loop stalled: no episode is ready, generating or running tools; please report this");
+      }
+      await woken;
+    }
+  } finally {
+    ctx.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function ready(states: EpisodeState[]): EpisodeState[] {
+  return states.filter((state) => state.phase === "ready");
+}
+
+/** One `generate` call for the batch; if it throws, each context is retried alone so only the failing ones error. */
+async function generateIsolated(
+  batch: EpisodeState[],
+  ctx: RolloutContext,
+  options: RolloutOptions,
+  callIndex: number,
+): Promise<(Generation | Error)[]> {
+  const { limits } = ctx;
+  const sampling = options.sampling ?? {};
+  const request = (states: EpisodeState[]) =>
+    options.policy.generate(states.map((state) => state.episode.tokens()), {
+      stop: ctx.parser.stop,
+      maxNewTokens: states.map((state) =>
+        Math.min(limits.maxNewTokensPerTurn, limits.maxTotalResponseTokens - state.responseTokens)
+      ),
+      temperature: sampling.temperature,
+      topP: sampling.topP,
+      topK: sampling.topK,
+      seed: sampling.seed === undefined ? undefined : sampling.seed + callIndex,
+      signal: ctx.signal,
+    }).then((generations) => {
+      if (generations.length !== states.length) {
+        throw new Error(
+          `the policy returned ${generations.length} generations for ${states.length} contexts; return one per context`,
+        );
+      }
+      return generations as (Generation | Error)[];
+    });
+  const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+  try {
+    return await request(batch);
+  } catch (error) {
+    ctx.signal?.throwIfAborted();
+    if (batch.length === 1) return [asError(error)];
+  }
+  const alone: (Generation | Error)[] = [];
+  for (const state of batch) alone.push(await request([state]).then((g) => g[0], asError));
+  return alone;
+}
+
+/** Sets each episode's reward from the verifier; a throwing verifier leaves it null and is reported. */
+async function score(states: EpisodeState[], verifier: Verifier, errors: RolloutResult["errors"]) {
+  await Promise.all(states.map(async ({ episode }) => {
+    if (episode.sample === undefined) return;
+    try {
+      episode.reward = await verifier.score(episode, episode.sample);
+    } catch (error) {
+      episode.metrics.verifier_error = 1;
+      const message = `verifier ${verifier.name}: ${error instanceof Error ? error.message : String(error)}`;
+      errors.push({ episodeId: episode.id, message });
+    }
+  }));
+}

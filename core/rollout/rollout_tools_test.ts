@@ -1,0 +1,153 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { rollout } from "./rollout.ts";
+import { hang, hermesCalls, sleeper, thrower } from "./_testing.ts";
+import { scriptedPolicy } from "../policy/scripted.ts";
+import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
+import type { Policy } from "../types.ts";
+
+const tokenizer = charTokenizer();
+const limits = { maxNewTokensPerTurn: 512 };
+
+/** Answers once the context holds a tool response, else writes `calls`. */
+const callThenAnswer = (calls: string) =>
+  scriptedPolicy(tokenizer, (text) => (text.includes("<tool_response>") ? "done<|im_end|>" : calls));
+
+test("rollout() runs a turn's calls concurrently: they overlap in time", async () => {
+  const { tool, log } = sleeper();
+  const policy = callThenAnswer(hermesCalls(["sleep", { ms: 150 }], ["sleep", { ms: 150 }], ["sleep", { ms: 150 }]));
+  const t0 = performance.now();
+  const { episodes } = await rollout({
+    policy,
+    tokenizer,
+    format: "hermes",
+    tools: [tool],
+    items: [{ prompt: "Q" }],
+    limits,
+  });
+  const elapsed = performance.now() - t0;
+  assert.is(episodes[0].calls.length, 3);
+  assert.is(log.maxActive, 3);
+  const latestStart = Math.max(...log.spans.map((s) => s.start));
+  const earliestEnd = Math.min(...log.spans.map((s) => s.end));
+  assert.ok(latestStart < earliestEnd, "all three calls were running at once");
+  assert.ok(elapsed < 3 * 150, `took ${elapsed} ms, less than the calls one after another`);
+});
+
+test("rollout() runs at most maxParallelCalls calls of a turn at once", async () => {
+  const { tool, log } = sleeper();
+  const policy = callThenAnswer(
+    hermesCalls(...Array.from({ length: 5 }, () => ["sleep", { ms: 30 }] as [string, unknown])),
+  );
+  const { episodes } = await rollout({
+    policy,
+    tokenizer,
+    format: "hermes",
+    tools: [tool],
+    items: [{ prompt: "Q" }],
+    limits: { ...limits, maxParallelCalls: 2 },
+  });
+  assert.is(episodes[0].calls.length, 5);
+  assert.is(log.maxActive, 2);
+  assert.equal(episodes[0].calls.map((c) => c.result), Array(5).fill("slept 30"));
+});
+
+test("rollout() feeds a throwing tool's error back and the episode goes on", async () => {
+  const policy = callThenAnswer(hermesCalls(["boom", {}]));
+  const { episodes } = await rollout({
+    policy,
+    tokenizer,
+    format: "hermes",
+    tools: [thrower],
+    items: [{ prompt: "Q" }],
+    limits,
+  });
+  const [episode] = episodes;
+  assert.is(episode.status, "done");
+  assert.equal([episode.calls[0].error, episode.metrics["tool_errors/tool_exception"]], ["tool_exception", 1]);
+  assert.ok(episode.segments[2].text.includes("<tool_response>\nTool error: the tool exploded\n</tool_response>"));
+  assert.is(episode.segments.at(-1)!.text, "done<|im_end|>");
+});
+
+test("rollout() times out a tool that never returns and the episode goes on", async () => {
+  const policy = callThenAnswer(hermesCalls(["hang", {}]));
+  const t0 = performance.now();
+  const { episodes } = await rollout({
+    policy,
+    tokenizer,
+    format: "hermes",
+    tools: [hang],
+    items: [{ prompt: "Q" }],
+    limits,
+  });
+  const [episode] = episodes;
+  assert.ok(performance.now() - t0 < 1000);
+  assert.equal([episode.status, episode.calls[0].error, episode.metrics["tool_errors/timeout"]], [
+    "done",
+    "timeout",
+    1,
+  ]);
+  assert.ok(episode.segments[2].text.includes("timed out after 60 ms"));
+});
+
+/** A policy that records each batch's episode prompts and when it was called. */
+function recording(inner: Policy) {
+  const batches: { at: number; prompts: string[] }[] = [];
+  const policy: Policy = {
+    generate: (contexts, options) => {
+      batches.push({ at: performance.now(), prompts: contexts.map((c) => tokenizer.decode(c).slice(0, 4)) });
+      return inner.generate(contexts, options);
+    },
+  };
+  return { policy, batches };
+}
+
+/** Episode "slow" makes one 300 ms call; episode "fast" makes three quick calls. */
+function slowAndFast() {
+  const { tool, log } = sleeper();
+  const script = scriptedPolicy(tokenizer, (text) => {
+    const responses = text.split("<tool_response>").length - 1;
+    if (text.startsWith("slow")) return responses === 0 ? hermesCalls(["sleep", { ms: 300 }]) : "slow done<|im_end|>";
+    return responses < 3 ? hermesCalls(["sleep", { ms: 1 }]) : "fast done<|im_end|>";
+  });
+  return { tool, log, ...recording(script), items: [{ prompt: "slow", id: "slow" }, { prompt: "fast", id: "fast" }] };
+}
+
+test("rollout() async mode keeps generating for episodes whose tools returned while others' still run", async () => {
+  const { tool, log, policy, batches, items } = slowAndFast();
+  const { episodes, metrics } = await rollout({ policy, tokenizer, format: "hermes", tools: [tool], items, limits });
+  assert.equal(episodes.map((e) => e.status), ["done", "done"]);
+  const slowCall = log.spans.find((s) => s.episodeId === "slow")!;
+  const fastOnlyWhileSlowRan = batches.filter((b) => b.at > slowCall.start && b.at < slowCall.end);
+  assert.ok(fastOnlyWhileSlowRan.length >= 3, `batches during the slow call: ${JSON.stringify(batches)}`);
+  assert.ok(fastOnlyWhileSlowRan.every((b) => b.prompts.join() === "fast"));
+  assert.equal(batches[0].prompts, ["slow", "fast"]);
+  assert.ok(metrics.meanBatchSize < 2);
+});
+
+test("rollout() lockstep mode batches everyone each turn and runs calls one at a time", async () => {
+  const { tool, log, policy, batches, items } = slowAndFast();
+  const { episodes } = await rollout({
+    policy,
+    tokenizer,
+    format: "hermes",
+    tools: [tool],
+    items,
+    limits,
+    mode: "lockstep",
+  });
+  assert.equal(episodes.map((e) => e.status), ["done", "done"]);
+  assert.equal(batches[1].prompts, ["slow", "fast"]);
+  const slowCall = log.spans.find((s) => s.episodeId === "slow")!;
+  assert.ok(batches.every((b) => b.at < slowCall.start || b.at > slowCall.end), "no generation while a tool runs");
+  assert.is(log.maxActive, 1);
+});
+
+test("rollout() maxBatchSize bounds the contexts of each generate call", async () => {
+  const { policy, batches } = recording(scriptedPolicy(tokenizer, () => "ok<|im_end|>"));
+  const items = Array.from({ length: 7 }, (_, i) => ({ prompt: `p${i}` }));
+  await rollout({ policy, tokenizer, format: "hermes", tools: [], items, limits, maxBatchSize: 3 });
+  assert.equal(batches.map((b) => b.prompts.length), [3, 3, 1]);
+});
+
+test.run();
