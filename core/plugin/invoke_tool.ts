@@ -42,7 +42,12 @@ export async function invokeTool(tool: Tool, args: unknown, options: InvokeOptio
   let input = args;
   if (options.rawText) {
     const text = typeof args === "string" ? args : JSON.stringify(args);
-    input = tool.fromText ? tool.fromText(text) : text;
+    try {
+      input = tool.fromText ? tool.fromText(text) : text;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { text: `Invalid arguments for ${tool.name}: ${message}`, error: "invalid_arguments", durationMs: elapsed() };
+    }
   }
   const parsed = v.safeParse(tool.parameters, input);
   if (!parsed.success) {

@@ -36,6 +36,12 @@ test("invokeTool() maps raw submit-format text through fromText", async () => {
   assert.is(out.text, "9");
 });
 
+test("invokeTool() reports a fromText that throws as invalid arguments", async () => {
+  const tool = { ...add, fromText: () => { throw new Error("no plus sign"); } } as Tool;
+  const out = await invokeTool(tool, "45", { rawText: true });
+  assert.equal([out.error, out.text], ["invalid_arguments", "Invalid arguments for add: no plus sign"]);
+});
+
 test("invokeTool() turns a thrown error into tool_exception", async () => {
   const tool = { ...add, run: () => { throw new Error("boom"); } } as Tool;
   const out = await invokeTool(tool, { a: 1, b: 1 });
