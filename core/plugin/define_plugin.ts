@@ -1,0 +1,46 @@
+/**
+ * `definePlugin`: a named bundle of tools, verifiers and tasks, checked once when it is declared.
+ */
+import type { Plugin, Task, Tool, Verifier } from "../types.ts";
+
+/** What a plugin author writes; every list defaults to empty. */
+export interface PluginDefinition {
+  name: string;
+  tools?: Tool[];
+  verifiers?: Verifier[];
+  tasks?: Task[];
+}
+
+function assertUnique(plugin: string, kind: string, names: string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) {
+      throw new Error(`definePlugin: plugin "${plugin}" has two ${kind} named "${name}"; rename one.`);
+    }
+    seen.add(name);
+  }
+}
+
+/**
+ * Declares a plugin.
+ *
+ * @example
+ * ```ts
+ * export default definePlugin({ name: "units", tools: [unitConvert], tasks: [unitTask()] });
+ * ```
+ */
+export function definePlugin(definition: PluginDefinition): Plugin {
+  const { name, tools = [], verifiers = [], tasks = [] } = definition;
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new Error(`definePlugin: name ${JSON.stringify(name)} must be a non-empty string.`);
+  }
+  for (const [kind, list] of [["tools", tools], ["verifiers", verifiers], ["tasks", tasks]] as const) {
+    if (!Array.isArray(list)) {
+      throw new Error(`definePlugin: plugin "${name}" has ${kind} ${String(list)}; give an array.`);
+    }
+  }
+  assertUnique(name, "tools", tools.map((tool) => tool.name));
+  assertUnique(name, "verifiers", verifiers.map((verifier) => verifier.name));
+  assertUnique(name, "tasks", tasks.map((task) => task.name));
+  return { name, tools, verifiers, tasks };
+}

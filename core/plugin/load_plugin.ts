@@ -1,0 +1,112 @@
+/**
+ * `loadPlugin`: a built-in plugin by name, or a user's plugin module by path (what `--plugin` takes);
+ * `findTask` picks a task by name out of loaded plugins.
+ */
+import type { Plugin, Task } from "../types.ts";
+import { builtinPlugins } from "./builtins.ts";
+import { workingDirectoryUrl } from "./cwd_adapter.ts";
+import { definePlugin } from "./define_plugin.ts";
+
+/** Options of {@link loadPlugin}. */
+export interface LoadPluginOptions {
+  /** Passed to the plugin's factory when the plugin is one (built-ins always are). */
+  options?: Record<string, unknown>;
+  /** Directory URL that relative paths resolve against (default: the working directory). */
+  base?: string | URL;
+}
+
+const PATH_LIKE = /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:|https?:)|\.(m?[jt]s)$/;
+
+/** Whether `spec` names a module path rather than a built-in plugin. */
+export function isPluginPath(spec: string): boolean {
+  return PATH_LIKE.test(spec);
+}
+
+function resolveSpec(spec: string, base: string | URL | undefined): string {
+  if (/^(file|https?):/.test(spec)) return spec;
+  const root = base ?? workingDirectoryUrl();
+  if (root === undefined) {
+    throw new Error(`loadPlugin: cannot resolve "${spec}" without a working directory; pass options.base or a URL.`);
+  }
+  const path = spec.replaceAll("\\", "/");
+  return new URL(/^[A-Za-z]:\//.test(path) ? `file:///${path}` : path, root).href;
+}
+
+function checkPlugin(value: unknown, where: string): Plugin {
+  if (typeof value !== "object" || value === null) {
+    throw new Error(`loadPlugin: ${where} exported ${String(value)}; export a plugin made with definePlugin(...).`);
+  }
+  const plugin = definePlugin(value as Plugin);
+  for (const tool of plugin.tools) {
+    if (typeof tool?.name !== "string" || typeof tool.run !== "function" || !(tool.timeoutMs > 0)) {
+      throw new Error(`loadPlugin: ${where} has a tool ${JSON.stringify(tool?.name)} not made with defineTool(...).`);
+    }
+  }
+  for (const task of plugin.tasks) {
+    const methods = ["samples", "prompt", "solve"] as const;
+    if (typeof task?.name !== "string" || methods.some((m) => typeof task[m] !== "function") || !task.verifier) {
+      throw new Error(
+        `loadPlugin: ${where} has a task ${JSON.stringify(task?.name)} without samples, prompt, solve and verifier.`,
+      );
+    }
+  }
+  return plugin;
+}
+
+/**
+ * Loads a built-in plugin by name, or a module by path whose default export (or `plugin` export) is a
+ * plugin or a factory `(options?) => Plugin`.
+ *
+ * @example
+ * ```ts
+ * const calc = await loadPlugin("calculator");
+ * const mine = await loadPlugin("./examples/plugin/mod.ts");
+ * ```
+ */
+export async function loadPlugin(spec: string, options: LoadPluginOptions = {}): Promise<Plugin> {
+  if (!isPluginPath(spec)) {
+    const factory = builtinPlugins[spec];
+    if (!factory) {
+      const known = Object.keys(builtinPlugins).join(", ");
+      throw new Error(
+        `loadPlugin: no built-in plugin "${spec}" (built-ins: ${known}); to load a file give a path such as ./${spec}.ts.`,
+      );
+    }
+    return checkPlugin(await factory(options.options), `built-in plugin "${spec}"`);
+  }
+  const url = resolveSpec(spec, options.base);
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url);
+  } catch (error) {
+    throw new Error(`loadPlugin: could not import "${spec}" (${url}): ${(error as Error).message}`);
+  }
+  const exported = module.default ?? module.plugin;
+  if (exported === undefined) {
+    const names = Object.keys(module).join(", ") || "nothing";
+    throw new Error(
+      `loadPlugin: "${spec}" exports ${names}; export the plugin as default or as "plugin" (export default definePlugin({...})).`,
+    );
+  }
+  const value = typeof exported === "function" ? await exported(options.options) : exported;
+  return checkPlugin(value, `"${spec}"`);
+}
+
+/**
+ * The task called `name` in the first plugin that has one.
+ *
+ * @example
+ * ```ts
+ * const task = findTask([await loadPlugin("calculator")], "calculator");
+ * ```
+ */
+export function findTask(plugins: readonly Plugin[], name: string): Task {
+  for (const plugin of plugins) {
+    const task = plugin.tasks.find((candidate) => candidate.name === name);
+    if (task) return task;
+  }
+  const known = plugins.flatMap((plugin) => plugin.tasks.map((task) => task.name));
+  throw new Error(
+    `no task "${name}" in the loaded plugins (tasks: ${known.join(", ") || "none"}); load its plugin with --plugin.`,
+  );
+}

@@ -1,0 +1,66 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { findTask, isPluginPath, loadPlugin } from "./load_plugin.ts";
+import { builtinPlugins } from "./builtins.ts";
+import { invokeTool } from "./invoke_tool.ts";
+
+const here = new URL("./", import.meta.url);
+
+async function errorOf(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("should have failed");
+}
+
+test("isPluginPath() tells paths from built-in names", () => {
+  for (const path of ["./x.ts", "../a/b", "/abs/mod.ts", "C:\\p\\mod.ts", "file:///m.ts", "mine.ts"]) {
+    assert.ok(isPluginPath(path), path);
+  }
+  for (const name of ["calculator", "python", "wiki"]) assert.not.ok(isPluginPath(name), name);
+});
+
+test("loadPlugin() loads a built-in by name and passes its options", async () => {
+  assert.ok("calculator" in builtinPlugins);
+  const plugin = await loadPlugin("calculator", { options: { decimals: 0 } });
+  assert.is(plugin.name, "calculator");
+  const tool = plugin.tools.find((t) => t.name === "calculator")!;
+  assert.is((await invokeTool(tool, { expression: "10 / 3" })).text, "3");
+  assert.is(findTask([plugin], "calculator").name, "calculator");
+});
+
+test("loadPlugin() loads a module's named `plugin` factory relative to a base", async () => {
+  const plugin = await loadPlugin("./fixtures/named_plugin.ts", { base: here, options: { greeting: "hi" } });
+  assert.is(plugin.name, "greeter");
+  assert.is((await invokeTool(plugin.tools[0], { who: "ada" })).text, "hi ada");
+});
+
+test("loadPlugin() resolves relative paths against the working directory by default", async () => {
+  const plugin = await loadPlugin("./core/plugin/fixtures/named_plugin.ts");
+  assert.is(plugin.name, "greeter");
+});
+
+test("loadPlugin() says what is wrong with an unknown name, a missing file or a module without a plugin", async () => {
+  assert.match(await errorOf(() => loadPlugin("abacus")), /no built-in plugin "abacus" \(built-ins: calculator/);
+  assert.match(
+    await errorOf(() => loadPlugin("./fixtures/missing.ts", { base: here })),
+    /could not import "\.\/fixtures\/missing\.ts"/,
+  );
+  assert.match(
+    await errorOf(() => loadPlugin("./fixtures/no_plugin.ts", { base: here })),
+    /exports answer; export the plugin as default/,
+  );
+  assert.match(
+    await errorOf(() => loadPlugin("./fixtures/bad_task.ts", { base: here })),
+    /task "half-done" without samples, prompt, solve/,
+  );
+});
+
+test("findTask() lists the known tasks when the name is missing", async () => {
+  const plugin = await loadPlugin("calculator");
+  assert.throws(() => findTask([plugin], "chess"), /no task "chess" .*tasks: calculator/);
+});
+
+test.run();

@@ -1,0 +1,72 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { getParser } from "../parsers/index.ts";
+import type { FormatName } from "../types.ts";
+import * as v from "valibot";
+import { defineTool } from "./define_tool.ts";
+import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult } from "./turns.ts";
+
+const formats: FormatName[] = ["submit", "hermes", "react"];
+const call = { name: "lookup", arguments: { key: "a b", n: 2 }, query: "a b" };
+
+test("questionPrompt() asks in each format's shape", () => {
+  assert.is(questionPrompt("Why?", "submit"), "Why?\n");
+  assert.is(questionPrompt("Why?", "hermes"), "<|im_start|>user\nWhy?<|im_end|>\n<|im_start|>assistant\n");
+  assert.is(questionPrompt("Why?", "react"), "Question: Why?\n");
+});
+
+test("callTurn() writes a call the format's parser reads back and ends on a stop string", () => {
+  for (const format of formats) {
+    const parser = getParser(format);
+    const turn = callTurn(format, call);
+    const parsed = parser.parse(turn, ["lookup"]);
+    assert.equal(parsed.errors, [], format);
+    assert.equal(parsed.calls.map((c) => [c.name, c.arguments]), [[
+      "lookup",
+      format === "submit" ? "a b" : call.arguments,
+    ]]);
+    assert.ok(parser.stop.some((stop) => turn.endsWith(stop)), format);
+  }
+  assert.is(callTurn("submit", { name: "f", arguments: { x: 1 } }), '<request><f>{"x":1}<call>');
+});
+
+test("finalTurn() writes an answer the format's parser reads as final", () => {
+  for (const format of formats) {
+    const parsed = getParser(format).parse(finalTurn(format, "42", { thought: "easy" }));
+    assert.is(parsed.final?.endsWith("42"), true, format);
+    assert.is(parsed.calls.length, 0);
+  }
+  assert.is(finalTurn("react", "42", { thought: "easy" }), "Thought: easy\nFinal Answer: 42");
+});
+
+test("readToolResult() reads back what the format's renderResults wrote after the call", () => {
+  for (const format of formats) {
+    const turn = callTurn(format, call);
+    const parser = getParser(format);
+    for (const text of ["7", "line one\nline two", ""]) {
+      const tool = parser.renderResults([{ name: "lookup", text, error: null }], turn);
+      assert.is(readToolResult(format, turn, turn + tool), text, `${format}: ${JSON.stringify(text)}`);
+    }
+    assert.is(readToolResult(format, turn, ""), null);
+    assert.is(readToolResult(format, turn, turn), null);
+  }
+  const turn = callTurn("hermes", call);
+  const tool = getParser("hermes").renderResults([{ name: "lookup", text: "7", error: null }], turn);
+  assert.is(readToolResult("hermes", turn, `${turn}${tool}Result = 7<|im_end|>`), "7");
+});
+
+test("hermesSystemPrompt() lists the tools' function schemas in a system turn", () => {
+  const tool = defineTool({
+    name: "lookup",
+    description: "Looks up.",
+    parameters: v.object({ key: v.string() }),
+    run: () => "",
+  });
+  const prompt = hermesSystemPrompt([tool]);
+  assert.ok(prompt.startsWith("<|im_start|>system\n") && prompt.endsWith("<|im_end|>\n"));
+  const listed = JSON.parse(/<tools>\n(.*)\n<\/tools>/.exec(prompt)![1]);
+  assert.equal(listed.function.name, "lookup");
+  assert.equal(listed.function.parameters.required, ["key"]);
+});
+
+test.run();

@@ -1,0 +1,155 @@
+/**
+ * The calculator task of TRL's tool examples: `What is {a} {op} {b}?` with a, b in 0..49 and op in
+ * `+ - *`, answered by calling the `calculator` tool and copying its result. Variants `decimals` (one
+ * decimal place) and `large` (3-4 digits) test generalisation.
+ *
+ * Splits: samples come from a seeded PRNG whose stream seed is `splitSeed(seed, split)` (even for
+ * training, odd for evaluation), and every problem belongs to exactly one split: a problem is held out
+ * for evaluation when the FNV-1a hash of its question is divisible by 8. So `split: "eval"` never
+ * shows a problem that training can draw, for any seeds.
+ */
+import { hermesParser, reactParser } from "../../core/parsers/index.ts";
+import { type Random, seededRandom, splitSeed } from "../../core/plugin/random.ts";
+import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult } from "../../core/plugin/turns.ts";
+import type { FormatName, Sample, Task, Tool, ToolOutput } from "../../core/types.ts";
+import { getParser } from "../../core/parsers/index.ts";
+import { numericMatch } from "../verifiers/numeric.ts";
+import { perFormat } from "../verifiers/per_format.ts";
+import { trlCalculator } from "../verifiers/trl_calculator.ts";
+import { evaluateExpression, formatNumber } from "./evaluate.ts";
+import { calculatorTool } from "./tool.ts";
+
+/** The problem families: TRL's (`basic`), one decimal place (`decimals`), 3-4 digit operands (`large`). */
+export type CalculatorVariant = "basic" | "decimals" | "large";
+
+const VARIANTS: readonly CalculatorVariant[] = ["basic", "decimals", "large"];
+const OPERATORS = ["+", "-", "*"] as const;
+
+/** One arithmetic problem. */
+export interface CalculatorSample extends Sample {
+  answer: number;
+  /** What the solver sends to the tool, e.g. `13 - 4`. */
+  expression: string;
+  variant: CalculatorVariant;
+}
+
+/** Options of {@link calculatorTask}. */
+export interface CalculatorTaskOptions {
+  /** Prefix prompts with two worked examples, as TRL does (default false: short zero-shot prompts). */
+  fewShot?: boolean;
+  /** Problems drawn when `samples` names no variant (default `basic`). */
+  variant?: CalculatorVariant;
+  /** Decimals the tool rounds to (default 2). */
+  decimals?: number;
+}
+
+/** Operands in tenths for `decimals`, plain integers otherwise. */
+function drawProblem(random: Random, variant: CalculatorVariant): { expression: string; answer: number } {
+  const op = random.pick(OPERATORS);
+  if (variant === "decimals") {
+    const [a, b] = [random.int(0, 499), random.int(0, 499)];
+    const exact = op === "+" ? (a + b) / 10 : op === "-" ? (a - b) / 10 : (a * b) / 100;
+    return { expression: `${(a / 10).toFixed(1)} ${op} ${(b / 10).toFixed(1)}`, answer: exact };
+  }
+  const [low, high] = variant === "large" ? [100, 9999] : [0, 49];
+  const [a, b] = [random.int(low, high), random.int(low, high)];
+  return { expression: `${a} ${op} ${b}`, answer: op === "+" ? a + b : op === "-" ? a - b : a * b };
+}
+
+/** Whether a problem is held out for evaluation (1 in 8, by the FNV-1a hash of its text). */
+export function isEvalProblem(expression: string): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < expression.length; i++) hash = Math.imul(hash ^ expression.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % 8 === 0;
+}
+
+const EXAMPLES = ["13 - 3", "4 * 3"];
+
+/**
+ * TRL's calculator task in the three formats, with a reference solver and its verifier.
+ *
+ * @example
+ * ```ts
+ * const task = calculatorTask();
+ * const [sample] = task.samples({ seed: 0, n: 1 });
+ * task.prompt(sample, "submit"); // e.g. "What is 13 - 4?\n"
+ * task.solve(sample, "submit", ""); // e.g. "<request><calculator>13 - 4<call>"
+ * ```
+ */
+export function calculatorTask(options: CalculatorTaskOptions = {}): Task<CalculatorSample> {
+  const { fewShot = false, variant: defaultVariant = "basic", decimals = 2 } = options;
+  checkVariant(defaultVariant);
+  const tool = calculatorTool({ decimals }) as Tool;
+
+  const call = (expression: string, format: FormatName) =>
+    callTurn(format, { name: "calculator", arguments: { expression }, query: expression });
+  const answer = (result: string, format: FormatName) =>
+    format === "react" ? finalTurn(format, result, { thought: "done" }) : finalTurn(format, `Result = ${result}`);
+
+  const solve = (sample: CalculatorSample, format: FormatName, responseSoFar: string): string => {
+    const turn = call(sample.expression, format);
+    const result = readToolResult(format, turn, responseSoFar);
+    if (result === null) return turn;
+    return answer(/-?\d+(\.\d+)?/.exec(result)?.[0] ?? result.trim(), format);
+  };
+
+  const worked = (expression: string, format: FormatName): string => {
+    const turn = call(expression, format);
+    const output: ToolOutput = {
+      name: "calculator",
+      text: formatNumber(evaluateExpression(expression), decimals),
+      error: null,
+    };
+    const exchange = turn + getParser(format).renderResults([output], turn);
+    return questionPrompt(`What is ${expression}?`, format) + exchange + answer(output.text, format);
+  };
+  const headers = new Map<FormatName, string>();
+  const header = (format: FormatName): string => {
+    if (!headers.has(format)) {
+      const examples = EXAMPLES.map((expression) => worked(expression, format));
+      const text = format === "hermes"
+        ? hermesSystemPrompt([tool]) + examples.map((e) => `${e}\n`).join("")
+        : `${format === "react" ? `Tools:\ncalculator: ${tool.description}\n\n` : ""}${examples.join("\n\n")}\n\n`;
+      headers.set(format, text);
+    }
+    return headers.get(format)!;
+  };
+  const prompt = (sample: CalculatorSample, format: FormatName): string =>
+    (fewShot ? header(format) : "") + questionPrompt(sample.question, format);
+
+  return {
+    name: "calculator",
+    description: "TRL's arithmetic problems (a, b in 0..49, + - *) solved by calling the calculator tool.",
+    tools: [tool],
+    samples: ({ seed, n, split = "train", variant = defaultVariant }) => {
+      const family = checkVariant(variant);
+      const random = seededRandom(splitSeed(seed, split));
+      const samples: CalculatorSample[] = [];
+      for (let attempts = 0; samples.length < n; attempts++) {
+        if (attempts > 1000 * (n + 1)) {
+          throw new Error(`calculatorTask: could not draw ${n} ${split} problems of ${family}.`);
+        }
+        const { expression, answer } = drawProblem(random, family);
+        if (isEvalProblem(expression) !== (split === "eval")) continue;
+        const id = `calculator/${family}/${split}/${seed}/${samples.length}`;
+        samples.push({ id, question: `What is ${expression}?`, answer, expression, variant: family });
+      }
+      return samples;
+    },
+    prompt,
+    solve,
+    verifier: perFormat<CalculatorSample>({
+      submit: trlCalculator(),
+      hermes: numericMatch({ parser: hermesParser }),
+      react: numericMatch({ parser: reactParser }),
+    }, { prompt, name: "calculator" }),
+    limits: { maxTurns: 4, maxToolCalls: 3, maxNewTokensPerTurn: 80 },
+  };
+}
+
+function checkVariant(variant: string): CalculatorVariant {
+  if (!VARIANTS.includes(variant as CalculatorVariant)) {
+    throw new Error(`calculatorTask: unknown variant "${variant}"; use one of ${VARIANTS.join(", ")}.`);
+  }
+  return variant as CalculatorVariant;
+}
