@@ -56,6 +56,8 @@ export interface OutputGrads {
   logprobs: Float32Array;
   /** (B, T-1) dL/dvalues; omitted when the loss has no value term. */
   values?: Float32Array;
+  /** (B, T-1) dL/dentropy; omitted when the loss has no entropy term. */
+  entropy?: Float32Array;
 }
 
 /** AdamW with global-norm clipping and a schedule (the optimizer state lives with the model). */
@@ -77,6 +79,8 @@ export interface Model extends Policy {
   forward(input: ForwardInput, options?: { grad?: boolean }): Promise<ForwardOutput>;
   /** Accumulates parameter gradients for the last `forward({ grad: true })`. */
   backward(grads: OutputGrads): Promise<void>;
+  /** Full next-token logits (B, T, V) of a batch, row-major (no gradient); the engine's models have it. */
+  logits?(input: ForwardInput): Promise<Float32Array>;
   zeroGrad(): void;
   /** One AdamW step on the accumulated gradients, `lr` overriding the configured rate; returns the pre-clip gradient norm. */
   step(options: OptimizerConfig & { stepLr?: number }): Promise<{ gradNorm: number }>;
