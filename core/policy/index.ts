@@ -1,3 +1,4 @@
-/** Policies for tests and reference solutions: a scripted one and a task's solver. */
+/** Policies: a scripted one, a task's solver, and any OpenAI-compatible completions server. */
 export * from "./scripted.ts";
 export * from "./solver.ts";
+export * from "./openai/index.ts";

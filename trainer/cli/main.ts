@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: () => import("./commands/serve.ts"),
   parse: () => import("./commands/parse.ts"),
   logits: () => import("./commands/logits.ts"),
+  "export-onnx": () => import("./commands/export_onnx.ts"),
 };
 
 const usage = `toolrl — teach language models to use tools with reinforcement learning
@@ -33,6 +34,7 @@ commands:
   serve                        the tool server (hono)
   parse --format F             model text on stdin -> JSON tool calls on stdout
   logits <checkpoint> --text T the engine's logits for T (JSON)
+  export-onnx <checkpoint> <dir> a folder transformers.js loads (ONNX + config + tokenizer)
 
 toolrl <command> --help shows a command's options.`;
 

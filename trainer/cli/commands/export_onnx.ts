@@ -1,0 +1,31 @@
+/**
+ * `toolrl export-onnx <checkpoint-dir> <out-dir>`: writes a folder that `@huggingface/transformers`
+ * loads as a text-generation model from local files (config.json, generation_config.json, tokenizer
+ * files, onnx/model.onnx) and that onnxruntime runs directly. Prints one JSON line describing it.
+ */
+import type { CliIO } from "../io.ts";
+import { exportOnnx, ONNX_MODEL_FILE, ONNX_OPSET } from "../../onnx/export/export_onnx.ts";
+
+export const help = `toolrl export-onnx <checkpoint-dir> <out-dir>
+
+Exports a checkpoint (ours, or a Hugging Face GPT-2 / Llama / Qwen2 folder with safetensors) to ONNX:
+  <out-dir>/config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
+  <out-dir>/${ONNX_MODEL_FILE}   float32 decoder with KV cache, opset ${ONNX_OPSET}
+The folder loads in transformers.js (AutoModelForCausalLM / pipeline("text-generation") with
+env.allowRemoteModels = false) and in onnxruntime-web / onnxruntime-node. An existing <out-dir> is
+replaced whole. Prints {"out": ..., "family": ..., "parameters": ..., "onnxBytes": ...} on stdout.`;
+
+/** Runs `toolrl export-onnx`; exit code 2 for bad arguments. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const unknown = argv.find((arg) => arg.startsWith("--"));
+  const positional = argv.filter((arg) => !arg.startsWith("--"));
+  if (unknown !== undefined || positional.length !== 2) {
+    const why = unknown !== undefined ? `unknown option ${JSON.stringify(unknown)}` : `expected 2 folders, got ${positional.length}`;
+    io.stderr(`toolrl export-onnx: ${why}; usage: toolrl export-onnx <checkpoint-dir> <out-dir>\n`);
+    return 2;
+  }
+  const [checkpointDir, outDir] = positional;
+  const { config, parameters, onnxBytes } = await exportOnnx(checkpointDir, outDir);
+  io.stdout(JSON.stringify({ out: outDir, family: config.family, parameters, onnxBytes, opset: ONNX_OPSET }) + "\n");
+  return 0;
+}
