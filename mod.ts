@@ -18,6 +18,7 @@ export * from "./core/truncate/index.ts";
 export * from "./core/policy/index.ts";
 export * from "./core/rollout/index.ts";
 export * from "./core/plugin/index.ts";
+export * from "./core/datasets/index.ts";
 export * from "./plugins/verifiers/mod.ts";
 export { calculator, calculatorTask, calculatorTool } from "./plugins/calculator/mod.ts";
 export type { CalculatorPluginOptions, CalculatorSample, CalculatorTaskOptions, CalculatorVariant } from "./plugins/calculator/mod.ts";

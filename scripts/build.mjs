@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Builds what the npm package ships beside its TypeScript source, with esbuild:
+//   dist/mod.js    the library (mod.ts) as one JavaScript module for Node and bundlers; its npm
+//                  dependencies stay imports. package.json's "exports" points Node here, Deno at mod.ts.
+//   dist/demo/     the browser demo: demo/index.html, demo/main.ts bundled into demo.js, and chunks/
+//                  with the runtime adapters the page never loads.
+// Run by `npm run build`, and by `prepack` before `npm pack` and `npm publish`.
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import process from "node:process";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** Bundles mod.ts into `outDir/mod.js` (ES2022, dependencies external). */
+export async function buildLibrary(outDir = `${root}dist`) {
+  await build({
+    entryPoints: [`${root}mod.ts`],
+    outfile: `${outDir}/mod.js`,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    packages: "external",
+    target: "es2022",
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
+
+/** The demo page's files by path (index.html, demo.js, chunks/...), bundled in memory for browsers. */
+export async function bundleDemo() {
+  const result = await build({
+    entryPoints: { demo: `${root}demo/main.ts` },
+    outdir: "/demo",
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    // Runtime adapters are imported dynamically; as chunks of their own they load only where they run.
+    splitting: true,
+    format: "esm",
+    platform: "browser",
+    // Reached only outside browsers (Node adapters, transformers.js tokenizers): never loaded by the page.
+    external: ["node:*", "@huggingface/transformers"],
+    target: "es2022",
+    minify: true,
+    write: false,
+    logLevel: "warning",
+  });
+  const files = new Map(result.outputFiles.map((file) => [file.path.slice("/demo/".length), file.contents]));
+  files.set("index.html", await readFile(`${root}demo/index.html`));
+  return files;
+}
+
+/** Writes the demo page into `outDir`. */
+export async function buildDemo(outDir = `${root}dist/demo`) {
+  const files = await bundleDemo();
+  await rm(outDir, { recursive: true, force: true });
+  for (const [path, contents] of files) {
+    await mkdir(dirname(`${outDir}/${path}`), { recursive: true });
+    await writeFile(`${outDir}/${path}`, contents);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await buildLibrary();
+  await buildDemo();
+  process.stderr.write("built dist/mod.js and dist/demo/\n");
+}
