@@ -1,0 +1,104 @@
+/**
+ * Structured JSON errors of the tool server, `{ error: { code, message, issues? } }`, and the one
+ * place that reads a JSON body and validates it with valibot.
+ */
+import * as v from "valibot";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Machine-readable error codes, one per way a request can fail. */
+export type ServerErrorCode =
+  | "bad_json"
+  | "invalid_body"
+  | "invalid_arguments"
+  | "unknown_tool"
+  | "not_found"
+  | "method_not_allowed"
+  | "payload_too_large"
+  | "unauthorized"
+  | "busy"
+  | "timeout"
+  | "unavailable"
+  | "internal";
+
+/** One valibot issue as JSON: where (`path`, dotted) and what (`message`, `expected`, `received`). */
+export interface IssueJson {
+  path: string;
+  message: string;
+  expected: string | null;
+  received: string;
+}
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: ServerErrorCode; message: string; issues?: IssueJson[] };
+}
+
+/** valibot issues as plain JSON (the raw issues carry whole inputs; these carry only what a client needs). */
+export function issuesToJson(issues: readonly v.BaseIssue<unknown>[]): IssueJson[] {
+  return issues.map((issue) => ({
+    path: v.getDotPath(issue) ?? "",
+    message: issue.message,
+    expected: issue.expected,
+    received: issue.received,
+  }));
+}
+
+/**
+ * A JSON error response.
+ *
+ * @example
+ * ```ts
+ * return jsonError(c, 404, "unknown_tool", `no tool named "x"; GET /tools lists them`);
+ * ```
+ */
+export function jsonError(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: ServerErrorCode,
+  message: string,
+  issues?: IssueJson[],
+): Response {
+  const body: ErrorBody = { error: issues ? { code, message, issues } : { code, message } };
+  return c.json(body, status);
+}
+
+/** The outcome of {@link readBody}: the validated value, or the error response to send. */
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
+
+/**
+ * Reads the request body as JSON and validates it against `schema`; malformed JSON and schema
+ * failures become 400 responses.
+ *
+ * @example
+ * ```ts
+ * const body = await readBody(c, v.object({ queries: v.array(v.string()) }));
+ * if (!body.ok) return body.response;
+ * ```
+ */
+export async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T>): Promise<BodyResult<T>> {
+  const text = await c.req.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const preview = text.length > 80 ? `${text.slice(0, 80)}...` : text;
+    const message = `the request body is not valid JSON (${(error as Error).message}): ${JSON.stringify(preview)}`;
+    return { ok: false, response: jsonError(c, 400, "bad_json", message) };
+  }
+  const parsed = v.safeParse(schema, json);
+  if (!parsed.success) {
+    const issues = issuesToJson(parsed.issues);
+    const message = `the request body does not match the expected shape: ${
+      issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")
+    }`;
+    return { ok: false, response: jsonError(c, 400, "invalid_body", message, issues) };
+  }
+  return { ok: true, value: parsed.output };
+}
+
+/** 429 with `Retry-After: 1`, for a call the concurrency limits refused (`reason` says which limit). */
+export function busyError(c: Context, reason: string): Response {
+  c.header("Retry-After", "1");
+  return jsonError(c, 429, "busy", reason);
+}

@@ -1,0 +1,134 @@
+/**
+ * `toolrl serve`: the hono tool server (plugins/server) on this machine, with the runtime's adapter
+ * (Deno.serve or @hono/node-server), one log line per request on stderr. Runs until killed.
+ */
+import type { CliIO } from "../io.ts";
+import { loadPlugin } from "../../../core/plugin/load_plugin.ts";
+import { builtinPlugins } from "../../../core/plugin/builtins.ts";
+import type { Plugin } from "../../../core/types.ts";
+import { createToolServer, DEFAULT_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
+import { serve } from "../../../plugins/server/adapter/serve.ts";
+import { DEFAULT_HOSTNAME, DEFAULT_PORT, type ServerHandle } from "../../../plugins/server/adapter/types.ts";
+import { demoSite, withDemo } from "../../../demo/site_node.ts";
+
+/** Built-in plugins served when neither --plugins nor --plugin is given (those that exist). */
+const DEFAULT_PLUGINS = ["calculator", "python", "wiki"];
+
+export const help = `toolrl serve [--port P] [--host H] [--plugins A,B] [--plugin ./path.ts]... [--token T]
+
+Serves tools over HTTP until killed: GET /health, GET /tools, POST /tools/:name, SandboxFusion's
+POST /run_code and GET /v1/ping, Search-R1's POST /retrieve, and MCP at /mcp. One line per request on stderr.
+  --port P             port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host H             address to bind (default ${DEFAULT_HOSTNAME}; 0.0.0.0 for every interface)
+  --plugins A,B        built-in plugins (default: ${DEFAULT_PLUGINS.join(",")})
+  --plugin ./p.ts      a plugin module of your own (repeatable)
+  --token T            require "Authorization: Bearer T" on every route but /health and /v1/ping
+  --timeout-ms N       cap on the time of one tool call (default: each tool's own limit)
+  --max-concurrent N   tool calls at once on the server (default ${DEFAULT_LIMITS.maxConcurrent})
+  --max-per-tool N     tool calls at once per tool (default ${DEFAULT_LIMITS.maxConcurrentPerTool})
+  --max-body-bytes N   largest request body (default ${DEFAULT_LIMITS.maxBodyBytes})
+  --demo               also serve the browser demo at /demo/ (a calculator rollout run in the page)
+  --demo-checkpoint D  serve checkpoint folder D to the demo, which then rolls out with trained weights`;
+
+/** Parsed options of `toolrl serve`. */
+interface ServeFlags {
+  port: number;
+  host: string;
+  plugins: string[];
+  token?: string;
+  limits: Partial<ServerLimits>;
+  demo: boolean;
+  demoCheckpoint?: string;
+}
+
+const NUMBER_FLAGS: Record<string, keyof ServerLimits | "port"> = {
+  "--port": "port",
+  "--timeout-ms": "timeoutMs",
+  "--max-concurrent": "maxConcurrent",
+  "--max-per-tool": "maxConcurrentPerTool",
+  "--max-body-bytes": "maxBodyBytes",
+};
+
+const TEXT_FLAGS = new Set(["--host", "--token", "--plugins", "--plugin", "--demo-checkpoint"]);
+
+/** Reads argv into flags; throws a one-sentence error naming the bad flag. */
+function parseFlags(argv: string[]): ServeFlags {
+  const flags: ServeFlags = { port: DEFAULT_PORT, host: DEFAULT_HOSTNAME, plugins: [], limits: {}, demo: false };
+  let builtins: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const equals = argv[i].indexOf("=");
+    const name = argv[i].startsWith("--") && equals > 0 ? argv[i].slice(0, equals) : argv[i];
+    if (name === "--demo" && name === argv[i]) {
+      flags.demo = true;
+      continue;
+    }
+    if (!Object.hasOwn(NUMBER_FLAGS, name) && !TEXT_FLAGS.has(name)) {
+      throw new Error(`unknown option ${JSON.stringify(argv[i])}; see toolrl serve --help`);
+    }
+    const value = name === argv[i] ? argv[++i] : argv[i].slice(equals + 1);
+    if (value === undefined) throw new Error(`${name} needs a value; see toolrl serve --help`);
+    const key = Object.hasOwn(NUMBER_FLAGS, name) ? NUMBER_FLAGS[name] : undefined;
+    if (key !== undefined) {
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < (key === "port" ? 0 : 1)) {
+        throw new Error(`${name} ${value} must be a ${key === "port" ? "port number" : "positive integer"}`);
+      }
+      if (key === "port") flags.port = number;
+      else flags.limits[key] = number;
+    } else if (name === "--host") flags.host = value;
+    else if (name === "--token") flags.token = value;
+    else if (name === "--demo-checkpoint") [flags.demo, flags.demoCheckpoint] = [true, value];
+    else if (name === "--plugins") builtins = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    else flags.plugins.push(value);
+  }
+  const defaults = flags.plugins.length > 0 ? [] : DEFAULT_PLUGINS.filter((name) => name in builtinPlugins);
+  flags.plugins = [...(builtins ?? defaults), ...flags.plugins];
+  return flags;
+}
+
+/** Options for tests: aborting `signal` closes the server and makes `run` return. */
+export interface ServeRunOptions {
+  signal?: AbortSignal;
+}
+
+/** Runs `toolrl serve`; returns only when the server has closed (0), or at once on bad options (2). */
+export async function run(argv: string[], io: CliIO, options: ServeRunOptions = {}): Promise<number> {
+  let flags: ServeFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    io.stderr(`toolrl serve: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (flags.plugins.length === 0) {
+    io.stderr("toolrl serve: no plugins to serve; give --plugins calculator or --plugin ./my_plugin.ts\n");
+    return 2;
+  }
+  const plugins: Plugin[] = [];
+  for (const spec of flags.plugins) plugins.push(await loadPlugin(spec));
+  const app = createToolServer({
+    plugins,
+    auth: flags.token === undefined ? undefined : { token: flags.token },
+    limits: flags.limits,
+    logger: (line) => io.stderr(line + "\n"),
+  });
+  const site = flags.demo ? await demoSite({ checkpoint: flags.demoCheckpoint }) : null;
+  const server: ServerHandle = await serve({ app: site ? withDemo(app, site) : app, port: flags.port, hostname: flags.host });
+  const tools = plugins.flatMap((plugin) => plugin.tools);
+  io.stderr(`toolrl serve: listening on ${server.url} (tools: ${tools.map((tool) => tool.name).join(", ")})\n`);
+  if (site) io.stderr(`toolrl serve: demo at ${server.url}/demo/\n`);
+  for (const tool of tools) warmInBackground(tool, io);
+  options.signal?.addEventListener("abort", () => void server.close(), { once: true });
+  await server.finished;
+  return 0;
+}
+
+/** Starts tools that have a slow first call (the python tool's interpreter) now rather than on that call. */
+function warmInBackground(tool: { name: string; warm?: () => Promise<void> }, io: CliIO): void {
+  if (typeof tool.warm !== "function") return;
+  const started = performance.now();
+  tool.warm().then(
+    () => io.stderr(`toolrl serve: ${tool.name} ready in ${((performance.now() - started) / 1000).toFixed(1)}s\n`),
+    (error) => io.stderr(`toolrl serve: ${tool.name} failed to start: ${(error as Error).message}\n`),
+  );
+}
