@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   parse: () => import("./commands/parse.ts"),
   logits: () => import("./commands/logits.ts"),
   "export-onnx": () => import("./commands/export_onnx.ts"),
+  bench: () => import("./commands/bench.ts"),
 };
 
 const usage = `toolrl — teach language models to use tools with reinforcement learning
@@ -35,6 +36,7 @@ commands:
   parse --format F             model text on stdin -> JSON tool calls on stdout
   logits <checkpoint> --text T the engine's logits for T (JSON)
   export-onnx <checkpoint> <dir> a folder transformers.js loads (ONNX + config + tokenizer)
+  bench [suite...] [--quick]   the benchmarks: tables, and JSON in bench/results/
 
 toolrl <command> --help shows a command's options.`;
 

@@ -1,0 +1,42 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { formatTable, runMatmulBench } from "./suite.ts";
+import { formatSweep, runSplitSweep } from "./split_sweep.ts";
+
+test("runMatmulBench() measures every implementation and relates wasm on 2 threads to the yardstick", async () => {
+  const report = await runMatmulBench({
+    shapes: [{ name: "small", BT: 16, C: 12, OC: 20 }],
+    timeMs: 5,
+    yardstick: () => Promise.resolve({ name: "fixed yardstick", figures: [{ forwardGflops: 2, backwardGflops: 4 }] }),
+  });
+  assert.equal(report.figures.map((f) => f.implementation), [
+    "fixed yardstick", "typescript reference", "wasm simd, 1 thread", "wasm simd, 2 threads",
+  ]);
+  for (const f of report.figures) assert.ok(f.forwardGflops > 0 && f.backwardGflops > 0, f.implementation);
+  const wasm2 = report.figures[3];
+  assert.ok(Math.abs(report.ratios[0].forward - wasm2.forwardGflops / 2) < 1e-9);
+  assert.ok(Math.abs(report.ratios[0].backward - wasm2.backwardGflops / 4) < 1e-9);
+  assert.match(formatTable(report), /small\s+wasm simd, 1 thread/);
+});
+
+test("a skipped yardstick is reported with its reason and leaves no ratio", async () => {
+  const report = await runMatmulBench({
+    shapes: [{ name: "small", BT: 4, C: 4, OC: 4 }],
+    timeMs: 1,
+    yardstick: () => Promise.resolve({ skipped: "python3 not found" }),
+  });
+  assert.is(report.yardstickSkipped, "python3 not found");
+  assert.equal(report.ratios, []);
+  assert.match(formatTable(report), /yardstick skipped: python3 not found/);
+});
+
+test("runSplitSweep() times each size on one and two threads", async () => {
+  const rows = await runSplitSweep([[8, 8, 8]], 5);
+  assert.is(rows.length, 1);
+  assert.is(rows[0].multiplyAdds, 512);
+  assert.ok(rows[0].forwardUs.every((us) => us > 0) && rows[0].backwardUs.every((us) => us > 0));
+  assert.ok(rows[0].forwardSpeedup > 0 && rows[0].backwardSpeedup > 0);
+  assert.match(formatSweep(rows), /8x8x8/);
+});
+
+test.run();

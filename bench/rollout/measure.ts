@@ -1,0 +1,180 @@
+/**
+ * The measurements the rollout and latency suites share: one task's rollout loop in a mode, driven by
+ * the engine under teacher forcing (forced_policy.ts), the same rollout with the reference solver
+ * alone (tools without a model), and the ceiling — the engine decoding the same batch with no tools.
+ *
+ * The configurations of one table are measured in interleaved rounds (timing.ts), so drifting load on
+ * a shared machine hits them alike. Figures per row: wall time per rollout (median of the rounds),
+ * episodes, generated tokens and tool calls per second over that time, the share of it spent inside
+ * `generate`, the mean batch of the `generate` calls, and tokens/s as a fraction of the ceiling.
+ */
+import { solverPolicy } from "../../core/policy/solver.ts";
+import { rollout, type RolloutResult } from "../../core/rollout/rollout.ts";
+import type { FormatName, Policy, Sample, Task, Tool } from "../../core/types.ts";
+import type { EngineModel } from "../../trainer/engine/model/model.ts";
+import { median, type Probe, type RunCounts, type Timed, timeRounds } from "../timing.ts";
+import { forcedPolicy } from "./forced_policy.ts";
+
+/** Which loop a row measured: the rollout in one of its modes, the solver alone, or bare decoding. */
+export type RowMode = "async" | "lockstep" | "tools only" | "decode ceiling";
+
+/** One measured configuration. */
+export interface LoopRow {
+  mode: RowMode;
+  episodes: number;
+  runs: number;
+  wallMs: number;
+  episodesPerSecond: number;
+  tokensPerSecond: number;
+  toolCallsPerSecond: number;
+  /** Share of the wall time inside `policy.generate` (1 for the ceiling, NaN for the solver alone). */
+  generationShare: number;
+  meanBatchSize: number;
+  /** tokens/s over the ceiling's tokens/s (filled in by {@link measureRows}). */
+  ofCeiling: number;
+  /** Mean reward: 1 when every forced episode made its calls and answered right. */
+  rewardMean: number;
+  /** Tokens the engine computed over the tokens it was forced to write (1 unless contexts outgrew the model). */
+  computedShare: number;
+}
+
+/** What a loop measurement needs. */
+export interface LoopSetup {
+  engine: EngineModel;
+  task: Task;
+  format: FormatName;
+  /** The task's tools, or wrapped ones (the latency suite adds a sleep). */
+  tools: Tool[];
+  samples: Sample[];
+}
+
+/** Something to time, and how its timing becomes a row. */
+export interface LoopProbe {
+  probe: Probe<unknown>;
+  row(timed: Timed<unknown>): LoopRow;
+}
+
+function items(setup: Pick<LoopSetup, "task" | "format" | "samples">) {
+  return setup.samples.map((sample) => ({ prompt: setup.task.prompt(sample, setup.format), sample }));
+}
+
+function rowFrom(mode: RowMode, timed: Timed<RolloutResult>, computedShare: number): LoopRow {
+  const last = timed.values[timed.values.length - 1];
+  const { episodes, generatedTokens, toolCalls } = last.metrics;
+  const perSecond = (n: number) => n / (timed.p50Ms / 1000);
+  return {
+    mode,
+    episodes,
+    runs: timed.runs,
+    wallMs: timed.p50Ms,
+    episodesPerSecond: perSecond(episodes),
+    tokensPerSecond: perSecond(generatedTokens),
+    toolCallsPerSecond: perSecond(toolCalls),
+    generationShare: median(timed.values.map((r) => r.metrics.generationShare)),
+    meanBatchSize: median(timed.values.map((r) => r.metrics.meanBatchSize)),
+    ofCeiling: NaN,
+    rewardMean: last.episodes.reduce((sum, e) => sum + (e.reward ?? 0), 0) / Math.max(1, episodes),
+    computedShare,
+  };
+}
+
+function rolloutFn(name: string, setup: LoopSetup, policy: Policy, mode: "async" | "lockstep") {
+  const { task, format, tools, engine } = setup;
+  const list = items(setup);
+  return async () => {
+    const result = await rollout({ policy, tokenizer: engine.tokenizer, format, tools, items: list, limits: task.limits, verifier: task.verifier, mode });
+    if (result.errors.length > 0) throw new Error(`${name}: the rollout reported errors: ${result.errors[0].message}`);
+    return result;
+  };
+}
+
+/**
+ * The rollout loop in `mode` with the engine forced to write the reference solver's turns; `label`
+ * tells apart probes of the same task and mode.
+ *
+ * @example
+ * ```ts
+ * const rows = await measureRows([loopProbe(setup, "async"), loopProbe(setup, "lockstep")], { iterations: 3, warmup: 1 });
+ * ```
+ */
+export function loopProbe(setup: LoopSetup, mode: "async" | "lockstep", label = ""): LoopProbe {
+  const name = `${setup.task.name} ${mode}${label ? `, ${label}` : ""}`;
+  const policy = forcedPolicy(setup.engine, solverPolicy(setup.task, setup.format, setup.engine.tokenizer, setup.samples));
+  return {
+    probe: { name, fn: rolloutFn(name, setup, policy, mode) },
+    row: (timed) => rowFrom(mode, timed as Timed<RolloutResult>, policy.stats.computedTokens / Math.max(1, policy.stats.forcedTokens)),
+  };
+}
+
+/** The same rollout with the reference solver as the policy: what the tools and the loop cost without a model. */
+export function toolsOnlyProbe(setup: LoopSetup): LoopProbe {
+  const name = `${setup.task.name} tools only`;
+  const policy = solverPolicy(setup.task, setup.format, setup.engine.tokenizer, setup.samples);
+  return {
+    probe: { name, fn: rolloutFn(name, setup, policy, "async") },
+    row: (timed) => ({ ...rowFrom("tools only", timed as Timed<RolloutResult>, NaN), generationShare: NaN }),
+  };
+}
+
+/**
+ * The ceiling: the engine decoding `tokensPerContext` tokens for every prompt of the batch at once,
+ * with no stop and no tools.
+ */
+export function ceilingProbe(setup: LoopSetup, tokensPerContext: number): LoopProbe {
+  const { engine } = setup;
+  const contexts = items(setup).map((item) => engine.tokenizer.encode(item.prompt));
+  const fn = async () => {
+    const generations = await engine.generate(contexts, { maxNewTokens: tokensPerContext, stopTokens: [] });
+    return generations.reduce((sum, g) => sum + g.tokens.length, 0);
+  };
+  return {
+    probe: { name: `${setup.task.name} ceiling`, fn },
+    row: (timed) => {
+      const tokens = timed.values[timed.values.length - 1] as number;
+      return {
+        mode: "decode ceiling",
+        episodes: contexts.length,
+        runs: timed.runs,
+        wallMs: timed.p50Ms,
+        episodesPerSecond: NaN,
+        tokensPerSecond: tokens / (timed.p50Ms / 1000),
+        toolCallsPerSecond: NaN,
+        generationShare: 1,
+        meanBatchSize: contexts.length,
+        ofCeiling: NaN,
+        rewardMean: NaN,
+        computedShare: tokens / (tokensPerContext * contexts.length),
+      };
+    },
+  };
+}
+
+/** Times the probes in interleaved rounds and returns their rows, each related to the ceiling among them. */
+export async function measureRows(probes: LoopProbe[], counts: RunCounts): Promise<LoopRow[]> {
+  const timed = await timeRounds(probes.map((p) => p.probe), counts);
+  const rows = probes.map((p, k) => p.row(timed[k]));
+  const ceiling = rows.find((row) => row.mode === "decode ceiling");
+  for (const row of rows) {
+    row.ofCeiling = ceiling && row.mode !== "tools only" ? row.tokensPerSecond / ceiling.tokensPerSecond : NaN;
+  }
+  return rows;
+}
+
+/** Positions for a random model that holds episodes of `longest` tokens: a little room, in steps of 64. */
+export function positionsFor(longest: number): number {
+  return Math.ceil((longest + 8) / 64) * 64;
+}
+
+/**
+ * Rolls the samples out once with the reference solver (this also starts tool workers such as Pyodide)
+ * and returns the longest episode in tokens and the mean tokens the model writes per episode.
+ */
+export async function solverShape(setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"]) {
+  const { task, format, tools } = setup;
+  const result = await rollout({
+    policy: solverPolicy(task, format, tokenizer, setup.samples),
+    tokenizer, format, tools, items: items(setup), limits: task.limits, verifier: task.verifier,
+  });
+  const longest = Math.max(...result.episodes.map((episode) => episode.tokens().length));
+  return { longest, tokensPerEpisode: result.metrics.generatedTokens / Math.max(1, result.metrics.episodes) };
+}

@@ -1,0 +1,61 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readJson, temporaryDir } from "./host_node.ts";
+import type { DecodeFigures } from "./decode/suite.ts";
+import { type BenchResult, formatTable } from "./report.ts";
+import { parseBenchArgs, runBench } from "./run.ts";
+
+test("runBench() --quick on the decode suite writes a results file with machine, runtime, backend, date and figures", async () => {
+  const dir = await temporaryDir("toolrl-bench-test-");
+  try {
+    let out = "", err = "";
+    const code = await runBench(["decode", "--quick", "--out-dir", dir.path], {
+      stdout: (text) => void (out += text),
+      stderr: (text) => void (err += text),
+    });
+    assert.is(code, 0, err);
+    const result = (await readJson(`${dir.path}/decode.json`)) as BenchResult<DecodeFigures>;
+    assert.is(result.suite, "decode");
+    assert.is(result.quick, true);
+    assert.ok(result.command.includes("decode --quick"));
+    assert.ok(!Number.isNaN(Date.parse(result.date)), result.date);
+    assert.ok(result.machine.cpus >= 1 && typeof result.machine.cpuModel === "string" && result.machine.memoryGb >= 0);
+    assert.ok(["node", "deno"].includes(result.runtime.name) && result.runtime.version.length > 0);
+    assert.match(result.backend, /wasm/);
+    const rows = result.figures.rows;
+    assert.equal(rows.map((row) => row.batch), [1, 64, 1, 64]);
+    for (const row of rows) {
+      assert.ok(row.tokensPerSecond > 0 && row.msPerStep > 0, JSON.stringify(row));
+      assert.is(row.newTokens, 8);
+    }
+    assert.is(rows[0].overBatch1, 1);
+    assert.ok(Math.abs(rows[1].overBatch1 - rows[1].tokensPerSecond / rows[0].tokensPerSecond) < 1e-9);
+    assert.ok(out.includes(result.table), "the table is printed");
+  } finally {
+    await dir.remove();
+  }
+});
+
+test("parseBenchArgs() reads suites and flags, and names the choices on a bad one", () => {
+  const args = parseBenchArgs(["rollout", "latency", "--quick", "--backend", "cpu", "--init", "ckpt"]);
+  assert.equal(args.suites, ["rollout", "latency"]);
+  assert.is(args.quick, true);
+  assert.is(args.backend, "cpu");
+  assert.is(args.init, "ckpt");
+  assert.throws(() => parseBenchArgs(["rollouts"]), /unknown suite "rollouts"; the suites are decode, kernels/);
+  assert.throws(() => parseBenchArgs(["--backend", "cuda"]), /--backend must be one of wasm, cpu, webgpu, got "cuda"/);
+  assert.throws(() => parseBenchArgs(["--init"]), /--init needs a value/);
+  assert.throws(() => parseBenchArgs(["--fast"]), /unknown option --fast/);
+});
+
+test("formatTable() pads text left and numbers right with the decimals asked per column", () => {
+  const table = formatTable(["task", "tokens/s", "share"], [["calculator", 1234.56, 0.5], ["wiki", NaN, null]], { digits: [0, 0, 2] });
+  assert.equal(table.split("\n"), [
+    "task        tokens/s  share",
+    "----------  --------  -----",
+    "calculator      1235   0.50",
+    "wiki               -      -",
+  ]);
+});
+
+test.run();
