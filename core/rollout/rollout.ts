@@ -204,6 +204,9 @@ async function runAsync(states: EpisodeState[], ctx: RolloutContext, generate: G
         throw new Error("rollout loop stalled: no episode is ready, generating or running tools; please report this");
       }
       await woken;
+      // Tool results that land together should generate together: let every already-settled tool
+      // call mark its episode ready (one macrotask) before the next batch is cut.
+      if (toolRuns > 0 && !generating) await new Promise((resolve) => setTimeout(resolve, 0));
     }
   } finally {
     ctx.signal?.removeEventListener("abort", onAbort);

@@ -150,4 +150,23 @@ test("rollout() maxBatchSize bounds the contexts of each generate call", async (
   assert.equal(batches.map((b) => b.prompts.length), [3, 3, 1]);
 });
 
+test("rollout() regroups episodes whose tool calls finish together into one batch", async () => {
+  const { tool } = sleeper();
+  const sizes: number[] = [];
+  const inner = scriptedPolicy(
+    tokenizer,
+    (text) => (text.includes("<tool_response>") ? "done<|im_end|>" : hermesCalls(["sleep", { ms: 20 }])),
+  );
+  const policy: Policy = {
+    generate: (contexts, options) => {
+      sizes.push(contexts.length);
+      return inner.generate(contexts, options);
+    },
+  };
+  const items = Array.from({ length: 8 }, (_, i) => ({ prompt: `<|im_start|>user\nQ${i}<|im_end|>\n<|im_start|>assistant\n` }));
+  const { episodes } = await rollout({ policy, tokenizer, format: "hermes", tools: [tool], items, limits: { maxNewTokensPerTurn: 256 } });
+  assert.ok(episodes.every((e) => e.status === "done"));
+  assert.equal(sizes, [8, 8]);
+});
+
 test.run();
