@@ -1,0 +1,18 @@
+/**
+ * Node-compatible adapter for the worker side (Node, and Deno's Node layer that Pyodide also uses):
+ * after Pyodide has loaded, its module-local `require` may only reach `crypto` (randomness). This is
+ * what keeps `os.system` (child_process) and sockets (ws) from reaching the host.
+ */
+import Module from "node:module";
+
+const ALLOWED = new Set(["crypto", "node:crypto"]);
+
+/** Refuses every later `require` of a module other than crypto, in this worker. */
+export function sealNodeRequire(): void {
+  const prototype = (Module as unknown as { prototype: { require(this: unknown, id: string): unknown } }).prototype;
+  const original = prototype.require;
+  prototype.require = function (this: unknown, id: string): unknown {
+    if (ALLOWED.has(id)) return original.call(this, id);
+    throw new Error(`require("${id}") is disabled in the toolrl Python sandbox`);
+  };
+}

@@ -1,0 +1,165 @@
+// The runner's bookkeeping (queue, time-outs, restarts, snapshots, episode routing) against a fake
+// in-process worker that speaks the worker protocol without Pyodide; tool_test.ts covers the real one.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { invokeTool } from "../../core/plugin/invoke_tool.ts";
+import type { HostMessage, InitMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./_protocol.ts";
+import { SNAPSHOT_KEY } from "./_snapshot.ts";
+import { createPythonRunner } from "./runner.ts";
+import { pythonTool } from "./tool.ts";
+
+interface Fake {
+  id: number;
+  init: InitMessage | null;
+  posted: HostMessage[];
+  terminated: boolean;
+}
+
+/** Spawns fake workers: code "hang" ignores interrupts, "slow" honours them, "die" crashes, "fatal" breaks. */
+function fakeWorkers() {
+  const workers: Fake[] = [];
+  const spawn = (): WorkerHandle => {
+    const fake: Fake = { id: workers.length, init: null, posted: [], terminated: false };
+    workers.push(fake);
+    let reply: (message: WorkerMessage) => void = () => {};
+    let fail: (error: Error) => void = () => {};
+    return {
+      indexURL: "/fake/",
+      onMessage: (listener) => (reply = listener),
+      onError: (listener) => (fail = listener),
+      terminate: () => void (fake.terminated = true),
+      post(message) {
+        fake.posted.push(message);
+        if (message.type === "init") {
+          fake.init = message;
+          const bad = message.snapshot?.[0] === 66; // "B"
+          setTimeout(() => reply(bad ? { type: "failed", message: "bad snapshot" } : { type: "ready", snapshot: message.snapshot ? null : new Uint8Array([7]), startMs: 1 }), 1);
+          return;
+        }
+        if (message.type !== "run") return;
+        const result = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, fatal: false };
+        const flag = new Int32Array(fake.init!.interrupt!);
+        if (message.code === "hang") return;
+        if (message.code === "die") return void setTimeout(() => fail(new Error("out of memory")), 1);
+        if (message.code === "fatal") return void setTimeout(() => reply({ ...result, error: "the interpreter failed: x", fatal: true }), 1);
+        if (message.code === "slow") {
+          const poll = setInterval(() => {
+            if (Atomics.load(flag, 0) === 2) (clearInterval(poll), reply({ ...result, stdout: "partial\n", timedOut: true }));
+          }, 5);
+          return;
+        }
+        setTimeout(() => reply({ ...result, stdout: `${fake.id}:${message.namespace}:${message.code}\n` }), 1);
+      },
+    };
+  };
+  return { workers, spawn };
+}
+
+test("a cached snapshot that fails to start is dropped, and the cold start's snapshot is saved instead", async () => {
+  const saved: Array<[string, number[]]> = [];
+  const removed: string[] = [];
+  const cache: SnapshotCache = {
+    load: async () => new Uint8Array([66]),
+    save: async (key, bytes) => void saved.push([key, [...bytes]]),
+    remove: async (key) => void removed.push(key),
+  };
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: cache });
+  assert.is((await runner.run("1", { timeoutMs: 500 })).stdout, "1::1\n");
+  assert.equal(workers.map((w) => [w.init?.snapshot && [...w.init.snapshot], w.terminated]), [[[66], true], [null, false]]);
+  assert.equal([removed, saved], [[SNAPSHOT_KEY], [[SNAPSHOT_KEY, [7]]]]);
+  runner.close();
+});
+
+test("runs are served one at a time in call order, and a restart starts from the kept snapshot", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null, memoryLimitMb: 200, maxOutputChars: 99 });
+  const outs = await Promise.all(["a", "b", "c"].map((code) => runner.run(code, { timeoutMs: 500, namespace: "e" })));
+  assert.equal(outs.map((o) => o.stdout), ["0:e:a\n", "0:e:b\n", "0:e:c\n"]);
+  assert.equal([workers[0].init?.memoryLimitBytes, workers[0].init?.maxOutputChars], [200 * 1024 * 1024, 99]);
+  runner.close();
+  await runner.run("d", { timeoutMs: 500 });
+  assert.equal([workers[0].terminated, workers.length, [...workers[1].init!.snapshot!]], [true, 2, [7]]);
+  runner.close();
+});
+
+test("a run over its limit is interrupted first and keeps its worker when Python stops", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null });
+  const out = await runner.run("slow", { timeoutMs: 50 });
+  assert.equal([out.stdout, out.timedOut, out.restarted], ["partial\n", true, false]);
+  assert.is((await runner.run("next", { timeoutMs: 500 })).stdout, "0::next\n");
+  assert.equal([workers.length, runner.stats.starts], [1, 1]);
+  runner.close();
+});
+
+test("a run that ignores the interrupt is ended by terminating its worker; the next run gets a fresh one", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null, graceMs: 30 });
+  const started = performance.now();
+  const out = await runner.run("hang", { timeoutMs: 40 });
+  assert.ok(performance.now() - started < 400);
+  assert.equal([out.timedOut, out.restarted, workers[0].terminated], [true, true, true]);
+  assert.is((await runner.run("next", { timeoutMs: 500 })).stdout, "1::next\n");
+  runner.close();
+});
+
+test("a worker that dies or breaks during a run is reported and replaced", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null });
+  const died = await runner.run("die", { timeoutMs: 500 });
+  assert.equal([died.error, died.restarted], ["the Python worker died: out of memory", true]);
+  assert.is((await runner.run("x", { timeoutMs: 500 })).stdout, "1::x\n");
+  const broke = await runner.run("fatal", { timeoutMs: 500 });
+  assert.equal([broke.restarted, workers[1].terminated], [true, true]);
+  assert.is((await runner.run("y", { timeoutMs: 500 })).stdout, "2::y\n");
+  runner.close();
+});
+
+test("an aborted signal stops a run like a time-out", async () => {
+  const { spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 30);
+  const out = await runner.run("slow", { timeoutMs: 5000, signal: controller.signal });
+  assert.is(out.timedOut, true);
+  const cancelled = await runner.run("a", { timeoutMs: 500, signal: controller.signal });
+  assert.match(cancelled.error ?? "", "cancelled before it started");
+  runner.close();
+});
+
+test("pythonTool spreads episodes over its workers, keeps each on one, and drops its namespace on release", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const tool = pythonTool({ spawn, snapshotCache: null, workers: 2 });
+  const text = async (code: string, episodeId: string) => (await invokeTool(tool, { code }, { episodeId })).text;
+  assert.equal(
+    [await text("a", "e1"), await text("b", "e2"), await text("c", "e1"), await text("d", "e2")],
+    ["0:e1:a", "1:e2:b", "0:e1:c", "1:e2:d"],
+  );
+  await tool.release!("e2");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(workers[1].posted.filter((m) => m.type === "drop"), [{ type: "drop", namespace: "e2" }]);
+  assert.equal(workers[0].posted.filter((m) => m.type === "drop"), []);
+  assert.is(await text("e", "e2"), "0:e2:e", "a released episode id is assigned afresh");
+  tool.close();
+  assert.ok(workers.every((w) => w.terminated));
+});
+
+test("close() ends a run under way without starting another worker", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null });
+  const pending = runner.run("hang", { timeoutMs: 100 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  runner.close();
+  const out = await pending;
+  assert.equal([out.error, out.restarted], ["the Python worker died: the runner was closed", true]);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(workers.map((w) => w.terminated), [true]);
+});
+
+test("createPythonRunner() and pythonTool() check their options", () => {
+  assert.throws(() => createPythonRunner({ memoryLimitMb: 64 }), /memoryLimitMb 64 must be from 128 to 4095/);
+  assert.throws(() => pythonTool({ workers: 0 }), /workers 0 must be a positive integer/);
+});
+
+test.run();

@@ -1,0 +1,97 @@
+/**
+ * The `python` tool: runs the model's code in Pyodide (see `runner.ts`) and returns what it printed,
+ * the `repr` of a final expression, and the exception text if it failed, as one short text.
+ * Each episode has its own namespace, kept across its calls and dropped in `release(episodeId)`.
+ */
+import * as v from "valibot";
+import { defineTool } from "../../core/plugin/define_tool.ts";
+import type { Tool } from "../../core/types.ts";
+import { createPythonRunner, type PythonRunner, type PythonRunnerOptions, type RunOutcome } from "./runner.ts";
+
+/** Options of {@link pythonTool}. */
+export interface PythonToolOptions extends PythonRunnerOptions {
+  /** Wall-clock limit of one run in milliseconds (default 5000); the call's own limit adds `startTimeoutMs`. */
+  timeoutMs?: number;
+  /** Interpreters (workers) to spread episodes over (default 1). */
+  workers?: number;
+  /** Show the `repr` of a final expression, as the REPL does (default true). */
+  lastExpression?: boolean;
+  /** Tool name the model calls (default "python"). */
+  name?: string;
+}
+
+/** The python tool's arguments. */
+export interface PythonArgs {
+  code: string;
+}
+
+/** The python tool, with control over its interpreters. */
+export interface PythonTool extends Tool<PythonArgs> {
+  /** Starts every interpreter now instead of on first use. */
+  warm(): Promise<void>;
+  /** Terminates every interpreter (a later call starts fresh ones). */
+  close(): void;
+  /** The interpreters, for their statistics. */
+  readonly runners: readonly PythonRunner[];
+}
+
+const parameters = v.object({
+  code: v.pipe(v.string(), v.maxLength(20_000), v.description("Python source to run; print what you need to see.")),
+});
+
+/** Renders one run as the text the model reads; "(no output)" when there is nothing to show. */
+export function formatOutcome(outcome: RunOutcome, timeoutMs: number): string {
+  const parts = [outcome.stdout.trimEnd(), outcome.value ?? "", outcome.stderr.trimEnd(), outcome.error ?? ""];
+  if (outcome.timedOut) {
+    parts.push(`TimeoutError: the code ran longer than ${timeoutMs} ms and was stopped` +
+      (outcome.restarted ? "; the interpreter was restarted and earlier variables are lost" : ""));
+  }
+  const text = parts.filter((part) => part !== "").join("\n");
+  return text === "" ? "(no output)" : text;
+}
+
+/**
+ * The python tool.
+ *
+ * @example
+ * ```ts
+ * const py = pythonTool({ timeoutMs: 2000 });
+ * (await invokeTool(py, { code: "print(3 * 12 + 4)" })).text; // "40"
+ * ```
+ */
+export function pythonTool(options: PythonToolOptions = {}): PythonTool {
+  const { timeoutMs = 5000, workers = 1, lastExpression = true, name = "python", startTimeoutMs = 60_000, ...runnerOptions } = options;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`pythonTool: workers ${workers} must be a positive integer.`);
+  if (!(timeoutMs > 0)) throw new Error(`pythonTool: timeoutMs ${timeoutMs} must be a positive number of milliseconds.`);
+  const runners = Array.from({ length: workers }, () => createPythonRunner({ ...runnerOptions, startTimeoutMs }));
+  const assigned = new Map<string, PythonRunner>();
+  let turn = 0;
+  const pick = (episodeId: string): PythonRunner => {
+    const known = assigned.get(episodeId);
+    if (known) return known;
+    const runner = runners[turn++ % runners.length];
+    if (episodeId !== "") assigned.set(episodeId, runner);
+    return runner;
+  };
+  const tool = defineTool<PythonArgs>({
+    name,
+    description: "Runs Python code and returns what it prints (and the value of a last expression).",
+    parameters,
+    timeoutMs: timeoutMs + startTimeoutMs,
+    fromText: (query) => ({ code: query }),
+    async run({ code }, { signal, episodeId }) {
+      const outcome = await pick(episodeId).run(code, { timeoutMs, namespace: episodeId, signal, lastExpression });
+      return formatOutcome(outcome, timeoutMs);
+    },
+    release(episodeId) {
+      assigned.get(episodeId)?.drop(episodeId);
+      assigned.delete(episodeId);
+    },
+  });
+  return {
+    ...tool,
+    runners,
+    warm: async () => void await Promise.all(runners.map((runner) => runner.warm())),
+    close: () => runners.forEach((runner) => runner.close()),
+  };
+}

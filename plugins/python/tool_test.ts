@@ -1,0 +1,90 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { invokeTool } from "../../core/plugin/invoke_tool.ts";
+import { pythonTool } from "./tool.ts";
+
+// One interpreter for the whole file: Pyodide's cold start costs seconds.
+const TIMEOUT_MS = 2000;
+const py = pythonTool({ timeoutMs: TIMEOUT_MS, memoryLimitMb: 192 });
+const call = async (code: string, episodeId = "") => await invokeTool(py, { code }, { episodeId });
+const thisFile = decodeURIComponent(new URL(import.meta.url).pathname);
+
+test.before(async () => {
+  await py.warm();
+});
+test.after(() => py.close());
+
+test("python captures every print and shows the value of a last expression", async () => {
+  const out = await call("print('hi')\nprint(6 * 7)\n3 * 12 + 4");
+  assert.is(out.error, null);
+  assert.is(out.text, "hi\n42\n40");
+});
+
+test("python returns the exception text as output instead of throwing", async () => {
+  const out = await call("print('before')\n1 / 0");
+  assert.is(out.error, null);
+  assert.is(out.text, "before\nZeroDivisionError: division by zero");
+  assert.match((await call("def f(:\n  pass")).text, "SyntaxError");
+});
+
+test("python maps the submit format's raw query to code", async () => {
+  const out = await invokeTool(py, "print(2 ** 10)", { rawText: true });
+  assert.is(out.text, "1024");
+});
+
+test("python stops `while True: pass` within its time-out and the next call works", async () => {
+  const started = performance.now();
+  const out = await call("print('looping')\nwhile True: pass");
+  const elapsed = performance.now() - started;
+  assert.match(out.text, /^looping\nTimeoutError: the code ran longer than 2000 ms/);
+  assert.ok(elapsed >= TIMEOUT_MS && elapsed < TIMEOUT_MS + 1500, `stopped after ${elapsed} ms`);
+  assert.is((await call("print('alive')")).text, "alive");
+});
+
+test("python terminates a worker stuck in C code and the next call gets a fresh one", async () => {
+  const starts = py.runners[0].stats.starts;
+  const started = performance.now();
+  const out = await call("sum(range(10 ** 15))");
+  assert.ok(performance.now() - started < TIMEOUT_MS + 2000);
+  assert.match(out.text, "interpreter was restarted");
+  assert.is((await call("print('alive')")).text, "alive");
+  assert.is(py.runners[0].stats.starts, starts + 1);
+});
+
+test("python refuses `import js` and the other ways to the host", async () => {
+  for (const code of ["import js", "import pyodide_js", "from pyodide.ffi import to_js", "import importlib; importlib.import_module('js')"]) {
+    const out = await call(code);
+    assert.match(out.text, /^ImportError: import of '(js|pyodide_js|pyodide)' is blocked/, code);
+  }
+  assert.match((await call("import sys; sys.meta_path.pop(0)\nimport js")).text, "ModuleNotFoundError: No module named 'js'");
+  assert.match((await call(`open(${JSON.stringify(thisFile)}).read()`)).text, "FileNotFoundError");
+  assert.match((await call("import socket")).text, "import of 'socket' is blocked");
+  assert.match((await call("import os\nos.system('echo escaped')")).text, /^PermissionError/);
+});
+
+test("python contains an allocation bomb and the next call still works", async () => {
+  // Growing the heap to its bound takes about a second on a busy machine: give this run more time.
+  const bomb = await py.runners[0].run("a = []\nwhile True: a.append(' ' * 10**6)", { timeoutMs: 20_000, namespace: "bomb" });
+  assert.match(bomb.error ?? "", /^MemoryError/);
+  assert.match((await call("bytearray(10 ** 9)")).text, /^MemoryError/);
+  assert.is((await call("print(len(' ' * 10**7))", "bomb")).text, "10000000");
+});
+
+test("python keeps variables within an episode and never between episodes", async () => {
+  await call("x = 41", "episode-a");
+  assert.is((await call("x + 1", "episode-a")).text, "42");
+  assert.is((await call("x", "episode-b")).text, "NameError: name 'x' is not defined");
+  await call("import builtins\nbuiltins.print = None\nimport sys\nsys.stdout = None", "episode-a");
+  assert.is((await call("print('clean')", "episode-b")).text, "clean");
+  await py.release!("episode-a");
+  assert.is((await call("x", "episode-a")).text, "NameError: name 'x' is not defined");
+  assert.is((await call("y = 1")).text, "(no output)");
+  assert.is((await call("y")).text, "NameError: name 'y' is not defined");
+});
+
+test("python runs concurrent calls one after another without mixing their output", async () => {
+  const outs = await Promise.all([1, 2, 3].map((i) => call(`print(${i})`, `e${i}`)));
+  assert.equal(outs.map((out) => out.text), ["1", "2", "3"]);
+});
+
+test.run();
