@@ -31,6 +31,14 @@ test("loadPlugin() loads a built-in by name and passes its options", async () =>
   assert.is(findTask([plugin], "calculator").name, "calculator");
 });
 
+test("loadPlugin() knows every built-in and says which options a built-in needs", async () => {
+  assert.equal(Object.keys(builtinPlugins).sort(), ["calculator", "http", "python", "sandbox", "wiki"]);
+  const wiki = await loadPlugin("wiki");
+  assert.is(findTask([wiki], "wiki").name, "wiki");
+  assert.match(await errorOf(() => loadPlugin("sandbox")), "url");
+  assert.match(await errorOf(() => loadPlugin("http", { options: { url: "http://127.0.0.1:1" } })), "allowHosts");
+});
+
 test("loadPlugin() loads a module's named `plugin` factory relative to a base", async () => {
   const plugin = await loadPlugin("./fixtures/named_plugin.ts", { base: here, options: { greeting: "hi" } });
   assert.is(plugin.name, "greeter");
