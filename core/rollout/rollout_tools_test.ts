@@ -1,10 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rollout } from "./rollout.ts";
-import { hang, hermesCalls, sleeper, thrower } from "./_testing.ts";
+import { hang, hermesCalls, sleep, sleeper, thrower } from "./_testing.ts";
 import { scriptedPolicy } from "../policy/scripted.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
-import type { Policy } from "../types.ts";
+import * as v from "valibot";
+import type { Policy, Tool } from "../types.ts";
 
 const tokenizer = charTokenizer();
 const limits = { maxNewTokensPerTurn: 512 };
@@ -151,7 +152,22 @@ test("rollout() maxBatchSize bounds the contexts of each generate call", async (
 });
 
 test("rollout() regroups episodes whose tool calls finish together into one batch", async () => {
-  const { tool } = sleeper();
+  // A barrier tool: every call waits until all 8 have arrived, so all 8 results land together.
+  let release = () => {};
+  const barrier = new Promise<void>((resolve) => (release = resolve));
+  let arrived = 0;
+  const tool: Tool = {
+    name: "sleep",
+    description: "waits for the others",
+    parameters: v.object({ ms: v.number() }),
+    timeoutMs: 5000,
+    run: async () => {
+      if (++arrived === 8) setTimeout(release, 5);
+      await barrier;
+      await sleep(0); // each result lands in its own macrotask, as timers and worker messages do
+      return "ok";
+    },
+  };
   const sizes: number[] = [];
   const inner = scriptedPolicy(
     tokenizer,

@@ -250,7 +250,10 @@ test("openaiPolicy() stops waiting when the caller aborts", async () => {
   try {
     const policy = openaiPolicy({ baseUrl: server.url, model: "m", tokenizer, timeoutMs: 60_000 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("rollout cancelled")), 50);
+    // Abort once the request has reached the server (polling, so a loaded machine cannot race it).
+    const abortWhenReceived = () =>
+      server.requests.length > 0 ? controller.abort(new Error("rollout cancelled")) : setTimeout(abortWhenReceived, 10);
+    setTimeout(abortWhenReceived, 10);
     const error = await policy.generate([contexts[0]], { maxNewTokens: 4, signal: controller.signal }).catch((e) => e);
     assert.is((error as Error).message, "rollout cancelled");
     assert.is(server.requests.length, 1);
