@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds what the npm package ships beside its TypeScript source, with esbuild:
-//   dist/mod.js    the library (mod.ts) as one JavaScript module for Node and bundlers; its npm
-//                  dependencies stay imports. package.json's "exports" points Node here, Deno at mod.ts.
+//   dist/mod.js    the library (mod.ts) as one JavaScript module for Node; its npm dependencies stay
+//                  imports. package.json's "exports" points Node here, Deno at mod.ts.
+//   dist/browser.js  the same for browser bundlers (export condition "browser"), with the `*_node.ts`
+//                  runtime adapters replaced by stubs that throw.
 //   dist/demo/     the browser demo: demo/index.html, demo/main.ts bundled into demo.js, and chunks/
 //                  with the runtime adapters the page never loads.
 // Run by `npm run build`, and by `prepack` before `npm pack` and `npm publish`.
@@ -13,19 +15,42 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Bundles mod.ts into `outDir/mod.js` (ES2022, dependencies external). */
+/**
+ * Runtime adapters (files named `*_node.ts`) replaced by a module that throws when used: what the
+ * browser build gets in their place, so nothing Node-only reaches a page.
+ */
+const nodeAdaptersStubbed = {
+  name: "node-adapters-stubbed",
+  setup(b) {
+    b.onResolve({ filter: /_node\.ts$/ }, (args) => ({ path: args.path, namespace: "node-adapter" }));
+    b.onLoad({ filter: /.*/, namespace: "node-adapter" }, (args) => ({
+      contents: `const fail = () => { throw new Error(${JSON.stringify(
+        "toolrl: " + "ADAPTER" + " is a Node/Deno adapter and does not run in browsers",
+      )}.replace("ADAPTER", ${JSON.stringify(args.path)})); };
+export default new Proxy({}, { get: fail });
+export const __esModule = true;`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * Bundles mod.ts twice, dependencies external: `outDir/mod.js` for Node and Deno (platform neutral),
+ * and `outDir/browser.js` for bundlers targeting browsers (the `browser` export condition), where the
+ * `*_node.ts` adapters are stubs.
+ */
 export async function buildLibrary(outDir = `${root}dist`) {
-  await build({
+  const common = {
     entryPoints: [`${root}mod.ts`],
-    outfile: `${outDir}/mod.js`,
     bundle: true,
     format: "esm",
-    platform: "neutral",
     packages: "external",
     target: "es2022",
     sourcemap: true,
     logLevel: "warning",
-  });
+  };
+  await build({ ...common, outfile: `${outDir}/mod.js`, platform: "neutral" });
+  await build({ ...common, outfile: `${outDir}/browser.js`, platform: "browser", plugins: [nodeAdaptersStubbed] });
 }
 
 /** The demo page's files by path (index.html, demo.js, chunks/...), bundled in memory for browsers. */
@@ -64,5 +89,5 @@ export async function buildDemo(outDir = `${root}dist/demo`) {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildLibrary();
   await buildDemo();
-  process.stderr.write("built dist/mod.js and dist/demo/\n");
+  process.stderr.write("built dist/mod.js, dist/browser.js and dist/demo/\n");
 }

@@ -3,11 +3,14 @@
  * `SnapshotCache`, by later processes. A snapshot is taken right after Pyodide loads and imports a few
  * common modules (`WARM_UP`), before our defences run, so every worker applies them to the same image.
  */
-import { version } from "pyodide";
 import type { SnapshotCache } from "./_protocol.ts";
 
-/** Cache key: a snapshot only fits the Pyodide build that made it (and this loading procedure, v2). */
-export const SNAPSHOT_KEY = `pyodide-${version}-v2.snapshot`;
+/**
+ * Cache key: a snapshot only fits this loading procedure (v2) and the Pyodide build that made it; the
+ * cache adds the Pyodide version itself, so this module never imports Pyodide (which would pull its
+ * Node code into browser bundles).
+ */
+export const SNAPSHOT_KEY = "v2.snapshot";
 
 let current: Uint8Array | null = null;
 let fromCache = false;

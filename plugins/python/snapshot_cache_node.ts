@@ -8,7 +8,11 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { version } from "pyodide";
 import type { SnapshotCache } from "./_protocol.ts";
+
+/** File name of a key: snapshots are only valid for the Pyodide build that made them. */
+const fileName = (key: string) => `pyodide-${version}-${key}`;
 
 /** A snapshot cache in `dir` (default: the user's cache folder). */
 export function fileSnapshotCache(dir?: string): SnapshotCache {
@@ -16,19 +20,19 @@ export function fileSnapshotCache(dir?: string): SnapshotCache {
   return {
     async load(key) {
       try {
-        return new Uint8Array(await readFile(join(folder(), key)));
+        return new Uint8Array(await readFile(join(folder(), fileName(key))));
       } catch {
         return null;
       }
     },
     async save(key, bytes) {
       await mkdir(folder(), { recursive: true });
-      const temporary = join(folder(), `${key}.${crypto.randomUUID()}.tmp`);
+      const temporary = join(folder(), `${fileName(key)}.${crypto.randomUUID()}.tmp`);
       await writeFile(temporary, bytes);
-      await rename(temporary, join(folder(), key));
+      await rename(temporary, join(folder(), fileName(key)));
     },
     async remove(key) {
-      await rm(join(folder(), key), { force: true });
+      await rm(join(folder(), fileName(key)), { force: true });
     },
   };
 }
