@@ -19,17 +19,19 @@ export interface MatmulShape {
   OC: number;
 }
 
-/** GFLOP/s of forward and backward for one implementation at one shape. */
+/** GFLOP/s of forward and backward for one implementation at one shape: from the median time, and from the fastest call. */
 export interface MatmulFigure {
   shape: string;
   implementation: string;
   forwardGflops: number;
   backwardGflops: number;
+  bestForwardGflops?: number;
+  bestBackwardGflops?: number;
 }
 
 /** Measures the yardstick at the given shapes, or says why it cannot. */
 export type Yardstick = (shapes: MatmulShape[]) => Promise<
-  { name: string; figures: { forwardGflops: number; backwardGflops: number }[] } | { skipped: string }
+  { name: string; figures: Omit<MatmulFigure, "shape" | "implementation">[] } | { skipped: string }
 >;
 
 /** Options of {@link runMatmulBench}. */
@@ -115,16 +117,18 @@ export async function runMatmulBench(options: MatmulBenchOptions = {}): Promise<
         bench.add("forward", () => impl.kernels.matmulForward(o.out, o.inp, o.weight, o.bias, BT, C, OC));
         bench.add("backward", () => impl.kernels.matmulBackward(o.dinp, o.dweight, o.dbias, o.dout, o.inp, o.weight, BT, C, OC));
         await bench.run();
-        const medianMs = bench.tasks.map((task) => {
+        const [forward, backward] = bench.tasks.map((task) => {
           const result = task.result;
           if (!("latency" in result)) throw new Error(`${impl.name} ${task.name} at ${shape.name} did not finish: ${result.state}`);
-          return result.latency.p50;
+          return result.latency;
         });
         figures.push({
           shape: shape.name,
           implementation: impl.name,
-          forwardGflops: flops / medianMs[0] / 1e6,
-          backwardGflops: (2 * flops) / medianMs[1] / 1e6,
+          forwardGflops: flops / forward.p50 / 1e6,
+          backwardGflops: (2 * flops) / backward.p50 / 1e6,
+          bestForwardGflops: flops / forward.min / 1e6,
+          bestBackwardGflops: (2 * flops) / backward.min / 1e6,
         });
       }
       one.reset();
@@ -145,16 +149,22 @@ export async function runMatmulBench(options: MatmulBenchOptions = {}): Promise<
   return { bench: "kernels", figures, ...(yardstickSkipped ? { yardstickSkipped } : {}), ratios };
 }
 
-/** The report as a text table: one row per shape and implementation, then the ratios to the yardstick. */
+/**
+ * The report as a text table: one row per shape and implementation (GFLOP/s from the median time, and
+ * from the fastest call where measured here), then the ratios to the yardstick.
+ */
 export function formatTable(report: MatmulBenchReport): string {
-  const header = ["shape", "implementation", "forward GFLOP/s", "backward GFLOP/s"];
-  const rows = report.figures.map((f) => [f.shape, f.implementation, f.forwardGflops.toFixed(2), f.backwardGflops.toFixed(2)]);
+  const header = ["shape", "implementation", "forward GFLOP/s", "backward GFLOP/s", "best fwd", "best bwd"];
+  const best = (value?: number) => (value === undefined ? "" : value.toFixed(2));
+  const rows = report.figures.map((f) => [
+    f.shape, f.implementation, f.forwardGflops.toFixed(2), f.backwardGflops.toFixed(2), best(f.bestForwardGflops), best(f.bestBackwardGflops),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   const lines = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   if (report.yardstickSkipped) lines.push(`yardstick skipped: ${report.yardstickSkipped}`);
   for (const r of report.ratios) {
-    lines.push(`${r.shape}: wasm on 2 threads = ${r.forward.toFixed(2)} (forward), ${r.backward.toFixed(2)} (backward) of the yardstick`);
+    lines.push(`${r.shape}: wasm on 2 threads = ${r.forward.toFixed(2)} (forward), ${r.backward.toFixed(2)} (backward) of the yardstick (medians)`);
   }
   return lines.join("\n");
 }

@@ -1,0 +1,75 @@
+// createWasmKernels: options, the non-shared fallback, argument errors and the workers' lifetime.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createWasmKernels } from "./wasm_kernels.ts";
+
+test("without shared memory the kernels run on one thread over a plain ArrayBuffer", async () => {
+  const kernels = await createWasmKernels({ sharedMemory: false, threads: 2, initialMb: 2 });
+  try {
+    assert.is(kernels.shared, false);
+    assert.is(kernels.threads, 1);
+    assert.ok(kernels.memory.buffer instanceof ArrayBuffer);
+    const inp = kernels.alloc(6).fill(1), weight = kernels.alloc(9), bias = kernels.alloc(3);
+    weight.set([1, 2, 3, 4, 5, 6, 7, 8, 9]); // (OC 3, C 3)
+    bias.set([0.5, 0, -1]);
+    const out = kernels.alloc(6); // (BT 2, OC 3)
+    kernels.matmulForward(out, inp, weight, bias, 2, 3, 3);
+    assert.equal(Array.from(out), [6.5, 15, 23, 6.5, 15, 23]);
+    assert.throws(() => kernels.alloc(1 << 20), /initialMb/);
+  } finally {
+    kernels.dispose();
+  }
+});
+
+test("a shared memory grows while earlier arrays keep their values and stay usable", async () => {
+  const kernels = await createWasmKernels({ threads: 2, initialMb: 1, minWorkPerChunk: 0 });
+  try {
+    const inp = kernels.alloc(8 * 4).fill(1), weight = kernels.alloc(8 * 4).fill(2);
+    const before = kernels.memory.buffer.byteLength;
+    kernels.alloc(2 ** 20); // 4 MiB: grows the memory
+    assert.ok(kernels.memory.buffer.byteLength > before);
+    const out = kernels.alloc(8 * 8);
+    kernels.matmulForward(out, inp, weight, null, 8, 4, 8);
+    assert.ok(out.every((x) => x === 8));
+  } finally {
+    kernels.dispose();
+  }
+});
+
+test("bad arguments are refused with the offending value", async () => {
+  const kernels = await createWasmKernels({ threads: 1 });
+  try {
+    const a = kernels.alloc(16), b = kernels.alloc(16), c = kernels.alloc(16);
+    assert.throws(() => kernels.matmulForward(a, new Float32Array(16), b, null, 4, 4, 4), /matmulForward: inp is not a view into the kernels' WebAssembly memory/);
+    assert.throws(() => kernels.matmulForward(a, b, c, null, 4, 5, 4), /matmulForward: inp has 16 elements, fewer than the 20/);
+    assert.throws(() => kernels.matmulBackward(a, b, null, c, a, b, -1, 4, 4), /BT = -1 must be a non-negative integer/);
+    const lengths = kernels.allocInt32(1);
+    assert.throws(() => kernels.attentionForward(a, b, c, a, b, lengths, 1, 2, 3, 2, 2), /NH = 3 must be a multiple of NKV = 2/);
+    let message = "";
+    await createWasmKernels({ threads: 0 }).catch((error) => (message = error.message));
+    assert.match(message, /threads = 0 must be an integer from 1 to 255/);
+  } finally {
+    kernels.dispose();
+  }
+});
+
+test("dispose() stops the kernels: later calls say so", async () => {
+  const kernels = await createWasmKernels({ threads: 2 });
+  const a = kernels.alloc(4);
+  kernels.dispose();
+  assert.throws(() => kernels.matmulForward(a, a, a, null, 1, 2, 2), /used after dispose\(\)/);
+});
+
+test("worker threads do not keep the process alive when dispose() is forgotten", () => {
+  const fixture = fileURLToPath(new URL("./fixtures/forgotten_dispose.ts", import.meta.url));
+  const isDeno = "Deno" in globalThis;
+  const args = isDeno ? ["run", "-A", "--no-lock", fixture] : ["--import", "tsx", fixture];
+  const child = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
+  if (child.status !== 0) console.log(child.stdout, child.stderr, child.error);
+  assert.is(child.status, 0); // a hang would end in the time-out's SIGTERM, status null
+  assert.match(child.stdout, /threads 2, out\[last\] 4/);
+});
+
+test.run();

@@ -1,0 +1,55 @@
+// Entry of the kernels module: one exported `run` that executes share `part` of `parts` of the job
+// described at `job` (i32 slots written by the loader, wasm_kernels.ts). Every thread calls it on the
+// same job with its own part; the loader waits for all parts.
+//   slot 0 op, 1 scratch base, 2 scratch bytes per part, 3.. the op's arguments in signature order
+//   (pointers are byte offsets, 0 for null).
+import { matmulBackward, matmulForward } from "./matmul";
+import { attentionBackward, attentionForward } from "./attention";
+import { GEMM_SCRATCH_BYTES } from "./gemm";
+
+export const OP_MATMUL_FORWARD = 1;
+export const OP_MATMUL_BACKWARD = 2;
+export const OP_ATTENTION_FORWARD = 3;
+export const OP_ATTENTION_BACKWARD = 4;
+
+@inline
+function u(job: usize, slot: i32): usize {
+  return <usize>load<u32>(job + (<usize>slot << 2));
+}
+
+@inline
+function i(job: usize, slot: i32): i32 {
+  return load<i32>(job + (<usize>slot << 2));
+}
+
+/** Scratch bytes each part needs for a job with sequence length T (attention) or any matmul. */
+export function scratchBytes(T: i32): usize {
+  return max(GEMM_SCRATCH_BYTES, (<usize>T << 2) + 64);
+}
+
+export function run(job: usize, part: i32, parts: i32): void {
+  const scratch = u(job, 1) + <usize>part * u(job, 2);
+  switch (i(job, 0)) {
+    case OP_MATMUL_FORWARD:
+      matmulForward(u(job, 3), u(job, 4), u(job, 5), u(job, 6), i(job, 7), i(job, 8), i(job, 9), part, parts, scratch);
+      break;
+    case OP_MATMUL_BACKWARD:
+      matmulBackward(
+        u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8),
+        i(job, 9), i(job, 10), i(job, 11), part, parts, scratch,
+      );
+      break;
+    case OP_ATTENTION_FORWARD:
+      attentionForward(
+        u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8),
+        i(job, 9), i(job, 10), i(job, 11), i(job, 12), i(job, 13), part, parts,
+      );
+      break;
+    case OP_ATTENTION_BACKWARD:
+      attentionBackward(
+        u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8), u(job, 9), u(job, 10), u(job, 11),
+        i(job, 12), i(job, 13), i(job, 14), i(job, 15), i(job, 16), part, parts, scratch,
+      );
+      break;
+  }
+}

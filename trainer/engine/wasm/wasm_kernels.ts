@@ -1,0 +1,229 @@
+/**
+ * WebAssembly SIMD kernels for the cpu backend's heavy ops (matmul forward/backward, attention
+ * forward/backward), built from src/*.as by `npm run build:wasm`. The arrays the kernels read and
+ * write are views into the kernels' own WebAssembly.Memory (from `alloc`), so a call passes offsets,
+ * never copies. With SharedArrayBuffer the memory is shared and big calls are split across worker
+ * threads; without it (a browser page that is not cross-origin isolated) everything runs on the
+ * calling thread.
+ *
+ * Shapes (row-major): BT rows, C input channels, OC output channels, B batch, T time, NH query heads,
+ * NKV key/value heads, hs head size.
+ */
+import type { Kernels } from "../backend/backend.ts";
+import { createHeap, type HeapView } from "./heap.ts";
+import { privateMemoryModule, sharedMemoryModule } from "./kernels_wasm.ts";
+import { workerRuntime, type WorkerRuntime } from "./spawn.ts";
+import { createThreadPool, type ThreadPool } from "./thread_pool.ts";
+
+/** Options of `createWasmKernels`. */
+export interface WasmKernelsOptions {
+  /** Threads, the calling one included (default: the processors available, at most 4; 1 without shared memory). */
+  threads?: number;
+  /** Initial memory in MiB (default 16; 256 for a non-shared memory, which cannot grow under live views). */
+  initialMb?: number;
+  /** Largest the memory may grow to, in MiB (default and at most 4096). */
+  maxMb?: number;
+  /** Use a shared memory (default: wherever SharedArrayBuffer is available); false forces one thread. */
+  sharedMemory?: boolean;
+  /** How worker threads are started (default: detected once for this runtime, see spawn.ts). */
+  workerRuntime?: WorkerRuntime | null;
+  /**
+   * Multiply-adds (attention: scores × head size) per chunk below which a call is not cut further; a
+   * call smaller than two chunks runs on the calling thread (default from bench/kernels/split_sweep.ts).
+   */
+  minWorkPerChunk?: number;
+}
+
+/** The kernels plus their memory. */
+export interface WasmKernels extends Kernels {
+  readonly memory: WebAssembly.Memory;
+  /** Threads a big call is split across (1 when the memory is not shared). */
+  readonly threads: number;
+  readonly shared: boolean;
+  /** A zero-filled, 16-byte aligned Float32Array view into `memory`. */
+  alloc(length: number): Float32Array;
+  /** A zero-filled, 16-byte aligned Int32Array view into `memory` (lengths for attention). */
+  allocInt32(length: number): Int32Array;
+  /** Gives an array from `alloc` / `allocInt32` back for reuse. */
+  free(view: HeapView): void;
+  /** Frees every array at once. */
+  reset(): void;
+  /** Stops the worker threads; the kernels cannot be used afterwards. */
+  dispose(): void;
+}
+
+// Memory layout: bytes 0..63 unused (0 is the null pointer), the control block of the thread pool,
+// the job descriptor the kernels read, then the heap (its 16-byte cookie just below HEAP_BASE).
+const CONTROL = 64;
+const JOB = 128;
+const JOB_SLOTS = 24;
+const HEAP_BASE = 1024;
+const MIB = 2 ** 20;
+/** From bench/kernels/split_sweep.ts on 2 cores: two threads beat one from about two chunks of this size. */
+const MIN_WORK_PER_CHUNK = 1 << 16;
+/** Most chunks per thread: finer chunks balance a busy machine, coarser ones repack less. */
+const CHUNKS_PER_THREAD = 4;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function checkSizes(op: string, sizes: Record<string, number>): void {
+  for (const [name, value] of Object.entries(sizes)) {
+    if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
+      throw new Error(`${op}: ${name} = ${value} must be a non-negative integer`);
+    }
+  }
+}
+
+/**
+ * Compiles the kernels, creates their memory and, where shared memory is available, the worker threads.
+ *
+ * @example
+ * ```ts
+ * const kernels = await createWasmKernels({ threads: 2 });
+ * const backend = createCpuBackend({ alloc: kernels.alloc, free: kernels.free, kernels });
+ * // ... train ...
+ * kernels.dispose();
+ * ```
+ */
+export async function createWasmKernels(options: WasmKernelsOptions = {}): Promise<WasmKernels> {
+  const runtime = options.workerRuntime === undefined ? await workerRuntime() : options.workerRuntime;
+  const wanted = options.threads ?? Math.min(runtime?.processors ?? 1, 4);
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 255) {
+    throw new Error(`createWasmKernels: threads = ${wanted} must be an integer from 1 to 255`);
+  }
+  const shared = options.sharedMemory ?? runtime?.sharedMemory ?? typeof SharedArrayBuffer === "function";
+  const maxMb = Math.min(options.maxMb ?? 4096, 4096);
+  const initialMb = Math.min(options.initialMb ?? (shared ? 16 : 256), maxMb);
+  const maxPages = Math.floor((maxMb * MIB) / 65536);
+  const memory = new WebAssembly.Memory({
+    initial: Math.max(1, Math.ceil((initialMb * MIB) / 65536)),
+    maximum: maxPages,
+    ...(shared ? { shared: true } : {}),
+  });
+  const module = await WebAssembly.compile(decode(shared ? sharedMemoryModule : privateMemoryModule));
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as {
+    run(job: number, part: number, parts: number): void;
+    scratchBytes(T: number): number;
+    OP_MATMUL_FORWARD: WebAssembly.Global;
+    OP_MATMUL_BACKWARD: WebAssembly.Global;
+    OP_ATTENTION_FORWARD: WebAssembly.Global;
+    OP_ATTENTION_BACKWARD: WebAssembly.Global;
+  };
+  const heap = createHeap(memory, { base: HEAP_BASE, shared, maxBytes: maxPages * 65536 });
+
+  const threads = shared && runtime ? wanted : 1;
+  const runChunk = (job: number, chunk: number, chunks: number) => exports.run(job, chunk, chunks);
+  const pool: ThreadPool | null = threads > 1
+    ? await createThreadPool({ runtime: runtime!, module, memory, runChunk, control: CONTROL, threads })
+    : null;
+  const minWork = Math.max(1, options.minWorkPerChunk ?? MIN_WORK_PER_CHUNK);
+  const job = new Int32Array(memory.buffer, JOB, JOB_SLOTS);
+
+  // Scratch for every chunk, (re)allocated when a call needs more than the last.
+  let scratch: Float32Array | null = null;
+  let scratchPerChunk = 0;
+  let scratchChunks = 0;
+  function ensureScratch(T: number, chunks: number): void {
+    const need = Math.ceil(exports.scratchBytes(T) / 16) * 16;
+    if (need <= scratchPerChunk && chunks <= scratchChunks) return;
+    if (scratch) heap.free(scratch);
+    scratchPerChunk = Math.max(need, scratchPerChunk);
+    scratchChunks = Math.max(chunks, scratchChunks);
+    scratch = heap.alloc((scratchPerChunk * scratchChunks) / 4);
+  }
+
+  let disposed = false;
+  /**
+   * Writes the job (op, scratch, arguments) and runs it: on one thread when `work` is too small to pay
+   * for waking the others, else cut into chunks (at most `units`, the pieces the op can be cut into).
+   */
+  function dispatch(op: WebAssembly.Global, args: number[], work: number, units: number, T: number): void {
+    if (disposed) throw new Error("wasm kernels: used after dispose()");
+    const chunks = Math.min(255, units, threads * CHUNKS_PER_THREAD, Math.floor(work / minWork));
+    ensureScratch(T, pool && chunks > 1 ? chunks : 1);
+    job[0] = op.value;
+    job[1] = scratch!.byteOffset;
+    job[2] = scratchPerChunk;
+    for (let i = 0; i < args.length; i++) job[3 + i] = args[i];
+    if (pool && chunks > 1) pool.run(JOB, chunks);
+    else exports.run(JOB, 0, 1);
+  }
+
+  const at = heap.offsetOf;
+  return {
+    memory,
+    threads,
+    shared,
+    alloc: heap.alloc,
+    allocInt32: heap.allocInt32,
+    free: heap.free,
+    reset() {
+      heap.reset();
+      scratch = null;
+      scratchPerChunk = 0;
+      scratchChunks = 0;
+    },
+    dispose() {
+      disposed = true;
+      pool?.dispose();
+    },
+
+    matmulForward(out, inp, weight, bias, BT, C, OC) {
+      const op = "matmulForward";
+      checkSizes(op, { BT, C, OC });
+      dispatch(exports.OP_MATMUL_FORWARD, [
+        at(out, BT * OC, `${op}: out`), at(inp, BT * C, `${op}: inp`), at(weight, OC * C, `${op}: weight`),
+        bias ? at(bias, OC, `${op}: bias`) : 0, BT, C, OC,
+      ], BT * C * OC, matmulUnits(BT, OC), 0);
+    },
+
+    matmulBackward(dinp, dweight, dbias, dout, inp, weight, BT, C, OC) {
+      const op = "matmulBackward";
+      checkSizes(op, { BT, C, OC });
+      dispatch(exports.OP_MATMUL_BACKWARD, [
+        at(dinp, BT * C, `${op}: dinp`), at(dweight, OC * C, `${op}: dweight`),
+        dbias ? at(dbias, OC, `${op}: dbias`) : 0, at(dout, BT * OC, `${op}: dout`),
+        at(inp, BT * C, `${op}: inp`), at(weight, OC * C, `${op}: weight`), BT, C, OC,
+      ], 2 * BT * C * OC, Math.max(matmulUnits(BT, C), matmulUnits(OC, C)), 0);
+    },
+
+    attentionForward(out, att, q, k, v, lengths, B, T, NH, NKV, hs) {
+      const op = "attentionForward";
+      checkHeads(op, { B, T, NH, NKV, hs });
+      dispatch(exports.OP_ATTENTION_FORWARD, [
+        at(out, B * T * NH * hs, `${op}: out`), at(att, B * NH * T * T, `${op}: att`),
+        at(q, B * T * NH * hs, `${op}: q`), at(k, B * T * NKV * hs, `${op}: k`), at(v, B * T * NKV * hs, `${op}: v`),
+        at(lengths, B, `${op}: lengths`), B, T, NH, NKV, hs,
+      ], B * NH * T * T * hs, B * NKV, T);
+    },
+
+    attentionBackward(dq, dk, dv, dout, q, k, v, att, lengths, B, T, NH, NKV, hs) {
+      const op = "attentionBackward";
+      checkHeads(op, { B, T, NH, NKV, hs });
+      const qn = B * T * NH * hs, kvn = B * T * NKV * hs;
+      dispatch(exports.OP_ATTENTION_BACKWARD, [
+        at(dq, qn, `${op}: dq`), at(dk, kvn, `${op}: dk`), at(dv, kvn, `${op}: dv`), at(dout, qn, `${op}: dout`),
+        at(q, qn, `${op}: q`), at(k, kvn, `${op}: k`), at(v, kvn, `${op}: v`), at(att, B * NH * T * T, `${op}: att`),
+        at(lengths, B, `${op}: lengths`), B, T, NH, NKV, hs,
+      ], 2 * B * NH * T * T * hs, B * NKV, T);
+    },
+  };
+}
+
+/** Pieces an M×N output can be cut into: micro tiles (4 rows, 8 columns) along its longer side. */
+function matmulUnits(M: number, N: number): number {
+  return Math.max(Math.ceil(M / 4), Math.ceil(N / 8));
+}
+
+function checkHeads(op: string, sizes: { B: number; T: number; NH: number; NKV: number; hs: number }): void {
+  checkSizes(op, sizes);
+  if (sizes.NKV === 0 || sizes.NH % sizes.NKV !== 0) {
+    throw new Error(`${op}: NH = ${sizes.NH} must be a multiple of NKV = ${sizes.NKV} (grouped-query attention)`);
+  }
+}
