@@ -1,0 +1,54 @@
+/**
+ * `toolrl eval <checkpoint> <task>`: greedy rollouts of a checkpoint on held-out samples of a task, one JSON
+ * line on stdout.
+ */
+import type { CliIO } from "../io.ts";
+import type { FormatName } from "../../../core/types.ts";
+import { loadModel } from "../../train/checkpoint.ts";
+import { evaluatePolicy, toolOutputLogprob } from "../../train/evaluate.ts";
+import { backendByName, resolveTask } from "../../train/setup.ts";
+import { readFlags } from "./_flags.ts";
+
+export const help = `toolrl eval <checkpoint> <task> [options]
+
+Rolls out the checkpoint greedily on held-out samples of the task (problems training never draws) and prints
+one JSON line: {"task", "n", "accuracy", "tool_call_rate", "error_rate", "calls_per_episode",
+"self_written_output_rate", "answered_without_tool_rate", "reward_mean", "tool_output_logprob", "format",
+"checkpoint"}. tool_output_logprob is the mean logprob per token the model gives the tools' output: near 0 when it
+has learned to imitate its tools (tool tokens trained on), far below 0 when they were masked out of training.
+
+  --n N                      held-out samples (default 200)
+  --format submit|hermes|react   tool-call format (default: the one the checkpoint was trained with, else submit)
+  --seed N                   seed of the held-out draw (default 0)
+  --backend cpu|webgpu       engine backend (default cpu)
+  --plugin PATH              load a plugin module (repeatable)`;
+
+const FLAGS = { n: "number", format: "string", seed: "number", backend: "string", plugin: "list" } as const;
+const FORMATS = ["submit", "hermes", "react"];
+
+/** Runs `toolrl eval`. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positional } = readFlags(argv, FLAGS);
+  if (positional.length !== 2) throw new Error(`give a checkpoint folder and a task, as in "toolrl eval runs/calculator/checkpoint calculator"`);
+  const [checkpoint, taskName] = positional;
+  const backendName = String(flags.backend ?? "cpu");
+  if (backendName !== "cpu" && backendName !== "webgpu") throw new Error(`--backend must be cpu or webgpu, got "${backendName}"`);
+  const { model, trainerState } = await loadModel(checkpoint, { backend: await backendByName(backendName) });
+  const trained = (trainerState as { config?: { format?: string } } | null)?.config?.format;
+  const format = String(flags.format ?? trained ?? "submit");
+  if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
+  const n = Number(flags.n ?? 200);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive whole number, got ${n}`);
+  const task = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? []);
+  const { summary, episodes } = await evaluatePolicy(model, task, {
+    format: format as FormatName,
+    tokenizer: model.tokenizer,
+    n,
+    seed: Number(flags.seed ?? 0),
+    maxBatchSize: 64,
+  });
+  const logprob = await toolOutputLogprob(model, episodes);
+  const toolLogprob = Number.isFinite(logprob) ? Number(logprob.toFixed(4)) : null;
+  io.stdout(JSON.stringify({ task: taskName, ...summary, tool_output_logprob: toolLogprob, format, checkpoint }) + "\n");
+  return 0;
+}

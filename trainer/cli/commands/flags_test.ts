@@ -1,0 +1,33 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFlags, settingsObject } from "./_flags.ts";
+
+const spec = { steps: "number", out: "string", plugin: "list", "no-tool-mask": "boolean" } as const;
+
+test("readFlags() reads values, = forms, repeated lists, switches and positionals", () => {
+  const { flags, positional } = readFlags(
+    ["calculator", "--steps", "5", "--out=runs/x", "--plugin", "a.ts", "--plugin", "b.ts", "--no-tool-mask"],
+    spec,
+  );
+  assert.equal(positional, ["calculator"]);
+  assert.equal(flags, { steps: 5, out: "runs/x", plugin: ["a.ts", "b.ts"], "no-tool-mask": true });
+});
+
+test("readFlags() names unknown options, missing values and non-numbers", () => {
+  assert.throws(() => readFlags(["--setps", "5"], spec), /unknown option --setps; known options: --steps/);
+  assert.throws(() => readFlags(["--steps"], spec), /--steps needs a value/);
+  assert.throws(() => readFlags(["--steps", "many"], spec), /--steps must be a number, got "many"/);
+  assert.throws(() => readFlags(["--no-tool-mask=1"], spec), /takes no value/);
+});
+
+test("settingsObject() builds nested settings and parses JSON values", () => {
+  assert.equal(settingsObject(["ppo.learningRate=1e-4", "format=hermes", "model.nLayer=2", "plugins=[\"a\"]"]), {
+    ppo: { learningRate: 1e-4 },
+    format: "hermes",
+    model: { nLayer: 2 },
+    plugins: ["a"],
+  });
+  assert.throws(() => settingsObject(["nokey"]), /key=value/);
+});
+
+test.run();

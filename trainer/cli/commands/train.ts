@@ -1,0 +1,96 @@
+/**
+ * `toolrl train <task>`: SFT warm-up on the task's reference solver, then PPO or GRPO, with progress on
+ * stderr, `DIR/metrics.jsonl`, `DIR/checkpoint/` and `DIR/report.html`; `--resume DIR` continues a run.
+ */
+import type { CliIO } from "../io.ts";
+import { parseTrainConfig, type TrainConfigInput } from "../../train/config.ts";
+import { mergeConfig } from "../../train/merge.ts";
+import { nodeRunFiles } from "../../train/run_files_node.ts";
+import { resumeTraining, train, type TrainResult } from "../../train/train.ts";
+import { readFlags, settingsObject } from "./_flags.ts";
+
+export const help = `toolrl train <task> [options]
+toolrl train --resume DIR
+
+Teaches the model to use the task's tools: a short SFT warm-up on demonstrations from the task's reference
+solver (loss on model tokens only), a held-out evaluation, RL (PPO or GRPO), and a second evaluation.
+Progress goes to stderr; DIR gets metrics.jsonl, checkpoint/, reference/ and report.html.
+
+  --algo ppo|grpo            RL algorithm (default ppo)
+  --format submit|hermes|react   tool-call format (default submit)
+  --backend cpu|webgpu       engine backend (default cpu)
+  --seed N                   seed of weights, data and sampling (default 0)
+  --steps N                  RL steps (default: the task's preset)
+  --sft-steps N              SFT warm-up steps (default: the task's preset; 0 skips SFT)
+  --eval-n N                 held-out samples per evaluation (default 200)
+  --checkpoint-every K       checkpoint every K RL steps (default 10)
+  --out DIR                  run folder (default runs/<task>)
+  --init CKPT                start from this checkpoint instead of a fresh tiny model
+  --resume DIR               continue the run in DIR from its last checkpoint
+  --plugin PATH              load a plugin module (repeatable) whose tasks can then be trained
+  --no-tool-mask             mask ablation: include tool-output tokens in the loss
+  --set KEY=VALUE            any setting by dotted name, e.g. --set ppo.learningRate=1e-4 (repeatable)`;
+
+const FLAGS = {
+  algo: "string",
+  format: "string",
+  backend: "string",
+  seed: "number",
+  steps: "number",
+  "sft-steps": "number",
+  "eval-n": "number",
+  "checkpoint-every": "number",
+  out: "string",
+  init: "string",
+  resume: "string",
+  plugin: "list",
+  "no-tool-mask": "boolean",
+  set: "list",
+} as const;
+
+/** Runs `toolrl train`; prints the held-out accuracy before and after RL on stdout. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positional } = readFlags(argv, FLAGS);
+  const env = { files: nodeRunFiles(), progress: { write: io.stderr, isTTY: io.isTTY } };
+  const started = performance.now();
+  let result: TrainResult;
+  let label: string;
+  if (flags.resume !== undefined) {
+    const ignored = Object.keys(flags).filter((name) => name !== "resume");
+    if (positional.length > 0 || ignored.length > 0) {
+      throw new Error(`--resume takes the run's own settings; drop ${[...positional, ...ignored.map((n) => `--${n}`)].join(" ")}`);
+    }
+    result = await resumeTraining(String(flags.resume), env);
+    label = String(flags.resume);
+  } else {
+    if (positional.length !== 1) throw new Error(`give one task, as in "toolrl train calculator" (got ${positional.length})`);
+    const given: Record<string, unknown> = {
+      task: positional[0],
+      algo: flags.algo,
+      format: flags.format,
+      backend: flags.backend,
+      seed: flags.seed,
+      steps: flags.steps,
+      out: flags.out,
+      init: flags.init,
+      plugins: flags.plugin,
+      includeToolTokens: flags["no-tool-mask"] === true ? true : undefined,
+      evalSamples: flags["eval-n"],
+      checkpointEvery: flags["checkpoint-every"],
+      sft: flags["sft-steps"] === undefined ? undefined : { steps: flags["sft-steps"] },
+    };
+    const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+    const input = mergeConfig(defined, settingsObject((flags.set as string[] | undefined) ?? [])) as TrainConfigInput;
+    const config = parseTrainConfig(input);
+    result = await train(config, env);
+    label = `${config.task} (${config.algo}, ${config.format}) in ${config.out}`;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  io.stdout(`${label}: ${result.step} RL steps, ${seconds.toFixed(0)} s\n`);
+  for (const evaluation of result.evaluations) {
+    io.stdout(`  held-out accuracy ${evaluation.label}: ${evaluation.accuracy.toFixed(3)} (n=${evaluation.n})\n`);
+  }
+  const accuracies = Object.fromEntries(result.evaluations.map((e) => [e.label, e.accuracy]));
+  io.stdout(JSON.stringify({ steps: result.step, seconds: Number(seconds.toFixed(1)), accuracy: accuracies }) + "\n");
+  return 0;
+}

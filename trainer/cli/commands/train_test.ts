@@ -1,0 +1,90 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFile } from "node:fs/promises";
+import { main } from "../main.ts";
+import { memoryIO } from "../io.ts";
+import { tempRunDir } from "../../train/_tiny_run.ts";
+
+const TINY = [
+  "--steps", "2", "--sft-steps", "2", "--eval-n", "3", "--checkpoint-every", "1",
+  "--set", "model.nLayer=1", "--set", "model.nEmbd=32", "--set", "model.nHead=2", "--set", "model.nKvHead=1",
+  "--set", "model.nInner=64", "--set", "model.maxSeqLen=96",
+  "--set", "limits.maxTurns=2", "--set", "limits.maxNewTokensPerTurn=12",
+  "--set", "sft.batchSize=4", "--set", "sft.demonstrations=8",
+  "--set", "ppo.batchSize=4", "--set", "ppo.miniBatchSize=2", "--set", "ppo.ppoEpochs=1",
+  "--set", "grpo.promptsPerStep=2", "--set", "grpo.numGenerations=2",
+];
+
+test("toolrl train writes metrics, checkpoint and report, and toolrl eval reads the checkpoint", async () => {
+  const dir = await tempRunDir();
+  try {
+    const io = memoryIO();
+    const code = await main(["train", "calculator", ...TINY, "--out", dir.path], io);
+    assert.is(code, 0, io.err);
+    assert.match(io.out, /held-out accuracy after SFT: \d\.\d{3} \(n=3\)/);
+    assert.match(io.out, /held-out accuracy after RL: \d\.\d{3} \(n=3\)/);
+    const summary = JSON.parse(io.out.trim().split("\n").at(-1)!);
+    assert.is(summary.steps, 2);
+    assert.equal(Object.keys(summary.accuracy), ["after SFT", "after RL"]);
+    assert.match(io.err, /ppo 2\/2 reward/);
+    const rows = (await readFile(`${dir.path}/metrics.jsonl`, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(rows.map((r) => r.step), [1, 2]);
+    for (const key of ["env/reward_mean", "objective/kl", "ppo/loss/total", "tools/error_rate", "env/accuracy"]) {
+      assert.type(rows[0][key], "number", key);
+    }
+    const html = await readFile(`${dir.path}/report.html`, "utf8");
+    assert.match(html, "<svg");
+    assert.match(html, 'class="prompt"');
+    const evalIO = memoryIO();
+    assert.is(await main(["eval", `${dir.path}/checkpoint`, "calculator", "--n", "3"], evalIO), 0, evalIO.err);
+    const result = JSON.parse(evalIO.out);
+    assert.is(result.task, "calculator");
+    assert.is(result.n, 3);
+    assert.is(result.format, "submit");
+    for (const key of ["accuracy", "tool_call_rate", "error_rate"]) assert.type(result[key], "number");
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test("toolrl train --algo grpo runs GRPO steps", async () => {
+  const dir = await tempRunDir();
+  try {
+    const io = memoryIO();
+    assert.is(await main(["train", "calculator", ...TINY, "--algo", "grpo", "--out", dir.path], io), 0, io.err);
+    const rows = (await readFile(`${dir.path}/metrics.jsonl`, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    assert.type(rows[1]["grpo/loss"], "number");
+    assert.is(rows[1]["ppo/loss/total"], undefined);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test("toolrl train trains a task from a --plugin module and toolrl eval loads it the same way", async () => {
+  const dir = await tempRunDir();
+  try {
+    const plugin = "./trainer/train/fixtures/twice_plugin.ts";
+    const io = memoryIO();
+    assert.is(await main(["train", "twice", ...TINY, "--plugin", plugin, "--out", dir.path], io), 0, io.err);
+    assert.match(io.out, /twice \(ppo, submit\)/);
+    const evalIO = memoryIO();
+    assert.is(await main(["eval", `${dir.path}/checkpoint`, "twice", "--n", "2", "--plugin", plugin], evalIO), 0, evalIO.err);
+    assert.is(JSON.parse(evalIO.out).task, "twice");
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test("toolrl train refuses unknown options and bad settings, naming them", async () => {
+  const io = memoryIO();
+  assert.is(await main(["train", "calculator", "--stepz", "3"], io), 1);
+  assert.match(io.err, "unknown option --stepz");
+  const bad = memoryIO();
+  assert.is(await main(["train", "calculator", "--algo", "dqn"], bad), 1);
+  assert.match(bad.err, "algo");
+  const none = memoryIO();
+  assert.is(await main(["train", "--resume", "/nonexistent/toolrl-run"], none), 1);
+  assert.match(none.err, "no checkpoint to resume from");
+});
+
+test.run();

@@ -1,0 +1,41 @@
+/**
+ * GRPO settings, one line of doc each; names follow TRL's `GRPOConfig` where it has them.
+ * `parseGrpoConfig({})` gives the defaults.
+ */
+import * as v from "valibot";
+
+const number = (defaultValue: number, doc: string, min = 0) =>
+  v.optional(v.pipe(v.number(), v.minValue(min), v.description(doc)), defaultValue);
+const integer = (defaultValue: number, doc: string, min = 1) =>
+  v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.description(doc)), defaultValue);
+
+/** The GRPO config schema. */
+export const GrpoConfigSchema = v.strictObject({
+  learningRate: number(1e-6, "Adam learning rate."),
+  promptsPerStep: integer(16, "Distinct prompts per step; each is rolled out `numGenerations` times."),
+  numGenerations: integer(8, "Group size G: rollouts per prompt.", 2),
+  miniBatchSize: integer(128, "Episodes per gradient step inside a GRPO step."),
+  epochs: integer(1, "Passes over the batch per step (TRL's num_iterations)."),
+  epsilon: number(0.2, "Clip range of the policy ratio."),
+  beta: number(0.04, "Weight of the k3 KL penalty against the reference."),
+  scaleRewards: v.optional(v.pipe(v.boolean(), v.description("Divide by the group's std (else only centre).")), true),
+  maxGradNorm: number(1, "Clip the global gradient norm to this; 0 turns clipping off."),
+  adamEps: number(1e-8, "Adam's epsilon."),
+});
+
+/** GRPO settings with every default filled in. */
+export type GrpoConfig = v.InferOutput<typeof GrpoConfigSchema>;
+
+/**
+ * Validates GRPO settings and fills in defaults; throws with the offending fields.
+ *
+ * @example parseGrpoConfig({ numGenerations: 4 }).beta; // 0.04
+ */
+export function parseGrpoConfig(input: unknown = {}): GrpoConfig {
+  const result = v.safeParse(GrpoConfigSchema, input);
+  if (!result.success) {
+    const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? "config"}: ${issue.message}`).join("; ");
+    throw new Error(`Invalid GRPO config (${issues}); see GrpoConfigSchema for the fields and their defaults.`);
+  }
+  return result.output;
+}

@@ -1,0 +1,45 @@
+/**
+ * Per-token rewards of PPO-for-LMs (Ziegler et al. 2019, eq. 2; TRL `compute_rewards`):
+ * `r_t = -beta * (logp_t - ref_logp_t)` on every model position, plus the episode's score on its
+ * last model position. Shapes: (B, T) flat, T being the forward's T-1.
+ */
+
+/** Rewards (B, T) and the KL part alone (the "non-score reward"), both 0 on masked positions. */
+export interface TokenRewards {
+  rewards: Float32Array;
+  nonScoreRewards: Float32Array;
+}
+
+/**
+ * Builds per-token rewards from sequence scores and the KL penalty against the reference.
+ *
+ * @example computeRewards({ scores: [1], logprobs, refLogprobs, mask, B: 1, T: 5 }, { klCoef: 0.2 });
+ */
+export function computeRewards(
+  input: {
+    scores: ArrayLike<number>;
+    logprobs: ArrayLike<number>;
+    refLogprobs: ArrayLike<number>;
+    mask: ArrayLike<number>;
+    B: number;
+    T: number;
+  },
+  options: { klCoef: number },
+): TokenRewards {
+  const { scores, logprobs, refLogprobs, mask, B, T } = input;
+  const rewards = new Float32Array(B * T);
+  const nonScoreRewards = new Float32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let last = -1;
+    for (let t = 0; t < T; t++) {
+      const i = b * T + t;
+      if (mask[i] === 0) continue;
+      const kl = logprobs[i] - refLogprobs[i];
+      nonScoreRewards[i] = -options.klCoef * kl;
+      rewards[i] = nonScoreRewards[i];
+      last = i;
+    }
+    if (last >= 0) rewards[last] += scores[b];
+  }
+  return { rewards, nonScoreRewards };
+}

@@ -1,0 +1,212 @@
+/**
+ * One PPO step on a batch of rolled-out episodes, as TRL's `PPOTrainer.step` does it, in labelled phases:
+ *
+ *   1. forward   old logprobs and values of the policy, logprobs of the frozen reference (no grad)
+ *   2. rewards   r_t = -beta (logp_t - ref_logp_t), plus the score on the last model token
+ *   3. GAE       advantages and returns over model positions (see gae.ts for masked tokens)
+ *   4. whiten    advantages to zero mean and unit variance under the mask
+ *   5. optimise  `ppoEpochs` passes of shuffled minibatches: clipped policy + value loss, backward, Adam step
+ *   6. control   the adaptive KL coefficient moves towards its target
+ *
+ * Every loss term covers only masked-in positions (model tokens in the response).
+ */
+import type { Model, OptimizerConfig } from "../engine/types.ts";
+import { gatherRows, type PackedBatch, selectRows } from "../train/batch.ts";
+import { permutation, type Rng } from "../train/rng.ts";
+import type { PpoConfig } from "./config.ts";
+import { computeGae } from "./gae.ts";
+import { updateKlCoef } from "./kl_controller.ts";
+import { ppoLoss } from "./loss.ts";
+import { computeRewards } from "./rewards.ts";
+import { maskedMean, maskedVar, maskedWhiten } from "./whiten.ts";
+
+/** What a PPO step needs besides the batch. */
+export interface PpoStepOptions {
+  config: PpoConfig;
+  /** Current KL coefficient beta. */
+  klCoef: number;
+  /** Shuffles the minibatches. */
+  rng: Rng;
+  /** Adam settings (lr comes from `config.learningRate` unless `stepLr` is given). */
+  optimizer: Omit<OptimizerConfig, "lr" | "maxGradNorm" | "eps">;
+}
+
+/** The step's log (TRL keys) and the next KL coefficient. */
+export interface PpoStepResult {
+  metrics: Record<string, number>;
+  klCoef: number;
+}
+
+/**
+ * Runs the forward pass (no grad) over the batch in chunks of `chunk` rows; outputs are (B, T-1).
+ *
+ * @example const old = await forwardBatch(policy, batch, 16); old.logprobs;
+ */
+export async function forwardBatch(
+  model: Model,
+  batch: PackedBatch,
+  chunk: number,
+): Promise<{ logprobs: Float32Array; values: Float32Array; entropy: Float32Array }> {
+  const width = batch.T - 1;
+  const logprobs = new Float32Array(batch.B * width);
+  const values = new Float32Array(batch.B * width);
+  const entropy = new Float32Array(batch.B * width);
+  for (let start = 0; start < batch.B; start += chunk) {
+    const rows = Array.from({ length: Math.min(chunk, batch.B - start) }, (_, i) => start + i);
+    const part = selectRows(batch, rows);
+    const out = await model.forward({ tokens: part.tokens, B: part.B, T: part.T, lengths: part.lengths });
+    rows.forEach((r, i) => {
+      const from = i * (part.T - 1);
+      logprobs.set(out.logprobs.subarray(from, from + part.T - 1), r * width);
+      values.set(out.values.subarray(from, from + part.T - 1), r * width);
+      entropy.set(out.entropy.subarray(from, from + part.T - 1), r * width);
+    });
+  }
+  return { logprobs, values, entropy };
+}
+
+/**
+ * Sum over each row of `values * mask`, averaged over rows (TRL's per-sequence KL and entropy).
+ *
+ * @example meanRowSum(new Float32Array([1, 2, 3, 4]), new Float32Array([1, 1, 0, 1]), 2); // (3 + 4) / 2
+ */
+export function meanRowSum(values: Float32Array, mask: Float32Array, B: number): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i] * mask[i];
+  return B === 0 ? 0 : total / B;
+}
+
+/**
+ * One PPO step: updates `policy` in place and returns metrics and the next beta.
+ *
+ * @example const { metrics, klCoef } = await ppoStep({ policy, reference }, { batch, scores }, options);
+ */
+export async function ppoStep(
+  models: { policy: Model; reference: Model },
+  data: { batch: PackedBatch; scores: number[] },
+  options: PpoStepOptions,
+): Promise<PpoStepResult> {
+  const { policy, reference } = models;
+  const { batch, scores } = data;
+  const { config, rng } = options;
+  const { B } = batch;
+  const width = batch.T - 1;
+  const mask = batch.mask;
+  const started = performance.now();
+
+  // --- 1. forward: old logprobs and values of the policy, reference logprobs ---
+  const old = await forwardBatch(policy, batch, config.miniBatchSize);
+  const ref = await forwardBatch(reference, batch, config.miniBatchSize);
+  const forwardDone = performance.now();
+
+  // --- 2. rewards: per-token KL penalty, score on the last model token ---
+  const { rewards, nonScoreRewards } = computeRewards(
+    { scores, logprobs: old.logprobs, refLogprobs: ref.logprobs, mask, B, T: width },
+    { klCoef: options.klCoef },
+  );
+
+  // --- 3. GAE over model positions ---
+  const gae = computeGae({ rewards, values: old.values, mask, B, T: width }, { gamma: config.gamma, lam: config.lam });
+
+  // --- 4. whiten advantages under the mask ---
+  const advantages = maskedWhiten(gae.advantages, mask);
+  const returns = gae.returns;
+  const advantagesDone = performance.now();
+
+  // --- 5. optimise: epochs x shuffled minibatches ---
+  const sums: Record<string, number> = {};
+  const add = (key: string, value: number) => (sums[key] = (sums[key] ?? 0) + value);
+  let minibatches = 0;
+  let skipped = 0;
+  let earlyStopped = false;
+  for (let epoch = 0; epoch < config.ppoEpochs && !earlyStopped; epoch++) {
+    const order = permutation(B, rng);
+    for (let start = 0; start < B; start += config.miniBatchSize) {
+      const rows = order.slice(start, start + config.miniBatchSize);
+      const minibatch = selectRows(batch, rows);
+      const gather = (source: Float32Array) => gatherRows(source, { width, rows, outWidth: minibatch.T - 1 });
+      const input = { tokens: minibatch.tokens, B: minibatch.B, T: minibatch.T, lengths: minibatch.lengths };
+      const out = await policy.forward(input, { grad: true });
+      const lossMask = minibatch.mask;
+      const loss = ppoLoss({
+        logprobs: out.logprobs,
+        oldLogprobs: gather(old.logprobs),
+        values: out.values,
+        oldValues: gather(old.values),
+        advantages: gather(advantages),
+        returns: gather(returns),
+        mask: lossMask,
+      }, config);
+      minibatches++;
+      add("ppo/loss/policy", loss.policyLoss);
+      add("ppo/loss/value", loss.valueLoss);
+      add("ppo/loss/total", loss.totalLoss);
+      add("ppo/policy/approxkl", loss.stats.approxkl);
+      add("ppo/policy/policykl", loss.stats.policykl);
+      add("ppo/policy/clipfrac", loss.stats.clipfrac);
+      add("ppo/policy/ratio", loss.stats.ratioMean);
+      add("ppo/policy/entropy", maskedMean(out.entropy, lossMask));
+      add("ppo/val/vpred", loss.stats.vpred);
+      add("ppo/val/error", loss.stats.valueError);
+      add("ppo/val/clipfrac", loss.stats.valueClipfrac);
+      // a mean ratio far above 1 means the policy ran away from the rollout's: skip rather than step on it
+      if (loss.stats.ratioMean > config.ratioThreshold) {
+        skipped++;
+        continue;
+      }
+      // optional early stop once the old-to-new policy KL passes 1.5 * targetKl; the step that crossed it is not taken
+      if (config.earlyStopping && loss.stats.policykl > 1.5 * config.targetKl) {
+        earlyStopped = true;
+        break;
+      }
+      policy.zeroGrad();
+      await policy.backward({ logprobs: loss.grads.logprobs, values: loss.grads.values });
+      const { gradNorm } = await policy.step({
+        ...options.optimizer,
+        lr: config.learningRate,
+        maxGradNorm: config.maxGradNorm,
+        eps: config.adamEps,
+      });
+      add("ppo/grad_norm", gradNorm);
+    }
+  }
+  const optimiseDone = performance.now();
+
+  // --- 6. statistics and the KL controller ---
+  const klPerToken = new Float32Array(old.logprobs.length);
+  const negLogprobs = new Float32Array(old.logprobs.length);
+  for (let i = 0; i < klPerToken.length; i++) {
+    klPerToken[i] = old.logprobs[i] - ref.logprobs[i];
+    negLogprobs[i] = -old.logprobs[i];
+  }
+  const meanKl = meanRowSum(klPerToken, mask, B);
+  const steps = minibatches - skipped;
+  const metrics: Record<string, number> = {
+    "objective/kl": meanKl,
+    "objective/kl_coef": options.klCoef,
+    "objective/entropy": meanRowSum(negLogprobs, mask, B),
+    "ppo/mean_non_score_reward": maskedMean(nonScoreRewards, mask),
+    "ppo/mean_scores": scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length),
+    "ppo/returns/mean": maskedMean(returns, mask),
+    "ppo/returns/var": maskedVar(returns, mask),
+    "ppo/val/mean": maskedMean(old.values, mask),
+    "ppo/val/var": maskedVar(old.values, mask),
+    "ppo/skipped_minibatches": skipped,
+    "ppo/early_stopped": earlyStopped ? 1 : 0,
+  };
+  for (const [key, sum] of Object.entries(sums)) {
+    metrics[key] = key === "ppo/grad_norm" ? sum / Math.max(1, steps) : sum / Math.max(1, minibatches);
+  }
+  const returnsVar = metrics["ppo/returns/var"];
+  metrics["ppo/val/var_explained"] = returnsVar > 0 ? 1 - (metrics["ppo/val/error"] ?? 0) / returnsVar : 0;
+  metrics["time/ppo/forward_pass"] = (forwardDone - started) / 1000;
+  metrics["time/ppo/compute_advantages"] = (advantagesDone - forwardDone) / 1000;
+  metrics["time/ppo/optimize_step"] = (optimiseDone - advantagesDone) / 1000;
+  metrics["time/ppo/total"] = (performance.now() - started) / 1000;
+  const klCoef = updateKlCoef(options.klCoef, { kl: meanKl, nSteps: B }, {
+    adaptive: config.adapKlCtrl,
+    target: config.target,
+    horizon: config.horizon,
+  });
+  return { metrics, klCoef };
+}

@@ -1,0 +1,87 @@
+/**
+ * The training run's settings: what `toolrl train` builds from its flags, what `trainer_state.json` keeps,
+ * and what `--resume` reads back. One line of doc per field; `parseTrainConfig({ task })` fills in defaults,
+ * starting from the task's preset (presets.ts).
+ */
+import * as v from "valibot";
+import { GrpoConfigSchema } from "../grpo/config.ts";
+import { PpoConfigSchema } from "../ppo/config.ts";
+import { SftConfigSchema } from "../sft/config.ts";
+import { mergeConfig } from "./merge.ts";
+import { presetFor } from "./presets.ts";
+
+const integer = (defaultValue: number, doc: string, min = 0) =>
+  v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.description(doc)), defaultValue);
+
+/** Model-size overrides on top of the engine's tiny config. */
+const ModelOverridesSchema = v.strictObject({
+  nLayer: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  nHead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  nKvHead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  nEmbd: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  nInner: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  maxSeqLen: v.optional(v.pipe(v.number(), v.integer(), v.minValue(8))),
+});
+
+/** Rollout limits the run sets on top of the task's. */
+const LimitsSchema = v.strictObject({
+  maxTurns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  maxToolCalls: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  maxParallelCalls: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  maxTotalResponseTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  maxNewTokensPerTurn: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  maxToolResponseLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+
+/** The train config schema. */
+export const TrainConfigSchema = v.strictObject({
+  task: v.pipe(v.string(), v.minLength(1), v.description("Task name (built-in or from a --plugin).")),
+  algo: v.optional(v.pipe(v.picklist(["ppo", "grpo"]), v.description("RL algorithm.")), "ppo"),
+  format: v.optional(v.pipe(v.picklist(["submit", "hermes", "react"]), v.description("Tool-call format.")), "submit"),
+  backend: v.optional(v.pipe(v.picklist(["cpu", "webgpu"]), v.description("Engine backend.")), "cpu"),
+  seed: integer(0, "Seed of weights, data, sampling and shuffling."),
+  steps: integer(40, "RL steps after the SFT warm-up."),
+  out: v.optional(v.pipe(v.string(), v.description("Run folder (metrics.jsonl, report.html, checkpoint/).")), ""),
+  init: v.optional(v.pipe(v.string(), v.description("Checkpoint folder to start from instead of a fresh tiny model."))),
+  plugins: v.optional(v.pipe(v.array(v.string()), v.description("Plugin modules or built-in names to load.")), []),
+  includeToolTokens: v.optional(
+    v.pipe(v.boolean(), v.description("Mask ablation: train on tool-output tokens too (SFT and RL).")),
+    false,
+  ),
+  checkpointEvery: integer(10, "Write the checkpoint every this many RL steps (and at the end).", 1),
+  evalSamples: integer(200, "Held-out samples per evaluation (seeds disjoint from training)."),
+  evalBeforeSft: v.optional(v.pipe(v.boolean(), v.description("Also evaluate the model before SFT.")), false),
+  temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.description("Sampling temperature of RL rollouts.")), 1),
+  generationBatchSize: integer(64, "Contexts per generate call in rollouts and evaluations (bounds engine memory).", 1),
+  reportEpisodes: integer(6, "Sample episodes shown in report.html."),
+  model: v.optional(ModelOverridesSchema, {}),
+  limits: v.optional(LimitsSchema, {}),
+  sft: v.optional(SftConfigSchema, {}),
+  ppo: v.optional(PpoConfigSchema, {}),
+  grpo: v.optional(GrpoConfigSchema, {}),
+});
+
+/** A run's settings with every default filled in. */
+export type TrainConfig = v.InferOutput<typeof TrainConfigSchema>;
+
+/** What may be given: the task and any overrides. */
+export type TrainConfigInput = v.InferInput<typeof TrainConfigSchema>;
+
+type Json = Record<string, unknown>;
+
+/**
+ * Validates a run's settings over the task's preset and fills in defaults; throws naming the bad fields.
+ *
+ * @example parseTrainConfig({ task: "calculator", steps: 5 }).ppo.cliprange; // 0.2
+ */
+export function parseTrainConfig(input: TrainConfigInput): TrainConfig {
+  const merged = mergeConfig(presetFor(String((input as Json).task ?? "")), input as Json);
+  const result = v.safeParse(TrainConfigSchema, merged);
+  if (!result.success) {
+    const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? "config"}: ${issue.message}`).join("; ");
+    throw new Error(`Invalid training settings (${issues}); run "toolrl train --help" for the options.`);
+  }
+  const config = result.output;
+  if (config.out === "") config.out = `runs/${config.task}`;
+  return config;
+}

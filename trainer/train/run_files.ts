@@ -1,0 +1,79 @@
+/**
+ * The run folder's plain files: `metrics.jsonl` (one JSON object per RL step) and `report.html`.
+ * File access goes through `RunFiles` (the runtime adapter is run_files_node.ts), so tests can use memory.
+ */
+
+/** What the trainer does with files besides checkpoints. */
+export interface RunFiles {
+  /** Creates a folder and its parents. */
+  mkdir(path: string): Promise<void>;
+  /** The file's text, or null when it does not exist. */
+  readText(path: string): Promise<string | null>;
+  appendText(path: string, text: string): Promise<void>;
+  /** Writes through a temporary file and a rename, so readers never see half a file. */
+  writeTextAtomic(path: string, text: string): Promise<void>;
+}
+
+/**
+ * `dir/name`, without a doubled separator.
+ *
+ * @example runPath("runs/calc/", "metrics.jsonl"); // "runs/calc/metrics.jsonl"
+ */
+export function runPath(dir: string, name: string): string {
+  return `${dir.replace(/[\\/]+$/, "")}/${name}`;
+}
+
+/**
+ * Appends one metrics row as a JSON line; non-finite numbers are written as null (JSON has no NaN).
+ *
+ * @example await appendMetrics(files, "runs/calc", { step: 1, "env/reward_mean": 0.5 });
+ */
+export async function appendMetrics(files: RunFiles, dir: string, row: Record<string, number>): Promise<void> {
+  const clean = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+  await files.appendText(runPath(dir, "metrics.jsonl"), JSON.stringify(clean) + "\n");
+}
+
+/**
+ * The metrics rows of a run, in order; with `upToStep`, rewrites the file keeping only rows up to that step
+ * (what `--resume` does, so the steps replayed after the checkpoint are not logged twice).
+ *
+ * @example const rows = await readMetrics(files, "runs/calc", { upToStep: 20 });
+ */
+export async function readMetrics(
+  files: RunFiles,
+  dir: string,
+  options: { upToStep?: number } = {},
+): Promise<Record<string, number>[]> {
+  const path = runPath(dir, "metrics.jsonl");
+  const text = await files.readText(path);
+  if (text === null) return [];
+  const rows: Record<string, number>[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      rows.push(JSON.parse(line));
+    } catch {
+      break; // a line cut short by a kill; everything after it is dropped
+    }
+  }
+  if (options.upToStep === undefined) return rows;
+  const kept = rows.filter((row) => row.step <= options.upToStep!);
+  await files.writeTextAtomic(path, kept.map((row) => JSON.stringify(row) + "\n").join(""));
+  return kept;
+}
+
+/**
+ * In-memory `RunFiles`, for tests.
+ *
+ * @example const files = memoryRunFiles(); await appendMetrics(files, "run", { step: 1 }); files.files.get("run/metrics.jsonl");
+ */
+export function memoryRunFiles(): RunFiles & { files: Map<string, string> } {
+  const files = new Map<string, string>();
+  return {
+    files,
+    mkdir: () => Promise.resolve(),
+    readText: (path) => Promise.resolve(files.get(path) ?? null),
+    appendText: (path, text) => Promise.resolve(void files.set(path, (files.get(path) ?? "") + text)),
+    writeTextAtomic: (path, text) => Promise.resolve(void files.set(path, text)),
+  };
+}
