@@ -44,6 +44,10 @@ export const TrainConfigSchema = v.strictObject({
   out: v.optional(v.pipe(v.string(), v.description("Run folder (metrics.jsonl, report.html, checkpoint/).")), ""),
   init: v.optional(v.pipe(v.string(), v.description("Checkpoint folder to start from instead of a fresh tiny model."))),
   plugins: v.optional(v.pipe(v.array(v.string()), v.description("Plugin modules or built-in names to load.")), []),
+  taskOptions: v.optional(
+    v.pipe(v.record(v.string(), v.unknown()), v.description("Options for the factory of the plugin that has the task.")),
+    {},
+  ),
   includeToolTokens: v.optional(
     v.pipe(v.boolean(), v.description("Mask ablation: train on tool-output tokens too (SFT and RL).")),
     false,

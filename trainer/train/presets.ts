@@ -33,6 +33,9 @@ const fromScratch: Preset = {
 
 const byTask: Record<string, Preset> = {
   calculator: {},
+  // With the task's default 200 towns the model memorises the facts of the training towns instead of reading
+  // the documents, and held-out towns fail; 2000 towns make reading the tool's output the only way.
+  wiki: { taskOptions: { towns: 2000 } },
 };
 
 /**

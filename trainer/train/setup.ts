@@ -15,20 +15,26 @@ import { loadModel } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
 
 /**
- * Finds `name` among the tasks of the `plugins` modules, then among the built-in plugins (loaded one by one).
+ * Finds `name` among the tasks of the `plugins` modules, then among the built-in plugins (loaded one by one);
+ * `taskOptions` go to the plugins' factories (e.g. `{ towns: 2000 }` for the wiki task).
  *
  * @example const task = await resolveTask("calculator", []);
  */
-export async function resolveTask(name: string, plugins: readonly string[]): Promise<Task> {
+export async function resolveTask(
+  name: string,
+  plugins: readonly string[],
+  options: { taskOptions?: Record<string, unknown> } = {},
+): Promise<Task> {
+  const load = (spec: string) => loadPlugin(spec, { options: options.taskOptions });
   const loaded: Plugin[] = [];
-  for (const spec of plugins) loaded.push(await loadPlugin(spec));
+  for (const spec of plugins) loaded.push(await load(spec));
   if (loaded.some((plugin) => plugin.tasks.some((task) => task.name === name))) return findTask(loaded, name);
   const builtinNames = Object.keys(builtinPlugins);
   const ordered = [name, ...builtinNames.filter((n) => n !== name)].filter((n) => builtinNames.includes(n));
   for (const builtin of ordered) {
     let plugin: Plugin;
     try {
-      plugin = await loadPlugin(builtin);
+      plugin = await load(builtin);
     } catch {
       continue; // a built-in that needs options (a service URL) has no task to offer here
     }

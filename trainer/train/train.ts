@@ -63,7 +63,7 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const started = performance.now();
   const progress = createProgress(env.progress);
   // --- 1. setup ---
-  const task = await resolveTask(config.task, config.plugins);
+  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions });
   const backend = await backendByName(config.backend);
   const policy = await buildModel(config, backend);
   const rng = createRng({ seed: config.seed });
@@ -153,7 +153,7 @@ export async function resumeTraining(dir: string, env: TrainEnv): Promise<TrainR
   const load = { backend, seed: config.seed, fs: env.checkpointFs };
   const policy = (await loadModel(checkpointDir, { ...load, withOptimizer: true })).model;
   const reference = (await loadModel(runPath(dir, "reference"), load)).model;
-  const task = await resolveTask(config.task, config.plugins);
+  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions });
   const metrics = await readMetrics(env.files, dir, { upToStep: state.step });
   progress.log(`resuming ${dir} at RL step ${state.step}/${config.steps}`);
   const started = performance.now() - state.elapsedSeconds * 1000;

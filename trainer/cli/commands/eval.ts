@@ -34,12 +34,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const backendName = String(flags.backend ?? "cpu");
   if (backendName !== "cpu" && backendName !== "webgpu") throw new Error(`--backend must be cpu or webgpu, got "${backendName}"`);
   const { model, trainerState } = await loadModel(checkpoint, { backend: await backendByName(backendName) });
-  const trained = (trainerState as { config?: { format?: string } } | null)?.config?.format;
+  const trainedWith = (trainerState as { config?: { format?: string; task?: string; taskOptions?: Record<string, unknown> } } | null)
+    ?.config;
+  const trained = trainedWith?.format;
   const format = String(flags.format ?? trained ?? "submit");
   if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
   const n = Number(flags.n ?? 200);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive whole number, got ${n}`);
-  const task = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? []);
+  // the task as it was trained (the same generated knowledge base, for instance) when the checkpoint says so
+  const taskOptions = trainedWith?.task === taskName ? trainedWith.taskOptions : undefined;
+  const task = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { taskOptions });
   const { summary, episodes } = await evaluatePolicy(model, task, {
     format: format as FormatName,
     tokenizer: model.tokenizer,
