@@ -8,7 +8,7 @@ import type { Backend } from "../trainer/engine/backend/backend.ts";
 import { createCpuBackend } from "../trainer/engine/cpu/cpu_backend.ts";
 import { tinyConfig } from "../trainer/engine/model/config.ts";
 import { createModel, type EngineModel } from "../trainer/engine/model/model.ts";
-import { createWasmKernels } from "../trainer/engine/wasm/wasm_kernels.ts";
+import { createWasmKernels, type WasmKernels } from "../trainer/engine/wasm/wasm_kernels.ts";
 import { loadModel } from "../trainer/train/checkpoint.ts";
 
 /** The backends a benchmark can run the engine on. */
@@ -35,7 +35,7 @@ export async function benchBackend(name: string, options: { threads?: number } =
   if (name === "cpu") return { backend: createCpuBackend({ name: "cpu" }), label: "typescript reference", dispose() {} };
   if (name === "wasm") {
     const kernels = await createWasmKernels({ threads: options.threads });
-    const label = `wasm simd (${kernels.threads} thread${kernels.threads === 1 ? "" : "s"})`;
+    const label = `${wasmBuildName(kernels)} (${kernels.threads} thread${kernels.threads === 1 ? "" : "s"})`;
     const backend = createCpuBackend({ name: label, kernels, alloc: (n) => kernels.alloc(n), free: (a) => kernels.free(a) });
     return { backend, label, dispose: () => kernels.dispose() };
   }
@@ -71,4 +71,9 @@ export async function benchModel(options: BenchModelOptions): Promise<EngineMode
   const tokenizer = charTokenizer();
   const config = tinyConfig(tokenizer.vocabSize);
   return await createModel({ ...config, maxSeqLen: Math.max(config.maxSeqLen, options.maxSeqLen ?? 0) }, { tokenizer, backend, seed });
+}
+
+/** "wasm relaxed simd (fma)" or "wasm simd": which build of the kernels an instance runs, for bench labels. */
+export function wasmBuildName(kernels: WasmKernels): string {
+  return kernels.relaxedSimd ? "wasm relaxed simd (fma)" : "wasm simd";
 }

@@ -1,6 +1,6 @@
 /**
- * The kernels suite of the runner: bench/kernels' matmul benchmark (typescript reference, wasm simd on
- * 1 and 2 threads, NumPy on OpenBLAS as the near-peak yardstick), at the tiny model's and a
+ * The kernels suite of the runner: bench/kernels' matmul benchmark (typescript reference, wasm simd and
+ * relaxed simd on 1 and 2 threads, NumPy on OpenBLAS as the near-peak yardstick), at the tiny model's and a
  * GPT-2-small MLP's shapes, or one small shape with `--quick`.
  */
 import { numpyYardstick } from "./kernels/numpy_node.ts";
@@ -16,5 +16,5 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<MatmulBenc
   context.log(`kernels: matmul at ${shapes.map((shape) => shape.name).join(", ")}`);
   const report = await runMatmulBench({ shapes, yardstick: numpyYardstick, timeMs: context.quick ? 20 : undefined });
   const notes = report.yardstickSkipped ? [report.yardstickSkipped] : [];
-  return { backend: "typescript reference, wasm simd (1 and 2 threads)", figures: report, table: formatTable(report), notes };
+  return { backend: "typescript reference, wasm simd and relaxed simd (1 and 2 threads)", figures: report, table: formatTable(report), notes };
 }

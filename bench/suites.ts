@@ -38,7 +38,7 @@ const lazy = (name: string, description: string, load: () => Promise<{ run: Suit
 /** Every suite, in run order. */
 export const SUITES: readonly Suite[] = [
   lazy("decode", "decode tokens/s of the tiny model at batch 1 and 64, per backend", () => import("./decode/suite.ts")),
-  lazy("kernels", "matmul GFLOP/s: typescript reference, wasm simd on 1 and 2 threads, numpy", () => import("./kernels_suite.ts")),
+  lazy("kernels", "matmul GFLOP/s: typescript reference, wasm simd and relaxed simd on 1 and 2 threads, numpy", () => import("./kernels_suite.ts")),
   lazy("attention", "attention forward/backward GFLOP/s: typescript reference vs wasm simd", () => import("./attention/suite.ts")),
   lazy("rollout", "rollout throughput on calculator, wiki, python-math vs the decode ceiling and lock-step, under node and deno", () => import("./rollout/suite.ts")),
   lazy("latency", "throughput with a tool that sleeps 0, 10, 100 ms, async vs lock-step", () => import("./latency/suite.ts")),

@@ -10,6 +10,7 @@
 import { attentionBackward, attentionForward } from "../../trainer/engine/cpu/ops/attention.ts";
 import type { Kernels } from "../../trainer/engine/backend/backend.ts";
 import { createWasmKernels } from "../../trainer/engine/wasm/wasm_kernels.ts";
+import { wasmBuildName } from "../engine.ts";
 import { formatTable, type SuiteOutput } from "../report.ts";
 import type { SuiteContext } from "../suites.ts";
 import { type RunCounts, timeRuns } from "../timing.ts";
@@ -89,8 +90,8 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<AttentionF
   try {
     const impls: Impl[] = [
       { name: "typescript reference", kernels: { attentionForward, attentionBackward }, alloc: (n) => new Float32Array(n), allocInt32: (n) => new Int32Array(n) },
-      { name: "wasm simd, 1 thread", kernels: one, alloc: one.alloc, allocInt32: one.allocInt32 },
-      { name: `wasm simd, ${two.threads} threads`, kernels: two, alloc: two.alloc, allocInt32: two.allocInt32 },
+      { name: `${wasmBuildName(one)}, 1 thread`, kernels: one, alloc: one.alloc, allocInt32: one.allocInt32 },
+      { name: `${wasmBuildName(two)}, ${two.threads} threads`, kernels: two, alloc: two.alloc, allocInt32: two.allocInt32 },
     ];
     for (const shape of shapes) {
       let reference: { forwardGflops: number; backwardGflops: number } | null = null;
@@ -118,5 +119,5 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<AttentionF
     rows.map((r) => [r.shape, r.implementation, r.forwardGflops, r.backwardGflops, r.forwardOverReference, r.backwardOverReference]),
     { digits: 2, leftColumns: 2 },
   );
-  return { backend: "typescript reference, wasm simd (1 and 2 threads)", figures: { shapes, rows }, table };
+  return { backend: `typescript reference, ${wasmBuildName(one)} (1 and 2 threads)`, figures: { shapes, rows }, table };
 }

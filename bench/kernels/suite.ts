@@ -1,7 +1,8 @@
 /**
  * Matmul GFLOP/s of each implementation of the linear layer at the model's shapes, in one run:
- * the plain TypeScript reference (trainer/engine/cpu/ops), the wasm SIMD kernels on 1 and on 2
- * threads, and a near-peak yardstick (NumPy on OpenBLAS, injected by the caller) measured between
+ * the plain TypeScript reference (trainer/engine/cpu/ops), the wasm kernels on 1 and on 2 threads
+ * (the plain SIMD build and, where the runtime runs it, the relaxed-SIMD build with fused
+ * multiply-adds, which createWasmKernels takes by default), and a near-peak yardstick (NumPy on OpenBLAS, injected by the caller) measured between
  * them. The machine is shared and noisy: read ratios within one run, not figures across runs.
  *
  * Shapes: BT rows, C input channels, OC output channels. Forward does 2·BT·C·OC flops, backward
@@ -9,7 +10,8 @@
  */
 import { Bench } from "tinybench";
 import { matmulBackward, matmulForward } from "../../trainer/engine/cpu/ops/matmul.ts";
-import { createWasmKernels, type WasmKernels } from "../../trainer/engine/wasm/wasm_kernels.ts";
+import { createWasmKernels, relaxedSimdAvailable, type WasmKernels } from "../../trainer/engine/wasm/wasm_kernels.ts";
+import { wasmBuildName } from "../engine.ts";
 
 /** One matmul shape. */
 export interface MatmulShape {
@@ -48,8 +50,11 @@ export interface MatmulBenchReport {
   figures: MatmulFigure[];
   /** Why there is no yardstick row, when there is none. */
   yardstickSkipped?: string;
-  /** Per shape: wasm on 2 threads as a fraction of the yardstick (target: at least 1/3). */
-  ratios: { shape: string; forward: number; backward: number }[];
+  /**
+   * Per shape and wasm build: the build on 2 threads as a fraction of the yardstick (target: at least
+   * 1/3), medians over medians; the default build's row first.
+   */
+  ratios: { shape: string; implementation: string; forward: number; backward: number }[];
 }
 
 /** The tiny default model's widest matmuls, the brief's example and a GPT-2-small MLP layer. */
@@ -95,16 +100,21 @@ type Impl = { name: string; kernels: Pick<WasmKernels, "matmulForward" | "matmul
  */
 export async function runMatmulBench(options: MatmulBenchOptions = {}): Promise<MatmulBenchReport> {
   const shapes = options.shapes ?? DEFAULT_SHAPES;
-  const one = await createWasmKernels({ threads: 1 });
-  const two = await createWasmKernels({ threads: 2 });
+  const builds = (await relaxedSimdAvailable()) ? [true, false] : [false];
+  const instances: WasmKernels[] = [];
   const figures: MatmulFigure[] = [];
   let yardstickSkipped: string | undefined;
   try {
     const impls: Impl[] = [
       { name: "typescript reference", kernels: { matmulForward, matmulBackward }, alloc: (n) => new Float32Array(n) },
-      { name: "wasm simd, 1 thread", kernels: one, alloc: one.alloc },
-      { name: `wasm simd, ${two.threads} threads`, kernels: two, alloc: two.alloc },
     ];
+    for (const relaxedSimd of builds) {
+      for (const threads of [1, 2]) {
+        const kernels = await createWasmKernels({ threads, relaxedSimd });
+        instances.push(kernels);
+        impls.push({ name: `${wasmBuildName(kernels)}, ${kernels.threads} thread${kernels.threads === 1 ? "" : "s"}`, kernels, alloc: kernels.alloc });
+      }
+    }
     for (const shape of shapes) {
       const { BT, C, OC } = shape;
       const flops = 2 * BT * C * OC;
@@ -131,20 +141,21 @@ export async function runMatmulBench(options: MatmulBenchOptions = {}): Promise<
           bestBackwardGflops: (2 * flops) / backward.min / 1e6,
         });
       }
-      one.reset();
-      two.reset();
+      for (const kernels of instances) kernels.reset();
     }
   } finally {
-    one.dispose();
-    two.dispose();
+    for (const kernels of instances) kernels.dispose();
   }
   const ratios = shapes.flatMap((shape) => {
     const rows = figures.filter((f) => f.shape === shape.name);
-    const wasm = rows.find((f) => f.implementation.startsWith("wasm simd, 2"));
     const peak = rows.find((f) => !f.implementation.startsWith("wasm") && f.implementation !== "typescript reference");
-    return wasm && peak
-      ? [{ shape: shape.name, forward: wasm.forwardGflops / peak.forwardGflops, backward: wasm.backwardGflops / peak.backwardGflops }]
-      : [];
+    if (!peak) return [];
+    return rows.filter((f) => f.implementation.startsWith("wasm") && f.implementation.endsWith(", 2 threads")).map((wasm) => ({
+      shape: shape.name,
+      implementation: wasm.implementation,
+      forward: wasm.forwardGflops / peak.forwardGflops,
+      backward: wasm.backwardGflops / peak.backwardGflops,
+    }));
   });
   return { bench: "kernels", figures, ...(yardstickSkipped ? { yardstickSkipped } : {}), ratios };
 }
@@ -164,7 +175,7 @@ export function formatTable(report: MatmulBenchReport): string {
   const lines = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   if (report.yardstickSkipped) lines.push(`yardstick skipped: ${report.yardstickSkipped}`);
   for (const r of report.ratios) {
-    lines.push(`${r.shape}: wasm on 2 threads = ${r.forward.toFixed(2)} (forward), ${r.backward.toFixed(2)} (backward) of the yardstick (medians)`);
+    lines.push(`${r.shape}: ${r.implementation} = ${r.forward.toFixed(2)} (forward), ${r.backward.toFixed(2)} (backward) of the yardstick (medians)`);
   }
   return lines.join("\n");
 }

@@ -3,20 +3,25 @@ import * as assert from "uvu/assert";
 import { formatTable, runMatmulBench } from "./suite.ts";
 import { formatSweep, runSplitSweep } from "./split_sweep.ts";
 
-test("runMatmulBench() measures every implementation and relates wasm on 2 threads to the yardstick", async () => {
+test("runMatmulBench() measures every implementation and relates each wasm build on 2 threads to the yardstick", async () => {
   const report = await runMatmulBench({
     shapes: [{ name: "small", BT: 16, C: 12, OC: 20 }],
     timeMs: 5,
     yardstick: () => Promise.resolve({ name: "fixed yardstick", figures: [{ forwardGflops: 2, backwardGflops: 4 }] }),
   });
+  // Node and Deno both run the relaxed-SIMD build (Node 20 after setting V8's flag), so both builds appear.
   assert.equal(report.figures.map((f) => f.implementation), [
-    "fixed yardstick", "typescript reference", "wasm simd, 1 thread", "wasm simd, 2 threads",
+    "fixed yardstick", "typescript reference",
+    "wasm relaxed simd (fma), 1 thread", "wasm relaxed simd (fma), 2 threads", "wasm simd, 1 thread", "wasm simd, 2 threads",
   ]);
   for (const f of report.figures) assert.ok(f.forwardGflops > 0 && f.backwardGflops > 0, f.implementation);
-  const wasm2 = report.figures[3];
-  assert.ok(Math.abs(report.ratios[0].forward - wasm2.forwardGflops / 2) < 1e-9);
-  assert.ok(Math.abs(report.ratios[0].backward - wasm2.backwardGflops / 4) < 1e-9);
+  assert.equal(report.ratios.map((r) => r.implementation), ["wasm relaxed simd (fma), 2 threads", "wasm simd, 2 threads"]);
+  for (const [i, at] of [[0, 3], [1, 5]]) {
+    assert.ok(Math.abs(report.ratios[i].forward - report.figures[at].forwardGflops / 2) < 1e-9);
+    assert.ok(Math.abs(report.ratios[i].backward - report.figures[at].backwardGflops / 4) < 1e-9);
+  }
   assert.match(formatTable(report), /small\s+wasm simd, 1 thread/);
+  assert.match(formatTable(report), /small: wasm relaxed simd \(fma\), 2 threads = [\d.]+ \(forward\)/);
 });
 
 test("a skipped yardstick is reported with its reason and leaves no ratio", async () => {

@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildKernelsSource } from "./build.mjs";
-import { privateMemoryModule, sharedMemoryModule } from "./kernels_wasm.ts";
+import * as modules from "./kernels_wasm.ts";
 
 const committedUrl = new URL("./kernels_wasm.ts", import.meta.url);
 
@@ -17,9 +17,30 @@ test("kernels_wasm.ts equals a fresh build of src/*.as (run `npm run build:wasm`
   assert.ok(fresh === committed);
 });
 
-test("both committed modules compile and export run() and the op codes", async () => {
-  for (const base64 of [sharedMemoryModule, privateMemoryModule]) {
-    const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+
+/** Occurrences of the f32x4.relaxed_madd instruction (prefix 0xfd, opcode 0x105 as LEB128: 0x85 0x02). */
+function relaxedMadds(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i + 2 < bytes.length; i++) if (bytes[i] === 0xfd && bytes[i + 1] === 0x85 && bytes[i + 2] === 0x02) n++;
+  return n;
+}
+
+test("the relaxed-SIMD modules multiply-add with relaxed_madd; the plain ones never use it", () => {
+  for (const base64 of [modules.relaxedSharedMemoryModule, modules.relaxedPrivateMemoryModule]) {
+    assert.ok(relaxedMadds(bytesOf(base64)) >= 8, "the micro-kernel's eight multiply-adds at least");
+  }
+  for (const base64 of [modules.sharedMemoryModule, modules.privateMemoryModule]) {
+    assert.is(relaxedMadds(bytesOf(base64)), 0);
+    assert.ok(WebAssembly.validate(bytesOf(base64)));
+  }
+});
+
+test("every committed module compiles and exports run() and the op codes", async () => {
+  const all = Object.values(modules);
+  assert.is(all.length, 4);
+  for (const base64 of all) {
+    const bytes = bytesOf(base64);
     const module = await WebAssembly.compile(bytes);
     const names = WebAssembly.Module.exports(module).map((e) => e.name);
     for (const name of ["run", "scratchBytes", "OP_MATMUL_FORWARD", "OP_ATTENTION_BACKWARD"]) assert.ok(names.includes(name), name);

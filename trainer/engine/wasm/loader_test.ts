@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createWasmKernels } from "./wasm_kernels.ts";
+import { createWasmKernels, relaxedSimdAvailable } from "./wasm_kernels.ts";
 
 test("without shared memory the kernels run on one thread over a plain ArrayBuffer", async () => {
   const kernels = await createWasmKernels({ sharedMemory: false, threads: 2, initialMb: 2 });
@@ -52,6 +52,27 @@ test("bad arguments are refused with the offending value", async () => {
     assert.match(message, /threads = 0 must be an integer from 1 to 255/);
   } finally {
     kernels.dispose();
+  }
+});
+
+test("the relaxed-SIMD build is taken by default on Node and Deno, and only when asked for otherwise", async () => {
+  // Node 20 runs it after relaxed_simd_node.ts sets V8's flag; Node 22+ and Deno run it as they are.
+  assert.is(await relaxedSimdAvailable(), true);
+  const auto = await createWasmKernels({ threads: 1 });
+  const plain = await createWasmKernels({ threads: 1, relaxedSimd: false });
+  try {
+    assert.is(auto.relaxedSimd, true);
+    assert.is(plain.relaxedSimd, false);
+    // Both builds compute the same product: halves of small integers are exact, fused or not.
+    for (const kernels of [auto, plain]) {
+      const inp = kernels.alloc(8).fill(0.5), weight = kernels.alloc(8 * 8), out = kernels.alloc(8);
+      for (let i = 0; i < weight.length; i++) weight[i] = (i % 8) - 3;
+      kernels.matmulForward(out, inp, weight, null, 1, 8, 8);
+      assert.equal(Array.from(out), Array.from({ length: 8 }, () => 0.5 * (0 + 1 + 2 + 3 + 4 + 5 + 6 + 7 - 24)));
+    }
+  } finally {
+    auto.dispose();
+    plain.dispose();
   }
 });
 

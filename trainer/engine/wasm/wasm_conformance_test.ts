@@ -1,15 +1,18 @@
 // The cpu backend with the wasm kernels (and tensors in the kernels' memory) passes the shared
-// conformance suite, on one thread and with every kernel call split across two.
+// conformance suite, on one thread and with every kernel call split across two, in the plain SIMD
+// build and in the relaxed-SIMD build (fused multiply-add) where the runtime runs it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { opCases } from "../conformance/cases.ts";
 import { runConformance } from "../conformance/run.ts";
-import { createWasmKernels } from "./wasm_kernels.ts";
+import { createWasmKernels, relaxedSimdAvailable } from "./wasm_kernels.ts";
 
-for (const threads of [1, 2]) {
-  test(`the cpu backend with wasm kernels passes every conformance case (${threads} thread${threads > 1 ? "s" : ""})`, async () => {
-    const kernels = await createWasmKernels({ threads, minWorkPerChunk: 0 });
+const builds = (await relaxedSimdAvailable()) ? [false, true] : [false];
+for (const relaxedSimd of builds) for (const threads of [1, 2]) {
+  const build = relaxedSimd ? "relaxed SIMD" : "SIMD";
+  test(`the cpu backend with wasm kernels (${build}) passes every conformance case (${threads} thread${threads > 1 ? "s" : ""})`, async () => {
+    const kernels = await createWasmKernels({ threads, minWorkPerChunk: 0, relaxedSimd });
     try {
       const backend = createCpuBackend({ alloc: kernels.alloc, free: kernels.free, kernels, name: "cpu+wasm" });
       const report = await runConformance(backend);
@@ -17,6 +20,7 @@ for (const threads of [1, 2]) {
       assert.ok(report.ok);
       assert.ok(report.comparisons.length >= opCases.length);
       assert.is(kernels.threads, threads);
+      assert.is(kernels.relaxedSimd, relaxedSimd);
     } finally {
       kernels.dispose();
     }

@@ -11,7 +11,7 @@
  */
 import type { Kernels } from "../backend/backend.ts";
 import { createHeap, type HeapView } from "./heap.ts";
-import { privateMemoryModule, sharedMemoryModule } from "./kernels_wasm.ts";
+import { privateMemoryModule, relaxedPrivateMemoryModule, relaxedSharedMemoryModule, sharedMemoryModule } from "./kernels_wasm.ts";
 import { workerRuntime, type WorkerRuntime } from "./spawn.ts";
 import { createThreadPool, type ThreadPool } from "./thread_pool.ts";
 
@@ -32,6 +32,12 @@ export interface WasmKernelsOptions {
    * call smaller than two chunks runs on the calling thread (default from bench/kernels/split_sweep.ts).
    */
   minWorkPerChunk?: number;
+  /**
+   * Use the relaxed-SIMD build, whose multiply-adds are fused (one instruction on processors with FMA):
+   * true requires it, false takes the plain SIMD build, unset (the default) takes it where the runtime
+   * has it. See {@link relaxedSimdAvailable}.
+   */
+  relaxedSimd?: boolean;
 }
 
 /** The kernels plus their memory. */
@@ -40,6 +46,8 @@ export interface WasmKernels extends Kernels {
   /** Threads a big call is split across (1 when the memory is not shared). */
   readonly threads: number;
   readonly shared: boolean;
+  /** Whether this instance runs the relaxed-SIMD build (fused multiply-add). */
+  readonly relaxedSimd: boolean;
   /** A zero-filled, 16-byte aligned Float32Array view into `memory`. */
   alloc(length: number): Float32Array;
   /** A zero-filled, 16-byte aligned Int32Array view into `memory` (lengths for attention). */
@@ -69,6 +77,37 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+// deno-lint-ignore no-explicit-any
+const onNode = typeof (globalThis as any).process?.versions?.node === "string";
+let relaxedSupport: Promise<boolean> | undefined;
+
+/**
+ * Whether this runtime runs the relaxed-SIMD build of the kernels: it validates the module, and on
+ * Node, where V8 has relaxed SIMD behind `--experimental-wasm-relaxed-simd` before Node 22 (V8 11.4
+ * turned it on by default), sets that flag first (relaxed_simd_node.ts). Chromium 114+, Firefox 120+,
+ * Deno and Node 22+ have it on by default. Checked once per process.
+ *
+ * @example
+ * ```ts
+ * const fused = await relaxedSimdAvailable();
+ * const kernels = await createWasmKernels({ relaxedSimd: fused });
+ * ```
+ */
+export function relaxedSimdAvailable(): Promise<boolean> {
+  relaxedSupport ??= (async () => {
+    const bytes = decode(relaxedPrivateMemoryModule);
+    if (WebAssembly.validate(bytes)) return true;
+    if (!onNode) return false;
+    try {
+      (await import("./relaxed_simd_node.ts")).enableRelaxedSimd();
+    } catch {
+      return false;
+    }
+    return WebAssembly.validate(bytes);
+  })();
+  return relaxedSupport;
 }
 
 function checkSizes(op: string, sizes: Record<string, number>): void {
@@ -105,7 +144,14 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     maximum: maxPages,
     ...(shared ? { shared: true } : {}),
   });
-  const module = await WebAssembly.compile(decode(shared ? sharedMemoryModule : privateMemoryModule));
+  const relaxed = options.relaxedSimd === false ? false : await relaxedSimdAvailable();
+  if (options.relaxedSimd === true && !relaxed) {
+    throw new Error("createWasmKernels: relaxedSimd: true, but this runtime does not run WebAssembly relaxed SIMD");
+  }
+  const source = relaxed
+    ? (shared ? relaxedSharedMemoryModule : relaxedPrivateMemoryModule)
+    : (shared ? sharedMemoryModule : privateMemoryModule);
+  const module = await WebAssembly.compile(decode(source));
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as {
     run(job: number, part: number, parts: number): void;
@@ -160,6 +206,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     memory,
     threads,
     shared,
+    relaxedSimd: relaxed,
     alloc: heap.alloc,
     allocInt32: heap.allocInt32,
     free: heap.free,

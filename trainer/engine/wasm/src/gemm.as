@@ -3,7 +3,9 @@
 // with A(i,k) at a[i*ars + k*aks], B(k,j) at b[k*bks + j*bjs] and C(i,j) at c[i*ldc + j] (f32 elements),
 // so one routine serves out = inp·Wᵀ, dinp = dout·W and dweight = doutᵀ·inp without transposing inputs.
 // Blocks of B (KC×NC) and A (MC×KC) are copied into zero-padded panels in `scratch`; a 4×8 micro-kernel
-// keeps its C tile in eight f32x4 registers and reads both panels sequentially.
+// keeps its C tile in eight f32x4 registers and reads both panels sequentially; its step is `madd`
+// (fma.as): a fused multiply-add in the relaxed-SIMD build.
+import { madd } from "./fma";
 
 const MR = 4; // rows of the micro tile
 const NR = 8; // columns of the micro tile (two f32x4)
@@ -119,13 +121,13 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldcBytes: usize, r
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
     x = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
     x = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
     x = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
     pa += 16;
     pb += 32;
   }

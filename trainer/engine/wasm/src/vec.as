@@ -1,5 +1,6 @@
 // Row helpers on f32 arrays in memory (pointers in bytes, lengths in elements): f32x4 over the
 // multiple-of-4 part, scalar over the tail. Rows need no alignment.
+import { madd } from "./fma";
 
 @inline
 export function hsum(v: v128): f32 {
@@ -12,12 +13,12 @@ export function dot(x: usize, y: usize, n: i32): f32 {
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
-    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+    acc0 = madd(v128.load(x + o), v128.load(y + o), acc0);
+    acc1 = madd(v128.load(x + o, 16), v128.load(y + o, 16), acc1);
   }
   if (i + 4 <= n) {
     const o = <usize>i << 2;
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+    acc0 = madd(v128.load(x + o), v128.load(y + o), acc0);
     i += 4;
   }
   let sum = hsum(f32x4.add(acc0, acc1));
@@ -35,10 +36,10 @@ export function dot4(x: usize, y: usize, stride: usize, n: i32): v128 {
   const bytes = <usize>n << 2;
   for (let o: usize = 0; o < bytes; o += 16) {
     const xv = v128.load(x + o);
-    a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(y + o)));
-    a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(y1 + o)));
-    a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(y2 + o)));
-    a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(y3 + o)));
+    a0 = madd(xv, v128.load(y + o), a0);
+    a1 = madd(xv, v128.load(y1 + o), a1);
+    a2 = madd(xv, v128.load(y2 + o), a2);
+    a3 = madd(xv, v128.load(y3 + o), a3);
   }
   const t0 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
   const t1 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
@@ -65,10 +66,10 @@ export function weightedRows(out: usize, w: usize, y: usize, stride: usize, m: i
     let row = y + o;
     for (let j = 0; j < m; j++) {
       const wj = v128.load32_splat(w + (<usize>j << 2));
-      a0 = f32x4.add(a0, f32x4.mul(wj, v128.load(row)));
-      a1 = f32x4.add(a1, f32x4.mul(wj, v128.load(row, 16)));
-      a2 = f32x4.add(a2, f32x4.mul(wj, v128.load(row, 32)));
-      a3 = f32x4.add(a3, f32x4.mul(wj, v128.load(row, 48)));
+      a0 = madd(wj, v128.load(row), a0);
+      a1 = madd(wj, v128.load(row, 16), a1);
+      a2 = madd(wj, v128.load(row, 32), a2);
+      a3 = madd(wj, v128.load(row, 48), a3);
       row += stride;
     }
     v128.store(out + o, a0); v128.store(out + o, a1, 16); v128.store(out + o, a2, 32); v128.store(out + o, a3, 48);
@@ -77,7 +78,7 @@ export function weightedRows(out: usize, w: usize, y: usize, stride: usize, m: i
     let a = accumulate ? v128.load(out + o) : f32x4.splat(0);
     let row = y + o;
     for (let j = 0; j < m; j++) {
-      a = f32x4.add(a, f32x4.mul(v128.load32_splat(w + (<usize>j << 2)), v128.load(row)));
+      a = madd(v128.load32_splat(w + (<usize>j << 2)), v128.load(row), a);
       row += stride;
     }
     v128.store(out + o, a);
@@ -90,8 +91,8 @@ export function axpy2(y1: usize, a1: f32, x1: usize, y2: usize, a2: f32, x2: usi
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(y1 + o, f32x4.add(v128.load(y1 + o), f32x4.mul(v1, v128.load(x1 + o))));
-    v128.store(y2 + o, f32x4.add(v128.load(y2 + o), f32x4.mul(v2, v128.load(x2 + o))));
+    v128.store(y1 + o, madd(v1, v128.load(x1 + o), v128.load(y1 + o)));
+    v128.store(y2 + o, madd(v2, v128.load(x2 + o), v128.load(y2 + o)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
@@ -106,7 +107,7 @@ export function axpy(y: usize, a: f32, x: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(av, v128.load(x + o))));
+    v128.store(y + o, madd(av, v128.load(x + o), v128.load(y + o)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
