@@ -1,52 +1,98 @@
 /**
  * Adapter (Node and Deno, through node:child_process): the near-peak matmul yardstick, NumPy's
- * float32 `@` on OpenBLAS with its default threads (every core), measured by a python3 child at the
- * same shapes and with the same flop counts as the wasm kernels (median and fastest of 5 to 60 calls).
- * Skipped, with the reason, where python3 or NumPy is missing.
+ * float32 `@` on OpenBLAS with its default threads (every core), timed by one python3 child that stays
+ * up for the whole run, at the same shapes and with the same flop counts as the wasm kernels. Each
+ * request times forward and backward for about the given milliseconds (at least 3 calls each) and
+ * answers the median and the fastest call. Skipped, with the reason, where python3 or NumPy is missing.
  */
-import { execFile } from "node:child_process";
-import type { MatmulShape, Yardstick } from "./suite.ts";
+import { spawn } from "node:child_process";
+import type { MatmulShape, OpTiming, Yardstick, YardstickSession } from "./suite.ts";
 
 const SCRIPT = `
 import json, sys, time
 import numpy as np
-shapes = json.loads(sys.argv[1])
 rng = np.random.default_rng(0)
-def seconds(f, flops):
+arrays = {}
+def timing(f, budget):
     f()
-    reps = max(5, min(60, int(3e9 / flops)))
     times = []
-    for _ in range(reps):
+    start = time.perf_counter()
+    while len(times) < 3 or (time.perf_counter() - start < budget and len(times) < 10000):
         t = time.perf_counter(); f(); times.append(time.perf_counter() - t)
     times.sort()
-    return times[len(times) // 2], times[0]
-figures = []
-for s in shapes:
-    BT, C, OC = s["BT"], s["C"], s["OC"]
-    inp = rng.standard_normal((BT, C), dtype=np.float32)
-    weight = rng.standard_normal((OC, C), dtype=np.float32)
-    dout = rng.standard_normal((BT, OC), dtype=np.float32)
-    flops = 2 * BT * C * OC
-    forward, forward_best = seconds(lambda: inp @ weight.T, flops)
-    backward, backward_best = seconds(lambda: (dout @ weight, dout.T @ inp), 2 * flops)
-    figures.append({
-        "forwardGflops": flops / forward / 1e9, "backwardGflops": 2 * flops / backward / 1e9,
-        "bestForwardGflops": flops / forward_best / 1e9, "bestBackwardGflops": 2 * flops / backward_best / 1e9,
-    })
-print(json.dumps({"version": np.__version__, "figures": figures}))
+    return {"medianMs": times[len(times) // 2] * 1e3, "minMs": times[0] * 1e3}
+print(json.dumps({"version": np.__version__}), flush=True)
+for line in sys.stdin:
+    s = json.loads(line)
+    key = (s["BT"], s["C"], s["OC"])
+    if key not in arrays:
+        BT, C, OC = key
+        arrays = {key: (rng.standard_normal((BT, C), dtype=np.float32), rng.standard_normal((OC, C), dtype=np.float32),
+                        rng.standard_normal((BT, OC), dtype=np.float32))}
+    inp, weight, dout = arrays[key]
+    budget = s["timeMs"] / 1e3
+    forward = timing(lambda: inp @ weight.T, budget)
+    backward = timing(lambda: (dout @ weight, dout.T @ inp), budget)
+    print(json.dumps({"forward": forward, "backward": backward}), flush=True)
 `;
 
-/** NumPy's GFLOP/s at `shapes`, or why it was skipped. */
-export const numpyYardstick: Yardstick = (shapes: MatmulShape[]) =>
-  new Promise((resolve) => {
-    const arg = JSON.stringify(shapes.map(({ BT, C, OC }) => ({ BT, C, OC })));
-    execFile("python3", ["-c", SCRIPT, arg], { timeout: 300_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) {
-        const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "python3 not found" : (stderr.trim().split("\n").pop() ?? error.message);
-        resolve({ skipped: `numpy yardstick unavailable (${why})` });
+/** Opens NumPy in a python3 child, or says why it cannot. */
+export const numpyYardstick: Yardstick = () => openNumpy("python3");
+
+/** Opens NumPy in a child running `python` (a command on the PATH or a path), or says why it cannot. */
+export function openNumpy(python: string): ReturnType<Yardstick> {
+  return new Promise((resolve) => {
+    const child = spawn(python, ["-c", SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    let buffered = "";
+    const waiting: ((line: string) => void)[] = [];
+    const lines: string[] = [];
+    let failed: string | null = null;
+    const fail = (why: string) => {
+      failed ??= why;
+      for (const take of waiting.splice(0)) take("");
+    };
+    child.stderr.setEncoding("utf8").on("data", (text: string) => void (stderr += text));
+    child.stdout.setEncoding("utf8").on("data", (text: string) => {
+      buffered += text;
+      for (let at = buffered.indexOf("\n"); at !== -1; at = buffered.indexOf("\n")) {
+        const line = buffered.slice(0, at);
+        buffered = buffered.slice(at + 1);
+        const take = waiting.shift();
+        if (take) take(line);
+        else lines.push(line);
+      }
+    });
+    const why = () => failed ?? stderr.trim().split("\n").pop() ?? "python3 exited";
+    child.on("error", (error: NodeJS.ErrnoException) => fail(error.code === "ENOENT" ? `${python} not found` : error.message));
+    child.on("exit", () => fail(stderr.trim().split("\n").pop() || "python3 exited"));
+    const nextLine = () =>
+      new Promise<string>((take) => {
+        if (lines.length) take(lines.shift()!);
+        else if (failed) take("");
+        else waiting.push(take);
+      });
+
+    nextLine().then((first) => {
+      if (!first) {
+        resolve({ skipped: `numpy yardstick unavailable (${why()})` });
         return;
       }
-      const { version, figures } = JSON.parse(stdout);
-      resolve({ name: `numpy ${version} (openblas, all cores)`, figures });
+      const { version } = JSON.parse(first);
+      const session: YardstickSession = {
+        name: `numpy ${version} (openblas, all cores)`,
+        async measure({ BT, C, OC }: MatmulShape, timeMs: number) {
+          child.stdin.write(JSON.stringify({ BT, C, OC, timeMs }) + "\n");
+          const line = await nextLine();
+          if (!line) throw new Error(`numpy yardstick stopped: ${why()}`);
+          return JSON.parse(line) as { forward: OpTiming; backward: OpTiming };
+        },
+        close() {
+          child.stdin.end();
+          child.kill();
+        },
+      };
+      resolve(session);
     });
   });
+}

@@ -3,10 +3,12 @@
  * the plain TypeScript reference (trainer/engine/cpu/ops), the wasm kernels on 1 and on 2 threads
  * (the plain SIMD build and, where the runtime runs it, the relaxed-SIMD build with fused
  * multiply-adds, which createWasmKernels takes by default), and a near-peak yardstick (NumPy on OpenBLAS, injected by the caller) measured between
- * them. The machine is shared and noisy: read ratios within one run, not figures across runs.
+ * them. The machine is shared and noisy, and its speed drifts over seconds: the yardstick and the wasm
+ * builds are timed in rounds, back to back, and each ratio is the median of the rounds' ratios. Read
+ * ratios within one run, not figures across runs.
  *
  * Shapes: BT rows, C input channels, OC output channels. Forward does 2·BT·C·OC flops, backward
- * (dinp and dweight) twice that; the median time of the samples is used.
+ * (dinp and dweight) twice that.
  */
 import { Bench } from "tinybench";
 import { matmulBackward, matmulForward } from "../../trainer/engine/cpu/ops/matmul.ts";
@@ -21,7 +23,10 @@ export interface MatmulShape {
   OC: number;
 }
 
-/** GFLOP/s of forward and backward for one implementation at one shape: from the median time, and from the fastest call. */
+/**
+ * GFLOP/s of forward and backward for one implementation at one shape: the median over rounds of each
+ * round's median call, and the fastest call of all rounds.
+ */
 export interface MatmulFigure {
   shape: string;
   implementation: string;
@@ -31,30 +36,58 @@ export interface MatmulFigure {
   bestBackwardGflops?: number;
 }
 
-/** Measures the yardstick at the given shapes, or says why it cannot. */
-export type Yardstick = (shapes: MatmulShape[]) => Promise<
-  { name: string; figures: Omit<MatmulFigure, "shape" | "implementation">[] } | { skipped: string }
->;
+/** Milliseconds per call of one op in one round: the median call and the fastest. */
+export interface OpTiming {
+  medianMs: number;
+  minMs: number;
+}
+
+/** An open yardstick: times forward and backward at a shape for about `timeMs` each, as often as asked. */
+export interface YardstickSession {
+  name: string;
+  measure(shape: MatmulShape, timeMs: number): Promise<{ forward: OpTiming; backward: OpTiming }>;
+  close(): void;
+}
+
+/** Opens the yardstick, or says why it cannot. */
+export type Yardstick = () => Promise<YardstickSession | { skipped: string }>;
 
 /** Options of {@link runMatmulBench}. */
 export interface MatmulBenchOptions {
   shapes?: MatmulShape[];
   yardstick?: Yardstick;
-  /** Minimum measured milliseconds per task (default 300; at least 3 samples are taken anyway). */
+  /** Measured milliseconds per op, implementation and round (default 100; at least 3 calls anyway). */
   timeMs?: number;
+  /** Rounds per shape (default 5): each times the yardstick, then every wasm build, back to back. */
+  rounds?: number;
+}
+
+/**
+ * Per shape and wasm build, the build on 2 threads as a fraction of the yardstick (target: at least 1/3):
+ * `forward` and `backward` are the median over rounds of the round's ratio of median calls (yardstick
+ * and wasm timed back to back, so both see the same load on a shared machine); `bestForward` and
+ * `bestBackward` relate the fastest calls of the whole run (what an idle machine gives).
+ */
+export interface MatmulRatio {
+  shape: string;
+  implementation: string;
+  forward: number;
+  backward: number;
+  bestForward: number;
+  bestBackward: number;
 }
 
 /** The report written to bench/results/kernels.json. */
 export interface MatmulBenchReport {
   bench: "kernels";
+  rounds: number;
+  /** The matmul micro-kernel the wasm kernels picked on this engine (see trainer/engine/wasm/src/gemm.as). */
+  microKernel?: string;
   figures: MatmulFigure[];
   /** Why there is no yardstick row, when there is none. */
   yardstickSkipped?: string;
-  /**
-   * Per shape and wasm build: the build on 2 threads as a fraction of the yardstick (target: at least
-   * 1/3), medians over medians; the default build's row first.
-   */
-  ratios: { shape: string; implementation: string; forward: number; backward: number }[];
+  /** The default build's rows first. */
+  ratios: MatmulRatio[];
 }
 
 /** The tiny default model's widest matmuls, the brief's example and a GPT-2-small MLP layer. */
@@ -89,8 +122,41 @@ function operands(alloc: (n: number) => Float32Array, { BT, C, OC }: MatmulShape
 
 type Impl = { name: string; kernels: Pick<WasmKernels, "matmulForward" | "matmulBackward">; alloc: (n: number) => Float32Array };
 
+const median = (values: number[]) => values.slice().sort((a, b) => a - b)[values.length >> 1];
+
+/** Times forward and backward of `impl` on `o` for about `timeMs` each (tinybench). */
+async function measure(impl: Impl, o: Operands, { BT, C, OC }: MatmulShape, timeMs: number) {
+  const bench = new Bench({ time: timeMs, iterations: 3, warmupIterations: 1, warmupTime: 0 });
+  bench.add("forward", () => impl.kernels.matmulForward(o.out, o.inp, o.weight, o.bias, BT, C, OC));
+  bench.add("backward", () => impl.kernels.matmulBackward(o.dinp, o.dweight, o.dbias, o.dout, o.inp, o.weight, BT, C, OC));
+  await bench.run();
+  const [forward, backward] = bench.tasks.map((task): OpTiming => {
+    const result = task.result;
+    if (!("latency" in result)) throw new Error(`${impl.name} ${task.name} did not finish: ${result.state}`);
+    return { medianMs: result.latency.p50!, minMs: result.latency.min };
+  });
+  return { forward, backward };
+}
+
+/** Per-round timings of one implementation at one shape. */
+type Rounds = { forward: OpTiming; backward: OpTiming }[];
+
+function figureOf(shape: MatmulShape, implementation: string, rounds: Rounds): MatmulFigure {
+  const flops = 2 * shape.BT * shape.C * shape.OC;
+  const gflops = (ms: number, f: number) => f / ms / 1e6;
+  return {
+    shape: shape.name,
+    implementation,
+    forwardGflops: median(rounds.map((r) => gflops(r.forward.medianMs, flops))),
+    backwardGflops: median(rounds.map((r) => gflops(r.backward.medianMs, 2 * flops))),
+    bestForwardGflops: gflops(Math.min(...rounds.map((r) => r.forward.minMs)), flops),
+    bestBackwardGflops: gflops(Math.min(...rounds.map((r) => r.backward.minMs)), 2 * flops),
+  };
+}
+
 /**
- * Runs the benchmark and returns every figure.
+ * Runs the benchmark and returns every figure. The TypeScript reference is timed once per shape (it is
+ * 20x slower and only a floor); the yardstick and the wasm builds in `rounds` rounds.
  *
  * @example
  * ```ts
@@ -100,66 +166,59 @@ type Impl = { name: string; kernels: Pick<WasmKernels, "matmulForward" | "matmul
  */
 export async function runMatmulBench(options: MatmulBenchOptions = {}): Promise<MatmulBenchReport> {
   const shapes = options.shapes ?? DEFAULT_SHAPES;
+  const timeMs = options.timeMs ?? 100;
+  const roundCount = Math.max(1, options.rounds ?? 5);
   const builds = (await relaxedSimdAvailable()) ? [true, false] : [false];
   const instances: WasmKernels[] = [];
   const figures: MatmulFigure[] = [];
+  const ratios: MatmulRatio[] = [];
   let yardstickSkipped: string | undefined;
+  const opened = options.yardstick ? await options.yardstick() : { skipped: "no yardstick given" };
+  const yardstick = "skipped" in opened ? null : opened;
+  if ("skipped" in opened) yardstickSkipped = opened.skipped;
   try {
-    const impls: Impl[] = [
-      { name: "typescript reference", kernels: { matmulForward, matmulBackward }, alloc: (n) => new Float32Array(n) },
-    ];
+    const reference: Impl = { name: "typescript reference", kernels: { matmulForward, matmulBackward }, alloc: (n) => new Float32Array(n) };
+    const wasm: Impl[] = [];
     for (const relaxedSimd of builds) {
       for (const threads of [1, 2]) {
         const kernels = await createWasmKernels({ threads, relaxedSimd });
         instances.push(kernels);
-        impls.push({ name: `${wasmBuildName(kernels)}, ${kernels.threads} thread${kernels.threads === 1 ? "" : "s"}`, kernels, alloc: kernels.alloc });
+        wasm.push({ name: `${wasmBuildName(kernels)}, ${kernels.threads} thread${kernels.threads === 1 ? "" : "s"}`, kernels, alloc: kernels.alloc });
       }
     }
     for (const shape of shapes) {
-      const { BT, C, OC } = shape;
-      const flops = 2 * BT * C * OC;
-      const yardstick = options.yardstick ? await options.yardstick([shape]) : { skipped: "no yardstick given" };
-      if ("skipped" in yardstick) yardstickSkipped = yardstick.skipped;
-      else figures.push({ shape: shape.name, implementation: yardstick.name, ...yardstick.figures[0] });
-      for (const impl of impls) {
-        const o = operands(impl.alloc, shape);
-        const bench = new Bench({ time: options.timeMs ?? 300, iterations: 3, warmupIterations: 1, warmupTime: 0 });
-        bench.add("forward", () => impl.kernels.matmulForward(o.out, o.inp, o.weight, o.bias, BT, C, OC));
-        bench.add("backward", () => impl.kernels.matmulBackward(o.dinp, o.dweight, o.dbias, o.dout, o.inp, o.weight, BT, C, OC));
-        await bench.run();
-        const [forward, backward] = bench.tasks.map((task) => {
-          const result = task.result;
-          if (!("latency" in result)) throw new Error(`${impl.name} ${task.name} at ${shape.name} did not finish: ${result.state}`);
-          return result.latency;
-        });
-        figures.push({
-          shape: shape.name,
-          implementation: impl.name,
-          forwardGflops: flops / forward.p50 / 1e6,
-          backwardGflops: (2 * flops) / backward.p50 / 1e6,
-          bestForwardGflops: flops / forward.min / 1e6,
-          bestBackwardGflops: (2 * flops) / backward.min / 1e6,
+      const peak: Rounds = [];
+      const perImpl: Rounds[] = wasm.map(() => []);
+      const operandsOf = wasm.map((impl) => operands(impl.alloc, shape));
+      for (let round = 0; round < roundCount; round++) {
+        if (yardstick) peak.push(await yardstick.measure(shape, timeMs));
+        for (let i = 0; i < wasm.length; i++) perImpl[i].push(await measure(wasm[i], operandsOf[i], shape, timeMs));
+      }
+      const referenceRounds = [await measure(reference, operands(reference.alloc, shape), shape, timeMs)];
+      if (yardstick) figures.push(figureOf(shape, yardstick.name, peak));
+      figures.push(figureOf(shape, reference.name, referenceRounds));
+      wasm.forEach((impl, i) => figures.push(figureOf(shape, impl.name, perImpl[i])));
+      if (yardstick) {
+        wasm.forEach((impl, i) => {
+          if (!impl.name.endsWith(", 2 threads")) return;
+          const mine = perImpl[i];
+          const paired = (op: "forward" | "backward") => median(mine.map((r, j) => peak[j][op].medianMs / r[op].medianMs));
+          const best = (op: "forward" | "backward") =>
+            Math.min(...peak.map((r) => r[op].minMs)) / Math.min(...mine.map((r) => r[op].minMs));
+          ratios.push({
+            shape: shape.name, implementation: impl.name,
+            forward: paired("forward"), backward: paired("backward"), bestForward: best("forward"), bestBackward: best("backward"),
+          });
         });
       }
       for (const kernels of instances) kernels.reset();
     }
   } finally {
     for (const kernels of instances) kernels.dispose();
+    yardstick?.close();
   }
-  const ratios = shapes.flatMap((shape) => {
-    const rows = figures.filter((f) => f.shape === shape.name);
-    const peak = rows.find((f) => !f.implementation.startsWith("wasm") && f.implementation !== "typescript reference");
-    if (!peak) return [];
-    return rows.filter((f) => f.implementation.startsWith("wasm") && f.implementation.endsWith(", 2 threads")).map((wasm) => ({
-      shape: shape.name,
-      implementation: wasm.implementation,
-      forward: wasm.forwardGflops / peak.forwardGflops,
-      backward: wasm.backwardGflops / peak.backwardGflops,
-    }));
-  });
-  return { bench: "kernels", figures, ...(yardstickSkipped ? { yardstickSkipped } : {}), ratios };
+  return { bench: "kernels", rounds: roundCount, microKernel: instances[0]?.microKernel, figures, ...(yardstickSkipped ? { yardstickSkipped } : {}), ratios };
 }
-
 /**
  * The report as a text table: one row per shape and implementation (GFLOP/s from the median time, and
  * from the fastest call where measured here), then the ratios to the yardstick.
@@ -174,8 +233,12 @@ export function formatTable(report: MatmulBenchReport): string {
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   const lines = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   if (report.yardstickSkipped) lines.push(`yardstick skipped: ${report.yardstickSkipped}`);
+  if (report.microKernel) lines.push(`micro-kernel: ${report.microKernel} (the faster on this engine, timed at start)`);
   for (const r of report.ratios) {
-    lines.push(`${r.shape}: ${r.implementation} = ${r.forward.toFixed(2)} (forward), ${r.backward.toFixed(2)} (backward) of the yardstick (medians)`);
+    lines.push(
+      `${r.shape}: ${r.implementation} = ${r.forward.toFixed(2)} (forward), ${r.backward.toFixed(2)} (backward) of the yardstick` +
+        ` (median of ${report.rounds} paired rounds); fastest calls ${r.bestForward.toFixed(2)}, ${r.bestBackward.toFixed(2)}`,
+    );
   }
   return lines.join("\n");
 }

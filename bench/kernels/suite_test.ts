@@ -1,14 +1,29 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { formatTable, runMatmulBench } from "./suite.ts";
+import { formatTable, runMatmulBench, type YardstickSession } from "./suite.ts";
 import { formatSweep, runSplitSweep } from "./split_sweep.ts";
+
+const closeTo = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+let measured = 0;
+let fixedYardstickClosed = false;
+// Forward and backward take 1 ms median, 0.5 ms at best, at every shape.
+const fixedYardstick: YardstickSession = {
+  name: "fixed yardstick",
+  measure: () => {
+    measured++;
+    return Promise.resolve({ forward: { medianMs: 1, minMs: 0.5 }, backward: { medianMs: 1, minMs: 0.5 } });
+  },
+  close: () => void (fixedYardstickClosed = true),
+};
 
 test("runMatmulBench() measures every implementation and relates each wasm build on 2 threads to the yardstick", async () => {
   const report = await runMatmulBench({
     shapes: [{ name: "small", BT: 16, C: 12, OC: 20 }],
     timeMs: 5,
-    yardstick: () => Promise.resolve({ name: "fixed yardstick", figures: [{ forwardGflops: 2, backwardGflops: 4 }] }),
+    rounds: 3,
+    yardstick: () => Promise.resolve(fixedYardstick),
   });
+  assert.is(measured, 3, "one yardstick timing per round");
   // Node and Deno both run the relaxed-SIMD build (Node 20 after setting V8's flag), so both builds appear.
   assert.equal(report.figures.map((f) => f.implementation), [
     "fixed yardstick", "typescript reference",
@@ -16,12 +31,18 @@ test("runMatmulBench() measures every implementation and relates each wasm build
   ]);
   for (const f of report.figures) assert.ok(f.forwardGflops > 0 && f.backwardGflops > 0, f.implementation);
   assert.equal(report.ratios.map((r) => r.implementation), ["wasm relaxed simd (fma), 2 threads", "wasm simd, 2 threads"]);
+  // The yardstick does 2·16·12·20 flops in 1 ms forward (0.00768 GFLOP/s) and twice that in 1 ms
+  // backward; every round's yardstick time is the same, so each paired ratio is the wasm round's GFLOP/s
+  // over the yardstick's, and their median (3 rounds) is the median round's.
+  assert.ok(closeTo(report.figures[0].forwardGflops, 0.00768) && closeTo(report.figures[0].backwardGflops, 0.01536));
   for (const [i, at] of [[0, 3], [1, 5]]) {
-    assert.ok(Math.abs(report.ratios[i].forward - report.figures[at].forwardGflops / 2) < 1e-9);
-    assert.ok(Math.abs(report.ratios[i].backward - report.figures[at].backwardGflops / 4) < 1e-9);
+    assert.ok(closeTo(report.ratios[i].forward, report.figures[at].forwardGflops / 0.00768), "forward ratio");
+    assert.ok(closeTo(report.ratios[i].backward, report.figures[at].backwardGflops / 0.01536), "backward ratio");
+    assert.ok(closeTo(report.ratios[i].bestForward, report.figures[at].bestForwardGflops! / (0.00768 * 2)), "best forward ratio");
   }
+  assert.ok(fixedYardstickClosed);
   assert.match(formatTable(report), /small\s+wasm simd, 1 thread/);
-  assert.match(formatTable(report), /small: wasm relaxed simd \(fma\), 2 threads = [\d.]+ \(forward\)/);
+  assert.match(formatTable(report), /small: wasm relaxed simd \(fma\), 2 threads = [\d.]+ \(forward\), [\d.]+ \(backward\) of the yardstick \(median of 3 paired rounds\)/);
 });
 
 test("a skipped yardstick is reported with its reason and leaves no ratio", async () => {

@@ -76,6 +76,39 @@ test("the relaxed-SIMD build is taken by default on Node and Deno, and only when
   }
 });
 
+test("the micro-kernel is timed once per build and both kinds compute bit-identical products", async () => {
+  const first = await createWasmKernels({ threads: 1 });
+  const again = await createWasmKernels({ threads: 2 });
+  const kinds = [await createWasmKernels({ threads: 2, microKernel: "load", minWorkPerChunk: 0 }), await createWasmKernels({ threads: 2, microKernel: "shuffle", minWorkPerChunk: 0 })];
+  try {
+    assert.ok(first.microKernel === "load" || first.microKernel === "shuffle");
+    assert.is(again.microKernel, first.microKernel);
+    assert.equal(kinds.map((k) => k.microKernel), ["load", "shuffle"]);
+    // Same multiply-adds in the same order, only the broadcast differs: equal to the last bit.
+    const BT = 37, C = 70, OC = 45;
+    const results = kinds.map((kernels) => {
+      const fill = (n: number, seed: number) => {
+        const a = kernels.alloc(n);
+        for (let i = 0; i < n; i++) a[i] = Math.sin(i * 1.7 + seed);
+        return a;
+      };
+      const inp = fill(BT * C, 1), weight = fill(OC * C, 2), bias = fill(OC, 3), dout = fill(BT * OC, 4);
+      const out = kernels.alloc(BT * OC), dinp = kernels.alloc(BT * C), dweight = kernels.alloc(OC * C), dbias = kernels.alloc(OC);
+      kernels.matmulForward(out, inp, weight, bias, BT, C, OC);
+      kernels.matmulBackward(dinp, dweight, dbias, dout, inp, weight, BT, C, OC);
+      return [out, dinp, dweight].map((a) => Array.from(a));
+    });
+    assert.ok(results[0][0].some((x) => x !== 0));
+    assert.equal(results[0], results[1]);
+    let message = "";
+    // deno-lint-ignore no-explicit-any
+    await createWasmKernels({ microKernel: "fast" as any }).catch((error) => (message = error.message));
+    assert.match(message, /microKernel = "fast" must be "load" or "shuffle"/);
+  } finally {
+    for (const k of [first, again, ...kinds]) k.dispose();
+  }
+});
+
 test("dispose() stops the kernels: later calls say so", async () => {
   const kernels = await createWasmKernels({ threads: 2 });
   const a = kernels.alloc(4);

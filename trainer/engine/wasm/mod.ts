@@ -9,6 +9,6 @@
  * const backend = createCpuBackend({ alloc: kernels.alloc, free: kernels.free, kernels });
  * ```
  */
-export { createWasmKernels, relaxedSimdAvailable, type WasmKernels, type WasmKernelsOptions } from "./wasm_kernels.ts";
+export { createWasmKernels, type MicroKernel, relaxedSimdAvailable, type WasmKernels, type WasmKernelsOptions } from "./wasm_kernels.ts";
 export type { HeapView } from "./heap.ts";
 export type { KernelsWorker, WorkerRuntime } from "./spawn.ts";

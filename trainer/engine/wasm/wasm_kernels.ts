@@ -38,7 +38,16 @@ export interface WasmKernelsOptions {
    * has it. See {@link relaxedSimdAvailable}.
    */
   relaxedSimd?: boolean;
+  /**
+   * How the matmul micro-kernel broadcasts values: "load" (a broadcast load) or "shuffle" (a vector load
+   * and lane shuffles). Unset (the default): both are timed once per process and build, and the faster
+   * taken; which one wins depends on the engine's code generator (see src/gemm.as).
+   */
+  microKernel?: MicroKernel;
 }
+
+/** The two ways the matmul micro-kernel broadcasts values of its A panel. */
+export type MicroKernel = "load" | "shuffle";
 
 /** The kernels plus their memory. */
 export interface WasmKernels extends Kernels {
@@ -48,6 +57,8 @@ export interface WasmKernels extends Kernels {
   readonly shared: boolean;
   /** Whether this instance runs the relaxed-SIMD build (fused multiply-add). */
   readonly relaxedSimd: boolean;
+  /** The matmul micro-kernel this instance runs. */
+  readonly microKernel: MicroKernel;
   /** A zero-filled, 16-byte aligned Float32Array view into `memory`. */
   alloc(length: number): Float32Array;
   /** A zero-filled, 16-byte aligned Int32Array view into `memory` (lengths for attention). */
@@ -110,6 +121,27 @@ export function relaxedSimdAvailable(): Promise<boolean> {
   return relaxedSupport;
 }
 
+// Per build (relaxed or not): the micro-kernel found faster on this engine.
+const microKernelPicks = new Map<boolean, MicroKernel>();
+
+/**
+ * Times the micro-kernel both ways (alternating, best of 6 calls each, each about a millisecond after
+ * the first calls have let the engine optimize it) and returns the faster: a few milliseconds, once
+ * per process and build.
+ */
+function timeMicroKernels(time: (shuffle: boolean, reps: number) => void): MicroKernel {
+  const best = [Infinity, Infinity];
+  for (let round = 0; round < 8; round++) {
+    for (const shuffle of [false, true]) {
+      const start = performance.now();
+      time(shuffle, 2000);
+      const ms = performance.now() - start;
+      if (round >= 2) best[shuffle ? 1 : 0] = Math.min(best[shuffle ? 1 : 0], ms);
+    }
+  }
+  return best[1] < best[0] ? "shuffle" : "load";
+}
+
 function checkSizes(op: string, sizes: Record<string, number>): void {
   for (const [name, value] of Object.entries(sizes)) {
     if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff) {
@@ -156,12 +188,25 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
   const exports = instance.exports as unknown as {
     run(job: number, part: number, parts: number): void;
     scratchBytes(T: number): number;
+    timeMicroKernel(shuffle: boolean, scratch: number, reps: number): void;
     OP_MATMUL_FORWARD: WebAssembly.Global;
     OP_MATMUL_BACKWARD: WebAssembly.Global;
     OP_ATTENTION_FORWARD: WebAssembly.Global;
     OP_ATTENTION_BACKWARD: WebAssembly.Global;
   };
   const heap = createHeap(memory, { base: HEAP_BASE, shared, maxBytes: maxPages * 65536 });
+
+  let microKernel = options.microKernel ?? microKernelPicks.get(relaxed);
+  if (microKernel === undefined) {
+    const panels = heap.alloc(Math.ceil(exports.scratchBytes(0) / 4));
+    panels.fill(0.5);
+    microKernel = timeMicroKernels((shuffle, reps) => exports.timeMicroKernel(shuffle, panels.byteOffset, reps));
+    heap.free(panels);
+    microKernelPicks.set(relaxed, microKernel);
+  } else if (microKernel !== "load" && microKernel !== "shuffle") {
+    throw new Error(`createWasmKernels: microKernel = ${JSON.stringify(microKernel)} must be "load" or "shuffle"`);
+  }
+  const opFlags = microKernel === "shuffle" ? 0x100 : 0;
 
   const threads = shared && runtime ? wanted : 1;
   const runChunk = (job: number, chunk: number, chunks: number) => exports.run(job, chunk, chunks);
@@ -193,7 +238,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     if (disposed) throw new Error("wasm kernels: used after dispose()");
     const chunks = Math.min(255, units, threads * CHUNKS_PER_THREAD, Math.floor(work / minWork));
     ensureScratch(T, pool && chunks > 1 ? chunks : 1);
-    job[0] = op.value;
+    job[0] = op.value | opFlags;
     job[1] = scratch!.byteOffset;
     job[2] = scratchPerChunk;
     for (let i = 0; i < args.length; i++) job[3 + i] = args[i];
@@ -207,6 +252,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     threads,
     shared,
     relaxedSimd: relaxed,
+    microKernel,
     alloc: heap.alloc,
     allocInt32: heap.allocInt32,
     free: heap.free,

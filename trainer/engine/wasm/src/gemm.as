@@ -111,6 +111,13 @@ function packB(dst: usize, b: usize, bks: usize, bjs: usize, j0: i32, nc: i32, k
   }
 }
 
+// How the micro-kernel broadcasts each value of the A panel across a vector: false by a broadcast load
+// (`v128.load32_splat`), true by one vector load and lane shuffles. Which is faster depends on the
+// engine's code generator, not on the processor alone: V8 11 (Node 20) turns the broadcast load into one
+// instruction and runs it at the FMA units' rate, V8 15 (Deno 2.9) runs the shuffles at about 1.5x its
+// broadcast loads. The loader times both once (`timeMicroKernel`) and passes its pick with every job.
+export let splatByShuffle = false;
+
 // C tile (rows × cols, at most MR × NR) += A panel · B panel over kc steps of depth.
 // A full tile is updated in place; an edge tile goes through `tile` so nothing outside C is touched.
 // One step per iteration: unrolled further, V8 hoists the loads of both steps and spills accumulators.
@@ -118,18 +125,34 @@ function packB(dst: usize, b: usize, bks: usize, bjs: usize, j0: i32, nc: i32, k
 function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldcBytes: usize, rows: i32, cols: i32, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let x = v128.load32_splat(pa);
-    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(pa, 4);
-    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(pa, 8);
-    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(pa, 12);
-    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    pa += 16;
-    pb += 32;
+  if (splatByShuffle) {
+    for (let k = 0; k < kc; k++) {
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16), a = v128.load(pa);
+      let x = i32x4.shuffle(a, a, 0, 0, 0, 0);
+      c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+      x = i32x4.shuffle(a, a, 1, 1, 1, 1);
+      c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+      x = i32x4.shuffle(a, a, 2, 2, 2, 2);
+      c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+      x = i32x4.shuffle(a, a, 3, 3, 3, 3);
+      c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+      pa += 16;
+      pb += 32;
+    }
+  } else {
+    for (let k = 0; k < kc; k++) {
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+      let x = v128.load32_splat(pa);
+      c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+      x = v128.load32_splat(pa, 4);
+      c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+      x = v128.load32_splat(pa, 8);
+      c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+      x = v128.load32_splat(pa, 12);
+      c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+      pa += 16;
+      pb += 32;
+    }
   }
   if (rows == MR && cols == NR) {
     v128.store(c, f32x4.add(v128.load(c), c00)); v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
@@ -184,4 +207,17 @@ export function gemm(
       }
     }
   }
+}
+
+/**
+ * Runs the micro-kernel `reps` times over KC steps of the panels at the start of `scratch` (the bytes
+ * there are used as they are; GEMM_SCRATCH_BYTES of it), broadcasting as `shuffle` says, adding into a
+ * tile inside `scratch`. For the loader to time the two ways of broadcasting.
+ */
+export function timeMicroKernel(shuffle: bool, scratch: usize, reps: i32): void {
+  splatByShuffle = shuffle;
+  const tile = scratch;
+  const pb = scratch + TILE_BYTES;
+  const pa = pb + KC * NC * 4;
+  for (let r = 0; r < reps; r++) microKernel(pa, pb, KC, tile, NR << 2, MR, NR, tile);
 }

@@ -1,11 +1,13 @@
 // Entry of the kernels module: one exported `run` that executes share `part` of `parts` of the job
 // described at `job` (i32 slots written by the loader, wasm_kernels.ts). Every thread calls it on the
 // same job with its own part; the loader waits for all parts.
-//   slot 0 op, 1 scratch base, 2 scratch bytes per part, 3.. the op's arguments in signature order
-//   (pointers are byte offsets, 0 for null).
+//   slot 0 op | flags << 8 (flag 1: the gemm micro-kernel broadcasts by shuffles, see gemm.as),
+//   1 scratch base, 2 scratch bytes per part, 3.. the op's arguments in signature order (pointers are
+//   byte offsets, 0 for null).
 import { matmulBackward, matmulForward } from "./matmul";
 import { attentionBackward, attentionForward } from "./attention";
-import { GEMM_SCRATCH_BYTES } from "./gemm";
+import { GEMM_SCRATCH_BYTES, splatByShuffle } from "./gemm";
+export { timeMicroKernel } from "./gemm";
 
 export const OP_MATMUL_FORWARD = 1;
 export const OP_MATMUL_BACKWARD = 2;
@@ -29,7 +31,9 @@ export function scratchBytes(T: i32): usize {
 
 export function run(job: usize, part: i32, parts: i32): void {
   const scratch = u(job, 1) + <usize>part * u(job, 2);
-  switch (i(job, 0)) {
+  const word = i(job, 0);
+  splatByShuffle = (word & 0x100) != 0;
+  switch (word & 0xff) {
     case OP_MATMUL_FORWARD:
       matmulForward(u(job, 3), u(job, 4), u(job, 5), u(job, 6), i(job, 7), i(job, 8), i(job, 9), part, parts, scratch);
       break;
