@@ -63,7 +63,7 @@ export function openNumpy(python: string): ReturnType<Yardstick> {
         else lines.push(line);
       }
     });
-    const why = () => failed ?? stderr.trim().split("\n").pop() ?? "python3 exited";
+    const why = () => failed ?? "python3 exited";
     child.on("error", (error: NodeJS.ErrnoException) => fail(error.code === "ENOENT" ? `${python} not found` : error.message));
     child.on("exit", () => fail(stderr.trim().split("\n").pop() || "python3 exited"));
     const nextLine = () =>

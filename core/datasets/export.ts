@@ -90,7 +90,7 @@ export function toVerlRecord(episode: Episode): VerlRecord {
  *
  * @example
  * ```ts
- * await Deno.writeTextFile("sft.jsonl", episodesToTrlJSONL(episodes)); // load_dataset("json", data_files="sft.jsonl")
+ * const jsonl = episodesToTrlJSONL(episodes); // saved as sft.jsonl: load_dataset("json", data_files="sft.jsonl")
  * ```
  */
 export function episodesToTrlJSONL(episodes: readonly Episode[]): string {
@@ -102,7 +102,7 @@ export function episodesToTrlJSONL(episodes: readonly Episode[]): string {
  *
  * @example
  * ```ts
- * await Deno.writeTextFile("rollouts.jsonl", episodesToVerlJSONL(result.episodes));
+ * const jsonl = episodesToVerlJSONL(result.episodes); // one verl record per line
  * ```
  */
 export function episodesToVerlJSONL(episodes: readonly Episode[]): string {

@@ -25,7 +25,7 @@ export interface HermesOptions {
  *
  * @example
  * ```ts
- * const records = parseRecords(await Deno.readTextFile("func_calling_singleturn.jsonl"));
+ * const records = parseRecords(await (await fetch(new URL("./func_calling_singleturn.jsonl", import.meta.url))).text());
  * const { episodes } = importHermes(records, { tokenizer: charTokenizer() });
  * ```
  */

@@ -37,7 +37,7 @@ export const UNRECORDED_OBSERVATION = "(the dataset records no observation for t
  *
  * @example
  * ```ts
- * const apis = JSON.parse(await Deno.readTextFile("toolalpaca/eval_real.json"));
+ * const apis = await (await fetch(new URL("./toolalpaca/eval_real.json", import.meta.url))).json();
  * const { episodes } = importToolAlpaca(apis, { tokenizer: charTokenizer() });
  * ```
  */

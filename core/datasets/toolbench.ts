@@ -27,7 +27,7 @@ const FINISH = /Action:\s*Finish\s*\nAction Input:\s*([\s\S]*)$/;
  *
  * @example
  * ```ts
- * const records = JSON.parse(await Deno.readTextFile("toolllama_G123_dfs_train.json"));
+ * const records = await (await fetch(new URL("./toolllama_G123_dfs_train.json", import.meta.url))).json();
  * const { episodes, skipped } = importToolBench(records, { tokenizer: charTokenizer() });
  * ```
  */

@@ -82,7 +82,7 @@ export function appendSegment(
  *
  * @example
  * ```ts
- * await Deno.writeTextFile("episodes.jsonl", episodesToJSONL(result.episodes));
+ * const jsonl = episodesToJSONL(result.episodes); // one episode per line
  * ```
  */
 export function episodesToJSONL(episodes: readonly Episode[]): string {

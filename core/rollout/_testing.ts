@@ -1,6 +1,6 @@
 /** Small real tools for the rollout tests: arithmetic, sleeping, throwing, hanging, echoing. */
 import * as v from "valibot";
-import type { Tool } from "../types.ts";
+import type { Sample, Task, Tool } from "../types.ts";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -74,3 +74,22 @@ export function hermesCalls(...calls: [string, unknown][]): string {
   ) +
     "<|im_end|>";
 }
+
+/** A sample of `addTask`: a + b. */
+export interface AddSample extends Sample {
+  a: number;
+  b: number;
+}
+
+/** A task over `calculator`: sample i asks i + i; the solver calls the tool, then submits its result. */
+export const addTask: Task<AddSample> = {
+  name: "add",
+  description: "adds",
+  tools: [calculator as Tool],
+  samples: ({ n }) => Array.from({ length: n }, (_, i) => ({ id: `s${i}`, question: `${i}+${i}`, answer: 2 * i, a: i, b: i })),
+  prompt: (s) => `\n\nWhat is ${s.a} + ${s.b}?`,
+  solve: (s, _f, soFar) =>
+    soFar === "" ? `<request><Calculator>${s.a}+${s.b}<call>` : `Result = ${soFar.split("<call>")[1].split("<response>")[0]} <submit>`,
+  verifier: { name: "exact", score: (e, s) => (e.response().includes(`Result = ${s.answer} <submit>`) ? 1 : 0) },
+  limits: { maxTurns: 3 },
+};

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rollout } from "./rollout.ts";
-import { calculator, echo, hermesCalls } from "./_testing.ts";
+import { addTask, calculator, echo, hermesCalls } from "./_testing.ts";
 import { scriptedPolicy } from "../policy/scripted.ts";
 import { solverPolicy } from "../policy/solver.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
@@ -267,26 +267,7 @@ test("rollout() rejects when its signal aborts", async () => {
 });
 
 test("rollout() with solverPolicy reproduces a task's reference solutions", async () => {
-  interface AddSample extends Sample {
-    a: number;
-    b: number;
-  }
-  const task: Task<AddSample> = {
-    name: "add",
-    description: "adds",
-    tools: [calculator as Tool],
-    samples: ({ n }) =>
-      Array.from({ length: n }, (_, i) => ({ id: `s${i}`, question: `${i}+${i}`, answer: 2 * i, a: i, b: i })),
-    prompt: (s) => `\n\nWhat is ${s.a} + ${s.b}?`,
-    solve: (
-      s,
-      _f,
-      soFar,
-    ) => (soFar === ""
-      ? `<request><Calculator>${s.a}+${s.b}<call>`
-      : `Result = ${soFar.split("<call>")[1].split("<response>")[0]} <submit>`),
-    verifier: { name: "exact", score: (e, s) => (e.response().includes(`Result = ${s.answer} <submit>`) ? 1 : 0) },
-  };
+  const task = addTask;
   const samples = task.samples({ seed: 0, n: 12 });
   const items = samples.map((sample) => ({ prompt: task.prompt(sample, "submit"), sample, id: sample.id }));
   const { episodes } = await rollout({

@@ -9,6 +9,7 @@ import {
   invokeTool,
   loadPlugin,
   rollout,
+  rolloutTask,
   type Sample,
   scriptedPolicy,
   solverPolicy,
@@ -44,14 +45,11 @@ test("unit_convert converts, reads submit-format text, and reports bad input as 
 test("the task's solver scores 1.0 in every format through the rollout loop", async () => {
   const samples = task.samples({ seed: 1, n: 8 });
   for (const format of formats) {
-    const { episodes, errors } = await rollout({
+    const { episodes, errors } = await rolloutTask(task, {
       policy: solverPolicy(task, format, tokenizer, samples),
       tokenizer,
       format,
-      tools: task.tools,
-      limits: task.limits,
-      verifier: task.verifier,
-      items: samples.map((sample) => ({ prompt: task.prompt(sample, format), sample })),
+      samples,
     });
     assert.equal(errors, []);
     assert.equal(episodes.map((e) => [e.status, e.reward]), samples.map(() => ["done", 1]), format);

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { getParser } from "../../core/parsers/index.ts";
 import { scriptedPolicy, solverPolicy } from "../../core/policy/index.ts";
-import { rollout } from "../../core/rollout/index.ts";
+import { rolloutTask } from "../../core/rollout/index.ts";
 import { charTokenizer } from "../../core/tokenizer/index.ts";
 import type { FormatName } from "../../core/types.ts";
 import { evaluateExpression } from "./evaluate.ts";
@@ -94,14 +94,11 @@ test("solve() calls the calculator first, then copies the number the tool return
 
 async function solveAll(format: FormatName, samples: CalculatorSample[], prompt = task.prompt) {
   const policy = solverPolicy({ ...task, prompt }, format, tokenizer, samples);
-  return await rollout({
+  return await rolloutTask({ ...task, prompt }, {
     policy,
     tokenizer,
     format,
-    tools: task.tools,
-    limits: task.limits,
-    verifier: task.verifier,
-    items: samples.map((sample) => ({ prompt: prompt(sample, format), sample })),
+    samples,
   });
 }
 
@@ -146,14 +143,11 @@ test("the verifier scores 0 for a wrong number and for skipping the format's ans
         const sample = samples.find((s) => context.startsWith(task.prompt(s, format)))!;
         return script.replace("ANSWER", String(sample.answer)).replace("100", String(sample.answer + 100));
       });
-      const { episodes } = await rollout({
+      const { episodes } = await rolloutTask(task, {
         policy,
         tokenizer,
         format,
-        tools: task.tools,
-        limits: task.limits,
-        verifier: task.verifier,
-        items: samples.map((sample) => ({ prompt: task.prompt(sample, format), sample })),
+        samples,
       });
       assert.equal(episodes.map((e) => e.reward), [0, 0, 0, 0], `${format}: ${script}`);
     }

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { getParser } from "../../core/parsers/index.ts";
 import { scriptedPolicy, solverPolicy } from "../../core/policy/index.ts";
-import { rollout } from "../../core/rollout/index.ts";
+import { rolloutTask } from "../../core/rollout/index.ts";
 import { charTokenizer } from "../../core/tokenizer/index.ts";
 import type { FormatName } from "../../core/types.ts";
 import { python } from "./mod.ts";
@@ -73,14 +73,11 @@ test("every solver turn fits the task's token budget per turn", () => {
 });
 
 async function run(format: FormatName, samples: PythonMathSample[], policy = solverPolicy(task, format, tokenizer, samples)) {
-  return await rollout({
+  return await rolloutTask(task, {
     policy,
     tokenizer,
     format,
-    tools: task.tools,
-    limits: task.limits,
-    verifier: task.verifier,
-    items: samples.map((sample) => ({ prompt: task.prompt(sample, format), sample })),
+    samples,
   });
 }
 

@@ -11,7 +11,7 @@
 import type { Model, OptimizerConfig } from "../engine/types.ts";
 import { gatherRows, type PackedBatch, selectRows } from "../train/batch.ts";
 import { permutation, type Rng } from "../train/rng.ts";
-import { forwardBatch, meanRowSum } from "../ppo/step.ts";
+import { forwardBatch, sequenceKlAndEntropy } from "../ppo/step.ts";
 import { maskedMean } from "../ppo/whiten.ts";
 import { groupAdvantages } from "./advantages.ts";
 import type { GrpoConfig } from "./config.ts";
@@ -82,17 +82,12 @@ export async function grpoStep(
   }
   const optimiseDone = performance.now();
 
-  const klPerToken = new Float32Array(old.logprobs.length);
-  const negLogprobs = new Float32Array(old.logprobs.length);
-  for (let i = 0; i < klPerToken.length; i++) {
-    klPerToken[i] = old.logprobs[i] - ref.logprobs[i];
-    negLogprobs[i] = -old.logprobs[i];
-  }
+  const { kl, entropy } = sequenceKlAndEntropy(old.logprobs, ref.logprobs, batch.mask, B);
   const groupsWithSignal = countGroupsWithSignal(scores, config.numGenerations);
   const metrics: Record<string, number> = {
-    "objective/kl": meanRowSum(klPerToken, batch.mask, B),
+    "objective/kl": kl,
     "objective/kl_coef": config.beta,
-    "objective/entropy": meanRowSum(negLogprobs, batch.mask, B),
+    "objective/entropy": entropy,
     "grpo/advantages/abs_mean": advantages.reduce((a, x) => a + Math.abs(x), 0) / Math.max(1, B),
     "grpo/groups_with_signal": groupsWithSignal / Math.max(1, B / config.numGenerations),
     "time/grpo/forward_pass": (forwardDone - started) / 1000,

@@ -66,14 +66,20 @@ export async function forwardBatch(
 }
 
 /**
- * Sum over each row of `values * mask`, averaged over rows (TRL's per-sequence KL and entropy).
+ * TRL's logged KL and entropy of a batch of B rows: per row the masked sum of `old - ref` (KL) and of
+ * `-old` (entropy estimate) over the sampled tokens' logprobs, averaged over rows.
  *
- * @example meanRowSum(new Float32Array([1, 2, 3, 4]), new Float32Array([1, 1, 0, 1]), 2); // (3 + 4) / 2
+ * @example sequenceKlAndEntropy(old, ref, mask, B); // { kl: ..., entropy: ... }
  */
-export function meanRowSum(values: Float32Array, mask: Float32Array, B: number): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i] * mask[i];
-  return B === 0 ? 0 : total / B;
+export function sequenceKlAndEntropy(
+  old: Float32Array, ref: Float32Array, mask: Float32Array, B: number,
+): { kl: number; entropy: number } {
+  let kl = 0, entropy = 0;
+  for (let i = 0; i < old.length; i++) {
+    kl += Math.fround(old[i] - ref[i]) * mask[i]; // rounded as a float32 per-token KL would be
+    entropy -= old[i] * mask[i];
+  }
+  return B === 0 ? { kl: 0, entropy: 0 } : { kl: kl / B, entropy: entropy / B };
 }
 
 /**
@@ -173,18 +179,12 @@ export async function ppoStep(
   const optimiseDone = performance.now();
 
   // --- 6. statistics and the KL controller ---
-  const klPerToken = new Float32Array(old.logprobs.length);
-  const negLogprobs = new Float32Array(old.logprobs.length);
-  for (let i = 0; i < klPerToken.length; i++) {
-    klPerToken[i] = old.logprobs[i] - ref.logprobs[i];
-    negLogprobs[i] = -old.logprobs[i];
-  }
-  const meanKl = meanRowSum(klPerToken, mask, B);
+  const { kl: meanKl, entropy } = sequenceKlAndEntropy(old.logprobs, ref.logprobs, mask, B);
   const steps = minibatches - skipped;
   const metrics: Record<string, number> = {
     "objective/kl": meanKl,
     "objective/kl_coef": options.klCoef,
-    "objective/entropy": meanRowSum(negLogprobs, mask, B),
+    "objective/entropy": entropy,
     "ppo/mean_non_score_reward": maskedMean(nonScoreRewards, mask),
     "ppo/mean_scores": scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length),
     "ppo/returns/mean": maskedMean(returns, mask),

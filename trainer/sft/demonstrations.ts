@@ -3,7 +3,7 @@
  * rollout loop, so prompts, tool calls, tool results and masks are exactly what RL will see.
  */
 import { solverPolicy } from "../../core/policy/solver.ts";
-import { rollout } from "../../core/rollout/rollout.ts";
+import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, FormatName, RolloutLimits, Task, Tokenizer } from "../../core/types.ts";
 import { getParser } from "../../core/parsers/index.ts";
 
@@ -20,14 +20,12 @@ export async function makeDemonstrations(
 ): Promise<Episode[]> {
   const { format, tokenizer } = options;
   const samples = task.samples({ seed: options.seed, n: options.n, split: "train" });
-  const result = await rollout({
+  const result = await rolloutTask(task, {
     policy: solverPolicy(task, format, tokenizer, samples),
     tokenizer,
     format,
-    tools: task.tools,
-    items: samples.map((sample) => ({ prompt: task.prompt(sample, format), sample })),
-    limits: { ...task.limits, ...options.limits },
-    verifier: task.verifier,
+    samples,
+    limits: options.limits,
     mode: "lockstep",
   });
   const solved = result.episodes.filter((episode) => (episode.reward ?? 0) > 0.5);

@@ -2,7 +2,7 @@
  * Held-out evaluation: greedy rollouts on samples drawn with `split: "eval"` (problems disjoint from
  * training), summarised as accuracy, tool use and errors.
  */
-import { rollout } from "../../core/rollout/rollout.ts";
+import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, FormatName, Policy, RolloutLimits, Task, Tokenizer } from "../../core/types.ts";
 import type { Model } from "../engine/types.ts";
 import { packEpisodes } from "./batch.ts";
@@ -30,15 +30,13 @@ export async function evaluatePolicy(
   options: EvaluateOptions,
 ): Promise<{ summary: EpisodeSummary; episodes: Episode[] }> {
   const samples = task.samples({ seed: options.seed, n: options.n, split: "eval" });
-  const { episodes } = await rollout({
+  const { episodes } = await rolloutTask(task, {
     policy,
     tokenizer: options.tokenizer,
     format: options.format,
-    tools: task.tools,
-    items: samples.map((sample) => ({ prompt: task.prompt(sample, options.format), sample })),
-    limits: { ...task.limits, ...options.limits },
+    samples,
+    limits: options.limits,
     sampling: { temperature: 0, seed: options.seed },
-    verifier: task.verifier,
     mode: "lockstep",
     maxBatchSize: options.maxBatchSize,
   });

@@ -9,7 +9,7 @@
  *
  * Rollouts run in lockstep mode so that the batch, and so the sampled tokens, depend only on the seeds.
  */
-import { rollout } from "../../core/rollout/rollout.ts";
+import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, Task } from "../../core/types.ts";
 import type { Model } from "../engine/types.ts";
 import { grpoStep } from "../grpo/step.ts";
@@ -55,18 +55,16 @@ export async function rlStep(
   const distinct = grpo ? config.grpo.promptsPerStep : config.ppo.batchSize;
   const repeats = grpo ? config.grpo.numGenerations : 1;
   const samples = task.samples({ seed: state.rng.uint32(), n: distinct, split: "train" });
-  const items = samples.flatMap((sample) => Array.from({ length: repeats }, () => ({ prompt: task.prompt(sample, format), sample })));
 
   // --- 2. rollout ---
-  const result = await rollout({
+  const result = await rolloutTask(task, {
     policy,
     tokenizer,
     format,
-    tools: task.tools,
-    items,
-    limits: { ...task.limits, ...config.limits },
+    samples,
+    repeats,
+    limits: config.limits,
     sampling: { temperature: config.temperature, seed: state.rng.uint32() },
-    verifier: task.verifier,
     mode: "lockstep",
     maxBatchSize: config.generationBatchSize,
   });

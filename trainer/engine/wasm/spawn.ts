@@ -26,7 +26,8 @@ export interface WorkerRuntime {
 
 // deno-lint-ignore no-explicit-any
 const runtimeGlobal = globalThis as any;
-const hasNodeWorkers = typeof runtimeGlobal.process?.versions?.node === "string";
+/** Node, or Deno with its Node compatibility (both have `node:` modules): where `*_node.ts` adapters load. */
+export const hasNodeModules = typeof runtimeGlobal.process?.versions?.node === "string";
 
 let detected: Promise<WorkerRuntime | null> | undefined;
 
@@ -40,7 +41,7 @@ let detected: Promise<WorkerRuntime | null> | undefined;
  * ```
  */
 export function workerRuntime(): Promise<WorkerRuntime | null> {
-  detected ??= hasNodeWorkers
+  detected ??= hasNodeModules
     ? import("./spawn_node.ts").then((m) => m.nodeWorkerRuntime())
     : import("./spawn_web.ts").then((m) => m.webWorkerRuntime());
   return detected;

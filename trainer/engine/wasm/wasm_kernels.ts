@@ -12,7 +12,7 @@
 import type { Kernels } from "../backend/backend.ts";
 import { createHeap, type HeapView } from "./heap.ts";
 import { privateMemoryModule, relaxedPrivateMemoryModule, relaxedSharedMemoryModule, sharedMemoryModule } from "./kernels_wasm.ts";
-import { workerRuntime, type WorkerRuntime } from "./spawn.ts";
+import { hasNodeModules, workerRuntime, type WorkerRuntime } from "./spawn.ts";
 import { createThreadPool, type ThreadPool } from "./thread_pool.ts";
 
 /** Options of `createWasmKernels`. */
@@ -90,8 +90,6 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-// deno-lint-ignore no-explicit-any
-const onNode = typeof (globalThis as any).process?.versions?.node === "string";
 let relaxedSupport: Promise<boolean> | undefined;
 
 /**
@@ -110,7 +108,7 @@ export function relaxedSimdAvailable(): Promise<boolean> {
   relaxedSupport ??= (async () => {
     const bytes = decode(relaxedPrivateMemoryModule);
     if (WebAssembly.validate(bytes)) return true;
-    if (!onNode) return false;
+    if (!hasNodeModules) return false;
     try {
       (await import("./relaxed_simd_node.ts")).enableRelaxedSimd();
     } catch {

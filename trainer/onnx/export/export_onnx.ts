@@ -13,8 +13,8 @@
  */
 import type { Tokenizer } from "../../../core/types.ts";
 import { loadCheckpoint } from "../../engine/io/checkpoint/load_checkpoint.ts";
-import { stagingPaths } from "../../engine/io/checkpoint/save_checkpoint.ts";
-import { defaultFileSystem, type FileSystem, joinPath, parentPath } from "../../engine/io/fs/fs.ts";
+import { writeFolderAtomically } from "../../engine/io/fs/atomic_folder.ts";
+import { defaultFileSystem, type FileSystem } from "../../engine/io/fs/fs.ts";
 import { type HfConfig, modelConfigToHfConfig } from "../../engine/io/hf_config/hf_config.ts";
 import type { TensorMap } from "../../engine/io/safetensors/safetensors.ts";
 import { tokenizerFiles } from "../../engine/io/tokenizer/tokenizer_files.ts";
@@ -110,28 +110,7 @@ export async function writeOnnxExport(
 ): Promise<OnnxExportSummary> {
   const fs = options.fs ?? await defaultFileSystem();
   const files = onnxExportFiles(parts);
-  const { partial, previous } = stagingPaths(dir);
-  await fs.mkdir(parentPath(dir));
-  await fs.remove(partial);
-  try {
-    for (const [name, data] of files) {
-      const path = joinPath(partial, name);
-      await fs.mkdir(parentPath(path));
-      await fs.writeFile(path, data);
-    }
-    await fs.syncDir(partial);
-  } catch (error) {
-    await fs.remove(partial).catch(() => {});
-    throw error;
-  }
-  const hadOld = await fs.exists(dir);
-  if (hadOld) {
-    await fs.remove(previous);
-    await fs.rename(dir, previous);
-  }
-  await fs.rename(partial, dir);
-  await fs.syncDir(parentPath(dir));
-  if (hadOld) await fs.remove(previous);
+  await writeFolderAtomically(fs, dir, files);
   const parameters = [...parts.weights].reduce((n, [name, t]) => n + (name.startsWith("v_head.") ? 0 : t.data.length), 0);
   return { dir, config: parts.config, parameters, onnxBytes: files.get(ONNX_MODEL_FILE)!.length, files: [...files.keys()] };
 }

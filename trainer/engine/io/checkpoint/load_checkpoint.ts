@@ -11,7 +11,8 @@ import { type HfConfig, hfConfigToModelConfig } from "../hf_config/hf_config.ts"
 import { decodeSafetensors, type TensorMap } from "../safetensors/safetensors.ts";
 import { readTokenizer } from "../tokenizer/tokenizer_files.ts";
 import { normalizeHfWeights, validateWeights } from "../weights/validate_weights.ts";
-import { CHECKPOINT_FILES, stagingPaths } from "./save_checkpoint.ts";
+import { stagingPaths } from "../fs/atomic_folder.ts";
+import { CHECKPOINT_FILES } from "./save_checkpoint.ts";
 
 /** A loaded checkpoint. */
 export interface Checkpoint {

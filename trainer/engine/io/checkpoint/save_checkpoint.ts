@@ -9,14 +9,13 @@
  * | `value_head.safetensors` | `v_head.summary.weight` (1, C) and `v_head.summary.bias` (1), when there is a value head |
  * | `optimizer.safetensors`, `trainer_state.json` | optimizer moments and trainer state, when given |
  *
- * Atomicity: every file goes into the sibling folder `<dir>.partial` and is fsynced; then `<dir>` (if any) is
- * renamed to `<dir>.previous`, `<dir>.partial` is renamed to `<dir>`, the parent folder is fsynced and
- * `<dir>.previous` is removed. A crash at any point leaves a complete checkpoint: before the first rename the
- * old `<dir>` is untouched; between the two renames it is `<dir>.previous`, which `loadCheckpoint` falls back to.
+ * Atomicity: the folder is written by `writeFolderAtomically` (`<dir>.partial`, then renames), so a crash at
+ * any point leaves a complete checkpoint, at `<dir>` or at `<dir>.previous`, which `loadCheckpoint` falls back to.
  */
 import type { Tokenizer } from "../../../../core/types.ts";
 import type { ModelConfig } from "../../types.ts";
-import { defaultFileSystem, type FileSystem, joinPath, parentPath } from "../fs/fs.ts";
+import { defaultFileSystem, type FileSystem } from "../fs/fs.ts";
+import { writeFolderAtomically } from "../fs/atomic_folder.ts";
 import { modelConfigToHfConfig } from "../hf_config/hf_config.ts";
 import { encodeSafetensors, type TensorMap } from "../safetensors/safetensors.ts";
 import { tokenizerFiles } from "../tokenizer/tokenizer_files.ts";
@@ -46,12 +45,6 @@ export interface CheckpointParts {
   optimizer?: TensorMap;
   /** Any JSON value (step, seed, metrics...). */
   trainerState?: unknown;
-}
-
-/** Where the staging and the displaced folders of an atomic save live. */
-export function stagingPaths(dir: string): { partial: string; previous: string } {
-  const base = dir.replace(/[\\/]+$/, "");
-  return { partial: `${base}.partial`, previous: `${base}.previous` };
 }
 
 function splitValueHead(parts: CheckpointParts): { trunk: TensorMap; head: TensorMap | null } {
@@ -99,30 +92,5 @@ function renderFiles(parts: CheckpointParts): Map<string, Uint8Array | string> {
  */
 export async function saveCheckpoint(dir: string, parts: CheckpointParts, options: { fs?: FileSystem } = {}): Promise<void> {
   const fs = options.fs ?? await defaultFileSystem();
-  const files = renderFiles(parts);
-  const { partial, previous } = stagingPaths(dir);
-  const parent = parentPath(dir);
-  await fs.mkdir(parent);
-  await fs.remove(partial); // left by a save that crashed
-  try {
-    await fs.mkdir(partial);
-    for (const [name, data] of files) await fs.writeFile(joinPath(partial, name), data);
-    await fs.syncDir(partial);
-  } catch (error) {
-    await fs.remove(partial).catch(() => {});
-    throw error;
-  }
-  const hadOld = await fs.exists(dir);
-  if (hadOld) {
-    await fs.remove(previous);
-    await fs.rename(dir, previous);
-  }
-  try {
-    await fs.rename(partial, dir);
-  } catch (error) {
-    if (hadOld) await fs.rename(previous, dir).catch(() => {});
-    throw error;
-  }
-  await fs.syncDir(parent);
-  await fs.remove(previous);
+  await writeFolderAtomically(fs, dir, renderFiles(parts));
 }
