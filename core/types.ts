@@ -218,6 +218,11 @@ export interface Task<S extends Sample = Sample> {
   prompt(sample: S, format: FormatName): string;
   /** The reference solver: the next model turn given the response so far (text after the prompt). */
   solve(sample: S, format: FormatName, responseSoFar: string): string;
+  /**
+   * Optional: the final turn a model writes without any tool, in the task's own guess style (right on easy
+   * samples, wrong on hard ones). Demonstrations use it for the episodes that `--sft-tool-rate` leaves unaided.
+   */
+  answerUnaided?(sample: S, format: FormatName): string;
   verifier: Verifier<S>;
   /** Limits that suit the task (merged under the caller's). */
   limits?: Partial<RolloutLimits>;
@@ -243,7 +248,14 @@ export interface GenerateOptions {
   temperature?: number;
   topP?: number;
   topK?: number;
+  /** Seed of the sampling streams; context i samples from stream (seed, i) unless `seeds` is given. */
   seed?: number;
+  /**
+   * One seed per context (overrides `seed`): context i samples from its own stream seeded by `seeds[i]`, so
+   * what it samples does not depend on which other contexts share the call. The rollout loop seeds per
+   * (episode, turn) this way.
+   */
+  seeds?: number[];
   signal?: AbortSignal;
 }
 

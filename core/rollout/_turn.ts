@@ -36,6 +36,8 @@ export interface RolloutContext {
 
 /** Where an episode stands in the loop. */
 export interface EpisodeState {
+  /** The episode's place among the rollout's items (part of its sampling seed). */
+  index: number;
   episode: Episode;
   phase: "ready" | "generating" | "tools" | "finished";
   turns: number;

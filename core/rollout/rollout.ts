@@ -45,7 +45,11 @@ export interface RolloutItem {
   id?: string;
 }
 
-/** Sampling settings passed to every `generate` call; `seed` is offset by the call's number. */
+/**
+ * Sampling settings of every `generate` call. With a `seed`, turn t of episode k samples from its own stream
+ * seeded by `turnSeed(seed, k, t)`, so what an episode samples never depends on which episodes share its
+ * batch or on the order in which tools answer: the same seed gives the same episodes in either mode.
+ */
 export interface SamplingOptions {
   temperature?: number;
   topP?: number;
@@ -111,6 +115,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
   const errors: RolloutResult["errors"] = [];
   const timing: Timing = { generationMs: 0, generateCalls: 0, batchedContexts: 0 };
   const states: EpisodeState[] = options.items.map((item, k) => ({
+    index: k,
     episode: createEpisode({ id: item.id ?? String(k), prompt: item.prompt, tokenizer, sample: item.sample }),
     phase: "ready",
     turns: 0,
@@ -124,7 +129,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
   const generate = async (batch: EpisodeState[], onPlan: (state: EpisodeState, plan: ToolPlan) => void) => {
     const t0 = performance.now();
     for (const state of batch) state.phase = "generating";
-    const generations = await generateIsolated(batch, ctx, options, timing.generateCalls);
+    const generations = await generateIsolated(batch, ctx, options);
     timing.generationMs += performance.now() - t0;
     timing.generateCalls += 1;
     timing.batchedContexts += batch.length;
@@ -213,6 +218,20 @@ async function runAsync(states: EpisodeState[], ctx: RolloutContext, generate: G
   }
 }
 
+/**
+ * The sampling seed of turn `turn` of episode `episode` in a rollout seeded by `seed` (a 32-bit integer hash).
+ *
+ * @example turnSeed(7, 0, 1) === turnSeed(7, 0, 1); // true, and differs from turnSeed(7, 1, 1)
+ */
+export function turnSeed(seed: number, episode: number, turn: number): number {
+  let h = Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b);
+  for (const part of [episode, turn]) {
+    h = Math.imul(h ^ (h >>> 15) ^ (part | 0), 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 13), 0x27d4eb2d);
+  }
+  return (h ^ (h >>> 16)) | 0;
+}
+
 function ready(states: EpisodeState[]): EpisodeState[] {
   return states.filter((state) => state.phase === "ready");
 }
@@ -222,7 +241,6 @@ async function generateIsolated(
   batch: EpisodeState[],
   ctx: RolloutContext,
   options: RolloutOptions,
-  callIndex: number,
 ): Promise<(Generation | Error)[]> {
   const { limits } = ctx;
   const sampling = options.sampling ?? {};
@@ -235,7 +253,8 @@ async function generateIsolated(
       temperature: sampling.temperature,
       topP: sampling.topP,
       topK: sampling.topK,
-      seed: sampling.seed === undefined ? undefined : sampling.seed + callIndex,
+      seed: sampling.seed,
+      seeds: sampling.seed === undefined ? undefined : states.map((state) => turnSeed(sampling.seed!, state.index, state.turns)),
       signal: ctx.signal,
     }).then((generations) => {
       if (generations.length !== states.length) {

@@ -89,7 +89,8 @@ export async function transformersPolicy(options: TransformersPolicyOptions): Pr
         throw new Error(`transformersPolicy: maxNewTokens for context ${i} must be a non-negative integer, got ${wanted}`);
       }
       const budget = Math.min(wanted, maxSeqLen - context.length);
-      return { budget, tokens: [], logprobs: [], finish: budget > 0 ? null : "length", rng: createPrng(seed, i) };
+      const rng = opts.seeds ? createPrng(opts.seeds[i]) : createPrng(seed, i);
+      return { budget, tokens: [], logprobs: [], finish: budget > 0 ? null : "length", rng };
     });
     const live = contexts.map((_, i) => i).filter((i) => rows[i].finish === null);
     if (live.length === 0) return rows.map(result);

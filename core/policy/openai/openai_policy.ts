@@ -198,7 +198,8 @@ function requestBody(
   if (generate.topP !== undefined && generate.topP < 1) body.top_p = generate.topP;
   if (generate.topK !== undefined && generate.topK > 0) body.top_k = generate.topK;
   // one seed per context, so that rows sample independently and reproducibly
-  if (generate.seed !== undefined) body.seed = generate.seed + index;
+  if (generate.seeds !== undefined) body.seed = generate.seeds[index];
+  else if (generate.seed !== undefined) body.seed = generate.seed + index;
   if (options.logprobs !== false) body.logprobs = 1; // the sampled token's logprob (+ 1 top entry); 0 means none on llama.cpp
   return body;
 }

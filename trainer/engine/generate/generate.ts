@@ -35,7 +35,8 @@ interface Row {
 /**
  * Generates continuations of `contexts`; tokens include the stop token or the token that completed a
  * stop string, and `logprobs` are the model's temperature-1 logprobs of the sampled tokens.
- * Row i samples from its own stream seeded by (seed, i), so results do not depend on the other rows.
+ * Row i samples from its own stream seeded by `seeds[i]` when given, else by (seed, i), so results do not
+ * depend on the other rows.
  *
  * @example
  * ```ts
@@ -60,7 +61,8 @@ export async function generate(
       throw new Error(`generate: maxNewTokens for context ${i} must be a non-negative integer, got ${wanted}`);
     }
     const budget = Math.min(wanted, decoder.maxSeqLen - context.length);
-    return { context, budget, tokens: [], logprobs: [], finish: budget > 0 ? null : "length", rng: createPrng(seed, i) };
+    const rng = options.seeds ? createPrng(rowSeed(options.seeds, i)) : createPrng(seed, i);
+    return { context, budget, tokens: [], logprobs: [], finish: budget > 0 ? null : "length", rng };
   });
   const live = rows.map((_, i) => i).filter((i) => rows[i].finish === null);
   if (live.length === 0) return rows.map(result);
@@ -95,6 +97,12 @@ export async function generate(
     active.forEach((a, j) => accept(a.row, logits, j * V));
   }
   return rows.map(result);
+}
+
+function rowSeed(seeds: readonly number[], i: number): number {
+  const seed = seeds[i];
+  if (!Number.isInteger(seed)) throw new Error(`generate: seeds[${i}] must be an integer (one seed per context), got ${seed}`);
+  return seed;
 }
 
 function hitsStop(text: string, stops: string[]): boolean {

@@ -56,6 +56,22 @@ test("sampling is reproducible per seed and per row, whatever else is in the bat
   assert.equal(topOne.map((g) => g.tokens), greedy.map((g) => g.tokens));
 });
 
+test("per-context seeds: a context samples the same tokens at any position in any batch", async () => {
+  const model = await createModel(configs[1], { tokenizer, seed: 3 });
+  const options = { maxNewTokens: 10, temperature: 1.5, stopTokens: [] };
+  const seeds = [11, 22, 33];
+  const batch = await model.generate(contexts, { ...options, seeds });
+  const reversed = await model.generate([...contexts].reverse(), { ...options, seeds: [...seeds].reverse() });
+  const alone = await model.generate([contexts[1]], { ...options, seeds: [22] });
+  assert.equal(reversed.reverse(), batch);
+  assert.equal(alone[0], batch[1]);
+  const reseeded = await model.generate(contexts, { ...options, seeds: [11, 23, 33] });
+  assert.equal(reseeded[0], batch[0]);
+  assert.not.equal(reseeded[1].tokens, batch[1].tokens);
+  const error = await model.generate(contexts, { ...options, seeds: [1, 2] }).catch((e: Error) => e);
+  assert.match(String(error), /seeds\[2\] must be an integer/);
+});
+
 test("a sequence stops right after a stop string or a stop token, and per-context budgets hold", async () => {
   const model = await createModel(configs[0], { tokenizer, seed: 5 });
   const [free] = await model.generate([contexts[0]], { maxNewTokens: 8, temperature: 0, stopTokens: [] });
