@@ -51,4 +51,65 @@ test("grpoLoss() gradient agrees with finite differences", () => {
   }
 });
 
+const variantInput = (): GrpoLossInput => ({
+  // row 0: two tokens (ratios 1.5 and 0.9); row 1: one token (ratio 1), then a masked position
+  logprobs: new Float32Array([Math.log(1.5), Math.log(0.9), -0.5, 9]),
+  oldLogprobs: new Float32Array([0, 0, -0.5, 0]),
+  refLogprobs: new Float32Array([0, 0, -0.5, 0]),
+  advantages: [1, -1],
+  mask: new Float32Array([1, 1, 1, 0]),
+  B: 2,
+  T: 2,
+  entropy: new Float32Array([0.5, 1.0, 2.0, 7]),
+});
+const k3 = (d: number) => Math.exp(d) - d - 1;
+
+test("grpoLoss() loss types reduce the same token losses by their own normalisers (hand-computed)", () => {
+  const beta = 0.1;
+  // token losses with epsilon 0.2: clip(1.5) = 1.2 for A = 1; ratio 0.9 with A = 1 unclipped; ratio 1 with A = -1
+  const l = [-1.2 + beta * k3(-Math.log(1.5)), -0.9 + beta * k3(-Math.log(0.9)), 1 + beta * k3(0)];
+  const options = { epsilon: 0.2, beta };
+  near(grpoLoss(variantInput(), { ...options, lossType: "grpo" }).loss, ((l[0] + l[1]) / 2 + l[2]) / 2);
+  near(grpoLoss(variantInput(), { ...options, lossType: "bnpo" }).loss, (l[0] + l[1] + l[2]) / 3);
+  near(grpoLoss(variantInput(), { ...options, lossType: "dr_grpo", maxCompletionLength: 10 }).loss, (l[0] + l[1] + l[2]) / 20);
+  near(grpoLoss(variantInput(), { ...options, lossType: "dapo", totalTokens: 6 }).loss, (l[0] + l[1] + l[2]) / 6);
+  assert.throws(() => grpoLoss(variantInput(), { ...options, lossType: "dr_grpo" }), /maxCompletionLength/);
+});
+
+test("grpoLoss() epsilonHigh widens only the upper clip (DAPO clip-higher)", () => {
+  const input = variantInput();
+  const symmetric = grpoLoss(input, { epsilon: 0.2, beta: 0, lossType: "bnpo" });
+  const higher = grpoLoss(input, { epsilon: 0.2, epsilonHigh: 0.6, beta: 0, lossType: "bnpo" });
+  near(symmetric.loss, (-1.2 - 0.9 + 1) / 3);
+  near(higher.loss, (-1.5 - 0.9 + 1) / 3); // ratio 1.5 now inside [0.8, 1.6]
+  near(symmetric.clipfrac, 1 / 3);
+  near(higher.clipfrac, 0);
+  near(higher.grads.logprobs[0], -1.5 / 3);
+});
+
+test("grpoLoss() entropy bonus: loss falls by entCoef * mean entropy; gradients match finite differences", () => {
+  const input = variantInput();
+  const plain = grpoLoss(input, { epsilon: 0.2, beta: 0.1, lossType: "bnpo" });
+  const bonus = grpoLoss(input, { epsilon: 0.2, beta: 0.1, lossType: "bnpo", entCoef: 0.3 });
+  near(bonus.loss, plain.loss - 0.3 * (0.5 + 1 + 2) / 3);
+  near(bonus.entropy, (0.5 + 1 + 2) / 3);
+  const h = 1e-3;
+  for (const lossType of ["grpo", "bnpo", "dr_grpo", "dapo"] as const) {
+    const options = { epsilon: 0.2, epsilonHigh: 0.3, beta: 0.1, entCoef: 0.3, lossType, maxCompletionLength: 7, totalTokens: 5 };
+    const { grads } = grpoLoss(input, options);
+    for (const field of ["logprobs", "entropy"] as const) {
+      for (let i = 0; i < 3; i++) {
+        const plus = { ...input, [field]: input[field]!.slice() };
+        const minus = { ...input, [field]: input[field]!.slice() };
+        plus[field]![i] += h;
+        minus[field]![i] -= h;
+        const numeric = (grpoLoss(plus, options).loss - grpoLoss(minus, options).loss) / (2 * h);
+        near(grads[field]![i], numeric, 1e-3);
+      }
+    }
+    assert.is(grads.logprobs[3], 0);
+    assert.is(grads.entropy![3], 0);
+  }
+});
+
 test.run();

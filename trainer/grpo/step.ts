@@ -4,15 +4,15 @@
  *
  *   1. forward    old logprobs of the policy and logprobs of the frozen reference (no grad)
  *   2. advantage  each episode's reward normalised within its group; every model token of it shares the value
- *   3. optimise   `epochs` passes of shuffled minibatches: clipped surrogate + beta * k3 KL, backward, Adam step
+ *   3. optimise   `epochs` passes of shuffled minibatches (each as `gradientAccumulationSteps` micro-batches):
+ *                 clipped surrogate + beta * k3 KL - entCoef * entropy, reduced by `lossType`, backward, Adam step
  *
  * No value head is trained (its gradient is never passed to the engine).
  */
 import type { Model, OptimizerConfig } from "../engine/types.ts";
 import { gatherRows, type PackedBatch, selectRows } from "../train/batch.ts";
 import { permutation, type Rng } from "../train/rng.ts";
-import { forwardBatch, sequenceKlAndEntropy } from "../ppo/step.ts";
-import { maskedMean } from "../ppo/whiten.ts";
+import { forwardBatch, scaled, sequenceKlAndEntropy } from "../ppo/step.ts";
 import { groupAdvantages } from "./advantages.ts";
 import type { GrpoConfig } from "./config.ts";
 import { grpoLoss } from "./loss.ts";
@@ -25,7 +25,13 @@ import { grpoLoss } from "./loss.ts";
 export async function grpoStep(
   models: { policy: Model; reference: Model },
   data: { batch: PackedBatch; scores: number[] },
-  options: { config: GrpoConfig; rng: Rng; optimizer: Omit<OptimizerConfig, "lr" | "maxGradNorm" | "eps"> },
+  options: {
+    config: GrpoConfig;
+    rng: Rng;
+    optimizer: Omit<OptimizerConfig, "lr" | "maxGradNorm" | "eps">;
+    /** dr_grpo's constant completion length in tokens (the run's `maxTotalResponseTokens`). */
+    maxCompletionLength?: number;
+  },
 ): Promise<{ metrics: Record<string, number> }> {
   const { policy, reference } = models;
   const { batch, scores } = data;
@@ -46,37 +52,51 @@ export async function grpoStep(
   const sums: Record<string, number> = {};
   const add = (key: string, value: number) => (sums[key] = (sums[key] ?? 0) + value);
   let minibatches = 0;
+  let optimizerSteps = 0;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const order = permutation(B, rng);
     for (let start = 0; start < B; start += config.miniBatchSize) {
       const rows = order.slice(start, start + config.miniBatchSize);
-      const minibatch = selectRows(batch, rows);
-      const gather = (source: Float32Array) => gatherRows(source, { width, rows, outWidth: minibatch.T - 1 });
-      const input = { tokens: minibatch.tokens, B: minibatch.B, T: minibatch.T, lengths: minibatch.lengths };
-      const out = await policy.forward(input, { grad: true });
-      const loss = grpoLoss({
-        logprobs: out.logprobs,
-        oldLogprobs: gather(old.logprobs),
-        refLogprobs: gather(ref.logprobs),
-        advantages: rows.map((r) => advantages[r]),
-        mask: minibatch.mask,
-        B: minibatch.B,
-        T: minibatch.T - 1,
-      }, config);
+      // gradient accumulation: the minibatch runs as micro-batches whose gradients add up, then one step
+      const micro = Math.ceil(rows.length / config.gradientAccumulationSteps);
+      const totalTokens = rows.reduce((sum, r) => sum + rowTokens(batch.mask, r, width), 0);
+      // dapo normalises by the whole minibatch's tokens; the other types average their micro-batches
+      const scale = config.lossType === "dapo" ? 1 : 1 / Math.ceil(rows.length / micro);
       policy.zeroGrad();
-      await policy.backward({ logprobs: loss.grads.logprobs });
+      for (let from = 0; from < rows.length; from += micro) {
+        const part = rows.slice(from, from + micro);
+        const minibatch = selectRows(batch, part);
+        const gather = (source: Float32Array) => gatherRows(source, { width, rows: part, outWidth: minibatch.T - 1 });
+        const input = { tokens: minibatch.tokens, B: minibatch.B, T: minibatch.T, lengths: minibatch.lengths };
+        const out = await policy.forward(input, { grad: true });
+        const loss = grpoLoss({
+          logprobs: out.logprobs,
+          oldLogprobs: gather(old.logprobs),
+          refLogprobs: gather(ref.logprobs),
+          advantages: part.map((r) => advantages[r]),
+          mask: minibatch.mask,
+          B: minibatch.B,
+          T: minibatch.T - 1,
+          entropy: out.entropy,
+        }, { ...config, maxCompletionLength: options.maxCompletionLength, totalTokens });
+        await policy.backward({
+          logprobs: scaled(loss.grads.logprobs, scale),
+          entropy: loss.grads.entropy && scaled(loss.grads.entropy, scale),
+        });
+        minibatches++;
+        add("grpo/loss", loss.loss * scale);
+        add("grpo/kl_k3", loss.kl);
+        add("grpo/clipfrac", loss.clipfrac);
+        add("grpo/ratio", loss.ratioMean);
+        add("grpo/entropy", loss.entropy);
+      }
       const { gradNorm } = await policy.step({
         ...options.optimizer,
         lr: config.learningRate,
         maxGradNorm: config.maxGradNorm,
         eps: config.adamEps,
       });
-      minibatches++;
-      add("grpo/loss", loss.loss);
-      add("grpo/kl_k3", loss.kl);
-      add("grpo/clipfrac", loss.clipfrac);
-      add("grpo/ratio", loss.ratioMean);
-      add("grpo/entropy", maskedMean(out.entropy, minibatch.mask));
+      optimizerSteps++;
       add("grpo/grad_norm", gradNorm);
     }
   }
@@ -94,8 +114,18 @@ export async function grpoStep(
     "time/grpo/optimize_step": (optimiseDone - forwardDone) / 1000,
     "time/grpo/total": (performance.now() - started) / 1000,
   };
-  for (const [key, sum] of Object.entries(sums)) metrics[key] = sum / Math.max(1, minibatches);
+  for (const [key, sum] of Object.entries(sums)) {
+    const per = key === "grpo/grad_norm" || key === "grpo/loss" ? optimizerSteps : minibatches;
+    metrics[key] = sum / Math.max(1, per);
+  }
   return { metrics };
+}
+
+/** Masked-in tokens of row `r`. */
+function rowTokens(mask: Float32Array, r: number, width: number): number {
+  let count = 0;
+  for (let t = 0; t < width; t++) count += mask[r * width + t];
+  return count;
 }
 
 /** Groups whose rewards are not all equal (the only ones that carry a gradient). */

@@ -26,12 +26,35 @@ export const PpoConfigSchema = v.strictObject({
   cliprange: number(0.2, "Clip range of the policy ratio."),
   cliprangeValue: number(0.2, "Clip range of the value prediction around the rollout's value."),
   vfCoef: number(0.1, "Weight of the value loss in the total loss."),
+  entCoef: number(0, "Weight of the entropy bonus: the loss subtracts entCoef times the mean entropy of model tokens."),
+  klPenalty: v.optional(
+    v.pipe(
+      v.picklist(["kl", "abs", "mse"]),
+      v.description("Per-token KL penalty in the reward: kl (logp - ref), abs (|logp - ref|), mse (0.5 (logp - ref)^2)."),
+    ),
+    "kl",
+  ),
+  gradientAccumulationSteps: integer(1, "Micro-batches per minibatch: gradients accumulate over them, one optimizer step."),
   ratioThreshold: number(10, "Skip a minibatch whose mean policy ratio exceeds this (a sign of divergence)."),
   earlyStopping: boolean(false, "Stop the PPO step's epochs once the policy KL exceeds 1.5 * targetKl."),
   targetKl: number(1, "Policy KL (old to new) that triggers early stopping."),
   maxGradNorm: number(0, "Clip the global gradient norm to this; 0 turns clipping off (TRL's default)."),
   adamEps: number(1e-8, "Adam's epsilon (torch's default; cleanrl uses 1e-5, which damps noise-only updates)."),
 });
+
+/** Cross-field rules: the batch splits into whole minibatches, and each minibatch into whole micro-batches. */
+export function checkPpoConfig(config: PpoConfig, path = "ppo"): string[] {
+  const issues: string[] = [];
+  if (config.batchSize % config.miniBatchSize !== 0) {
+    issues.push(`${path}.batchSize (${config.batchSize}) must be a multiple of ${path}.miniBatchSize (${config.miniBatchSize})`);
+  }
+  if (config.miniBatchSize % config.gradientAccumulationSteps !== 0) {
+    issues.push(
+      `${path}.miniBatchSize (${config.miniBatchSize}) must be a multiple of ${path}.gradientAccumulationSteps (${config.gradientAccumulationSteps})`,
+    );
+  }
+  return issues;
+}
 
 /** PPO settings with every default filled in. */
 export type PpoConfig = v.InferOutput<typeof PpoConfigSchema>;
@@ -47,5 +70,7 @@ export function parsePpoConfig(input: unknown = {}): PpoConfig {
     const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? "config"}: ${issue.message}`).join("; ");
     throw new Error(`Invalid PPO config (${issues}); see PpoConfigSchema for the fields and their defaults.`);
   }
+  const crossIssues = checkPpoConfig(result.output);
+  if (crossIssues.length > 0) throw new Error(`Invalid PPO config (${crossIssues.join("; ")}).`);
   return result.output;
 }

@@ -17,13 +17,17 @@ export interface PpoLossInput {
   advantages: Float32Array;
   returns: Float32Array;
   mask: Float32Array;
+  /** Entropy of the policy at each position; needed when `entCoef` > 0. */
+  entropy?: Float32Array;
 }
 
 /** Loss values, TRL-style statistics, and the gradients to hand to `model.backward`. */
 export interface PpoLossOutput {
   policyLoss: number;
   valueLoss: number;
-  /** `policyLoss + vfCoef * valueLoss`. */
+  /** Masked mean entropy of the policy (0 when no entropy was given). */
+  entropyBonus: number;
+  /** `policyLoss + vfCoef * valueLoss - entCoef * entropyBonus`. */
   totalLoss: number;
   stats: {
     approxkl: number;
@@ -34,7 +38,7 @@ export interface PpoLossOutput {
     valueError: number;
     valueClipfrac: number;
   };
-  grads: { logprobs: Float32Array; values: Float32Array };
+  grads: { logprobs: Float32Array; values: Float32Array; entropy?: Float32Array };
 }
 
 /**
@@ -44,10 +48,12 @@ export interface PpoLossOutput {
  */
 export function ppoLoss(
   input: PpoLossInput,
-  options: { cliprange: number; cliprangeValue: number; vfCoef: number },
+  options: { cliprange: number; cliprangeValue: number; vfCoef: number; entCoef?: number },
 ): PpoLossOutput {
-  const { logprobs, oldLogprobs, values, oldValues, advantages, returns, mask } = input;
+  const { logprobs, oldLogprobs, values, oldValues, advantages, returns, mask, entropy } = input;
   const { cliprange, cliprangeValue, vfCoef } = options;
+  const entCoef = options.entCoef ?? 0;
+  if (entCoef !== 0 && !entropy) throw new Error("ppoLoss: entCoef > 0 needs the forward's entropy in the input");
   const n = logprobs.length;
   let count = 0;
   for (let i = 0; i < n; i++) count += mask[i];
@@ -99,10 +105,18 @@ export function ppoLoss(
 
   const policyLoss = maskedMean(pgLosses, mask);
   const valueLoss = 0.5 * maskedMean(vfLosses, mask);
+  // --- entropy bonus: -entCoef * mean entropy, so d/dH = -entCoef / n on model positions ---
+  const entropyBonus = entropy ? maskedMean(entropy, mask) : 0;
+  let gradEntropy: Float32Array | undefined;
+  if (entCoef !== 0) {
+    gradEntropy = new Float32Array(n);
+    for (let i = 0; i < n; i++) gradEntropy[i] = mask[i] === 0 ? 0 : -entCoef * norm;
+  }
   return {
     policyLoss,
     valueLoss,
-    totalLoss: policyLoss + vfCoef * valueLoss,
+    entropyBonus,
+    totalLoss: policyLoss + vfCoef * valueLoss - entCoef * entropyBonus,
     stats: {
       approxkl: 0.5 * maskedMean(logratioSquared, mask),
       policykl: maskedMean(negLogratio, mask),
@@ -112,6 +126,6 @@ export function ppoLoss(
       valueError: maskedMean(squaredErrors, mask),
       valueClipfrac: maskedMean(vfClipped, mask),
     },
-    grads: { logprobs: gradLogprobs, values: gradValues },
+    grads: { logprobs: gradLogprobs, values: gradValues, entropy: gradEntropy },
   };
 }

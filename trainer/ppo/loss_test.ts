@@ -69,4 +69,15 @@ test("ppoLoss() gradients agree with finite differences of the total loss", () =
   }
 });
 
+test("ppoLoss() entropy bonus: total falls by entCoef * mean entropy, dL/dH = -entCoef/n on model tokens", () => {
+  const input = { ...example(), entropy: new Float32Array([9, 0.5, 1.0, 1.5]) };
+  const plain = ppoLoss(input, options);
+  const bonus = ppoLoss(input, { ...options, entCoef: 0.01 });
+  near(bonus.entropyBonus, 1.0);
+  near(bonus.totalLoss, plain.totalLoss - 0.01 * 1.0);
+  assert.equal(Array.from(bonus.grads.entropy!).map((g) => Number(g.toFixed(6))), [0, -0.003333, -0.003333, -0.003333]);
+  assert.is(plain.grads.entropy, undefined);
+  assert.throws(() => ppoLoss(example(), { ...options, entCoef: 0.01 }), /needs the forward's entropy/);
+});
+
 test.run();

@@ -1,8 +1,25 @@
 /**
  * Per-token rewards of PPO-for-LMs (Ziegler et al. 2019, eq. 2; TRL `compute_rewards`):
- * `r_t = -beta * (logp_t - ref_logp_t)` on every model position, plus the episode's score on its
+ * `r_t = -beta * penalty(logp_t - ref_logp_t)` on every model position, plus the episode's score on its
  * last model position. Shapes: (B, T) flat, T being the forward's T-1.
+ *
+ * The penalty kinds are TRL's `kl_penalty`: "kl" the log-ratio itself, "abs" its absolute value, "mse" half
+ * its square (both never negative, so a token the policy likes less than the reference is not rewarded).
  */
+
+/** How the per-token log-ratio becomes a penalty. */
+export type KlPenalty = "kl" | "abs" | "mse";
+
+/**
+ * The penalty of one token's log-ratio `logp - ref_logp`.
+ *
+ * @example klPenalty(-0.5, "abs"); // 0.5
+ */
+export function klPenalty(logratio: number, kind: KlPenalty): number {
+  if (kind === "abs") return Math.abs(logratio);
+  if (kind === "mse") return 0.5 * logratio * logratio;
+  return logratio;
+}
 
 /** Rewards (B, T) and the KL part alone (the "non-score reward"), both 0 on masked positions. */
 export interface TokenRewards {
@@ -24,7 +41,7 @@ export function computeRewards(
     B: number;
     T: number;
   },
-  options: { klCoef: number },
+  options: { klCoef: number; klPenalty?: KlPenalty },
 ): TokenRewards {
   const { scores, logprobs, refLogprobs, mask, B, T } = input;
   const rewards = new Float32Array(B * T);
@@ -34,8 +51,8 @@ export function computeRewards(
     for (let t = 0; t < T; t++) {
       const i = b * T + t;
       if (mask[i] === 0) continue;
-      const kl = logprobs[i] - refLogprobs[i];
-      nonScoreRewards[i] = -options.klCoef * kl;
+      const penalty = klPenalty(logprobs[i] - refLogprobs[i], options.klPenalty ?? "kl");
+      nonScoreRewards[i] = -options.klCoef * penalty;
       rewards[i] = nonScoreRewards[i];
       last = i;
     }

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { computeRewards } from "./rewards.ts";
+import { computeRewards, klPenalty } from "./rewards.ts";
 
 test("computeRewards() puts -beta*KL on model positions and the score on the last one", () => {
   const { rewards, nonScoreRewards } = computeRewards({
@@ -17,6 +17,19 @@ test("computeRewards() puts -beta*KL on model positions and the score on the las
   }
   assert.ok(Math.abs(nonScoreRewards[0] + 0.05) < 1e-6);
   assert.is(nonScoreRewards[2], 0);
+});
+
+test("computeRewards() with the abs and mse penalties never rewards a token for a negative log-ratio", () => {
+  const input = { scores: [0], logprobs: [-2, -1], refLogprobs: [-1, -1.5], mask: [1, 1], B: 1, T: 2 };
+  const abs = computeRewards(input, { klCoef: 0.1, klPenalty: "abs" }).rewards;
+  const mse = computeRewards(input, { klCoef: 0.1, klPenalty: "mse" }).rewards;
+  const kl = computeRewards(input, { klCoef: 0.1, klPenalty: "kl" }).rewards;
+  assert.equal(Array.from(abs).map((x) => Number(x.toFixed(6))), [-0.1, -0.05]);
+  assert.equal(Array.from(mse).map((x) => Number(x.toFixed(6))), [-0.05, -0.0125]);
+  assert.equal(Array.from(kl).map((x) => Number(x.toFixed(6))), [0.1, -0.05]);
+  assert.is(klPenalty(-0.5, "abs"), 0.5);
+  assert.is(klPenalty(-0.5, "mse"), 0.125);
+  assert.is(klPenalty(-0.5, "kl"), -0.5);
 });
 
 test.run();

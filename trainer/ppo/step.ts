@@ -82,6 +82,14 @@ export function sequenceKlAndEntropy(
   return B === 0 ? { kl: 0, entropy: 0 } : { kl: kl / B, entropy: entropy / B };
 }
 
+/** `grads` times `scale` (a copy; 1 returns the array itself). */
+export function scaled(grads: Float32Array, scale: number): Float32Array {
+  if (scale === 1) return grads;
+  const out = new Float32Array(grads.length);
+  for (let i = 0; i < grads.length; i++) out[i] = grads[i] * scale;
+  return out;
+}
+
 /**
  * One PPO step: updates `policy` in place and returns metrics and the next beta.
  *
@@ -108,7 +116,7 @@ export async function ppoStep(
   // --- 2. rewards: per-token KL penalty, score on the last model token ---
   const { rewards, nonScoreRewards } = computeRewards(
     { scores, logprobs: old.logprobs, refLogprobs: ref.logprobs, mask, B, T: width },
-    { klCoef: options.klCoef },
+    { klCoef: options.klCoef, klPenalty: config.klPenalty },
   );
 
   // --- 3. GAE over model positions ---
@@ -123,56 +131,75 @@ export async function ppoStep(
   const sums: Record<string, number> = {};
   const add = (key: string, value: number) => (sums[key] = (sums[key] ?? 0) + value);
   let minibatches = 0;
+  let optimizerSteps = 0;
   let skipped = 0;
   let earlyStopped = false;
   for (let epoch = 0; epoch < config.ppoEpochs && !earlyStopped; epoch++) {
     const order = permutation(B, rng);
     for (let start = 0; start < B; start += config.miniBatchSize) {
       const rows = order.slice(start, start + config.miniBatchSize);
-      const minibatch = selectRows(batch, rows);
-      const gather = (source: Float32Array) => gatherRows(source, { width, rows, outWidth: minibatch.T - 1 });
-      const input = { tokens: minibatch.tokens, B: minibatch.B, T: minibatch.T, lengths: minibatch.lengths };
-      const out = await policy.forward(input, { grad: true });
-      const lossMask = minibatch.mask;
-      const loss = ppoLoss({
-        logprobs: out.logprobs,
-        oldLogprobs: gather(old.logprobs),
-        values: out.values,
-        oldValues: gather(old.values),
-        advantages: gather(advantages),
-        returns: gather(returns),
-        mask: lossMask,
-      }, config);
-      minibatches++;
-      add("ppo/loss/policy", loss.policyLoss);
-      add("ppo/loss/value", loss.valueLoss);
-      add("ppo/loss/total", loss.totalLoss);
-      add("ppo/policy/approxkl", loss.stats.approxkl);
-      add("ppo/policy/policykl", loss.stats.policykl);
-      add("ppo/policy/clipfrac", loss.stats.clipfrac);
-      add("ppo/policy/ratio", loss.stats.ratioMean);
-      add("ppo/policy/entropy", maskedMean(out.entropy, lossMask));
-      add("ppo/val/vpred", loss.stats.vpred);
-      add("ppo/val/error", loss.stats.valueError);
-      add("ppo/val/clipfrac", loss.stats.valueClipfrac);
-      // a mean ratio far above 1 means the policy ran away from the rollout's: skip rather than step on it
-      if (loss.stats.ratioMean > config.ratioThreshold) {
+      // gradient accumulation: the minibatch runs as micro-batches whose gradients add up, then one step
+      const micro = Math.ceil(rows.length / config.gradientAccumulationSteps);
+      let skip = false;
+      policy.zeroGrad();
+      for (let from = 0; from < rows.length && !skip && !earlyStopped; from += micro) {
+        const part = rows.slice(from, from + micro);
+        const minibatch = selectRows(batch, part);
+        const gather = (source: Float32Array) => gatherRows(source, { width, rows: part, outWidth: minibatch.T - 1 });
+        const input = { tokens: minibatch.tokens, B: minibatch.B, T: minibatch.T, lengths: minibatch.lengths };
+        const out = await policy.forward(input, { grad: true });
+        const lossMask = minibatch.mask;
+        const loss = ppoLoss({
+          logprobs: out.logprobs,
+          oldLogprobs: gather(old.logprobs),
+          values: out.values,
+          oldValues: gather(old.values),
+          advantages: gather(advantages),
+          returns: gather(returns),
+          mask: lossMask,
+          entropy: out.entropy,
+        }, config);
+        minibatches++;
+        add("ppo/loss/policy", loss.policyLoss);
+        add("ppo/loss/value", loss.valueLoss);
+        add("ppo/loss/total", loss.totalLoss);
+        add("ppo/policy/approxkl", loss.stats.approxkl);
+        add("ppo/policy/policykl", loss.stats.policykl);
+        add("ppo/policy/clipfrac", loss.stats.clipfrac);
+        add("ppo/policy/ratio", loss.stats.ratioMean);
+        add("ppo/policy/entropy", loss.entropyBonus);
+        add("ppo/val/vpred", loss.stats.vpred);
+        add("ppo/val/error", loss.stats.valueError);
+        add("ppo/val/clipfrac", loss.stats.valueClipfrac);
+        // a mean ratio far above 1 means the policy ran away from the rollout's: skip rather than step on it
+        if (loss.stats.ratioMean > config.ratioThreshold) {
+          skip = true;
+          break;
+        }
+        // optional early stop once the old-to-new policy KL passes 1.5 * targetKl; the step that crossed it is not taken
+        if (config.earlyStopping && loss.stats.policykl > 1.5 * config.targetKl) {
+          earlyStopped = true;
+          break;
+        }
+        const scale = 1 / config.gradientAccumulationSteps;
+        await policy.backward({
+          logprobs: scaled(loss.grads.logprobs, scale),
+          values: scaled(loss.grads.values, scale),
+          entropy: loss.grads.entropy && scaled(loss.grads.entropy, scale),
+        });
+      }
+      if (earlyStopped) break;
+      if (skip) {
         skipped++;
         continue;
       }
-      // optional early stop once the old-to-new policy KL passes 1.5 * targetKl; the step that crossed it is not taken
-      if (config.earlyStopping && loss.stats.policykl > 1.5 * config.targetKl) {
-        earlyStopped = true;
-        break;
-      }
-      policy.zeroGrad();
-      await policy.backward({ logprobs: loss.grads.logprobs, values: loss.grads.values });
       const { gradNorm } = await policy.step({
         ...options.optimizer,
         lr: config.learningRate,
         maxGradNorm: config.maxGradNorm,
         eps: config.adamEps,
       });
+      optimizerSteps++;
       add("ppo/grad_norm", gradNorm);
     }
   }
@@ -180,7 +207,6 @@ export async function ppoStep(
 
   // --- 6. statistics and the KL controller ---
   const { kl: meanKl, entropy } = sequenceKlAndEntropy(old.logprobs, ref.logprobs, mask, B);
-  const steps = minibatches - skipped;
   const metrics: Record<string, number> = {
     "objective/kl": meanKl,
     "objective/kl_coef": options.klCoef,
@@ -195,7 +221,7 @@ export async function ppoStep(
     "ppo/early_stopped": earlyStopped ? 1 : 0,
   };
   for (const [key, sum] of Object.entries(sums)) {
-    metrics[key] = key === "ppo/grad_norm" ? sum / Math.max(1, steps) : sum / Math.max(1, minibatches);
+    metrics[key] = key === "ppo/grad_norm" ? sum / Math.max(1, optimizerSteps) : sum / Math.max(1, minibatches);
   }
   const returnsVar = metrics["ppo/returns/var"];
   metrics["ppo/val/var_explained"] = returnsVar > 0 ? 1 - (metrics["ppo/val/error"] ?? 0) / returnsVar : 0;
