@@ -1,6 +1,7 @@
 /**
  * A `Policy` that plays a task's reference solver: for each context it finds the sample whose
- * prompt the context starts with and writes `task.solve(sample, format, responseSoFar)`.
+ * prompt the context starts with and writes `task.solve(sample, format, responseSoFar)` (or, with
+ * `unaided`, the task's tool-free answer `task.answerUnaided(sample, format)`).
  */
 import type { FormatName, Policy, Sample, Task, Tokenizer } from "../types.ts";
 import { scriptedPolicy } from "./scripted.ts";
@@ -19,7 +20,11 @@ export function solverPolicy<S extends Sample>(
   format: FormatName,
   tokenizer: Tokenizer,
   samples: readonly S[],
+  options: { unaided?: boolean } = {},
 ): Policy {
+  if (options.unaided && !task.answerUnaided) {
+    throw new Error(`solverPolicy: task "${task.name}" has no answerUnaided(); it cannot answer without its tools.`);
+  }
   const prompts = samples
     .map((sample) => ({ sample, prompt: task.prompt(sample, format) }))
     .sort((a, b) => b.prompt.length - a.prompt.length);
@@ -31,6 +36,7 @@ export function solverPolicy<S extends Sample>(
         `solverPolicy for ${task.name}: no given sample's prompt starts the context ${shown}; pass the samples you roll out`,
       );
     }
+    if (options.unaided) return task.answerUnaided!(hit.sample, format);
     return task.solve(hit.sample, format, context.slice(hit.prompt.length));
   });
 }

@@ -114,6 +114,8 @@ export function calculatorTask(options: CalculatorTaskOptions = {}): Task<Calcul
     }
     return headers.get(format)!;
   };
+  const answerUnaided = (sample: CalculatorSample, format: FormatName): string =>
+    answer(formatNumber(guessAnswer(sample.expression), decimals), format);
   const prompt = (sample: CalculatorSample, format: FormatName): string =>
     (fewShot ? header(format) : "") + questionPrompt(sample.question, format);
 
@@ -138,6 +140,7 @@ export function calculatorTask(options: CalculatorTaskOptions = {}): Task<Calcul
     },
     prompt,
     solve,
+    answerUnaided,
     verifier: perFormat<CalculatorSample>({
       submit: trlCalculator(),
       hermes: numericMatch({ parser: hermesParser }),
@@ -145,6 +148,26 @@ export function calculatorTask(options: CalculatorTaskOptions = {}): Task<Calcul
     }, { prompt, name: "calculator" }),
     limits: { maxTurns: 4, maxToolCalls: 3, maxNewTokensPerTurn: 80 },
   };
+}
+
+/**
+ * A head-arithmetic guess, the answer style of a model that does not call the tool: exact when the problem is
+ * easy (both operands below 10 for + and -, an operand of 0 or 1 for *), otherwise the result of the operands
+ * rounded to tens — close, and right only by coincidence.
+ *
+ * @example guessAnswer("3 + 4"); // 7
+ * @example guessAnswer("37 * 23"); // 800
+ */
+export function guessAnswer(expression: string): number {
+  const [left, op, right] = expression.split(" ");
+  const [a, b] = [Number(left), Number(right)];
+  const easy = op === "*" ? Math.min(Math.abs(a), Math.abs(b)) <= 1 : Math.max(Math.abs(a), Math.abs(b)) < 10;
+  const [x, y] = easy ? [a, b] : [roundToTens(a), roundToTens(b)];
+  return op === "+" ? x + y : op === "-" ? x - y : x * y;
+}
+
+function roundToTens(n: number): number {
+  return Math.abs(n) < 10 ? n : Math.round(n / 10) * 10;
 }
 
 function checkVariant(variant: string): CalculatorVariant {

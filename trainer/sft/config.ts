@@ -13,6 +13,15 @@ export const SftConfigSchema = v.strictObject({
   steps: integer(300, "Optimizer steps of the warm-up; 0 skips SFT."),
   batchSize: integer(32, "Demonstration episodes per step.", 1),
   demonstrations: integer(2000, "Demonstration episodes rolled out with the task's reference solver.", 1),
+  toolRate: v.optional(
+    v.pipe(
+      v.number(),
+      v.minValue(0),
+      v.maxValue(1),
+      v.description("Fraction of demonstrations that call the tools; the rest answer unaided (the task's guess style)."),
+    ),
+    1,
+  ),
   learningRate: number(3e-3, "Peak learning rate (linear warm-up, then cosine decay to a tenth)."),
   warmupSteps: integer(20, "Steps of linear learning-rate warm-up."),
   weightDecay: number(0, "AdamW weight decay."),

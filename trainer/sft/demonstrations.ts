@@ -4,38 +4,56 @@
  */
 import { solverPolicy } from "../../core/policy/solver.ts";
 import { rolloutTask } from "../../core/rollout/rollout_task.ts";
-import type { Episode, FormatName, RolloutLimits, Task, Tokenizer } from "../../core/types.ts";
+import type { Episode, FormatName, Policy, RolloutLimits, Sample, Task, Tokenizer } from "../../core/types.ts";
+import { createPrng } from "../engine/random/prng.ts";
 import { getParser } from "../../core/parsers/index.ts";
 
+/** What `makeDemonstrations` needs. */
+export interface DemonstrationOptions {
+  format: FormatName;
+  tokenizer: Tokenizer;
+  n: number;
+  seed: number;
+  limits?: Partial<RolloutLimits>;
+  /**
+   * Fraction of demonstrations that call the tools (default 1). The others answer unaided with the task's
+   * `answerUnaided` guess, kept whether right or wrong: a warm-up that rarely calls its tools, for RL to improve on.
+   */
+  toolRate?: number;
+  /** Rollout loop (default async). */
+  mode?: "async" | "lockstep";
+}
+
 /**
- * Rolls out `n` training samples with the reference solver and keeps the episodes it solved (reward > 0.5).
- * A final turn that ends without a stop string (react's `Final Answer: ...`) gets the EOS appended, so the
- * model learns to stop there.
+ * Rolls out `n` training samples with the reference solver and keeps the episodes it solved (reward > 0.5),
+ * plus, with `toolRate < 1`, unaided answers for the rest. A final turn that ends without a stop string
+ * (react's `Final Answer: ...`) gets the EOS appended, so the model learns to stop there.
  *
  * @example const demos = await makeDemonstrations(task, { format: "submit", tokenizer, n: 2000, seed: 0 });
  */
-export async function makeDemonstrations(
-  task: Task,
-  options: { format: FormatName; tokenizer: Tokenizer; n: number; seed: number; limits?: Partial<RolloutLimits> },
-): Promise<Episode[]> {
-  const { format, tokenizer } = options;
+export async function makeDemonstrations(task: Task, options: DemonstrationOptions): Promise<Episode[]> {
+  const { format, tokenizer, toolRate = 1 } = options;
+  if (!(toolRate >= 0 && toolRate <= 1)) throw new Error(`makeDemonstrations: toolRate must lie in [0, 1], got ${toolRate}`);
   const samples = task.samples({ seed: options.seed, n: options.n, split: "train" });
-  const result = await rolloutTask(task, {
-    policy: solverPolicy(task, format, tokenizer, samples),
-    tokenizer,
-    format,
-    samples,
-    limits: options.limits,
-    mode: "lockstep",
-  });
+  const random = createPrng(options.seed, 1);
+  const withTools = toolRate === 1 ? samples : samples.filter(() => random.next() < toolRate);
+  const picked = new Set(withTools);
+  const unaided = samples.filter((sample) => !picked.has(sample));
+  const roll = (list: Sample[], policy: Policy) =>
+    rolloutTask(task, { policy, tokenizer, format, samples: list, limits: options.limits, mode: options.mode ?? "async" });
+  const result = await roll(withTools, solverPolicy(task, format, tokenizer, withTools));
   const solved = result.episodes.filter((episode) => (episode.reward ?? 0) > 0.5);
-  if (solved.length === 0) {
+  if (solved.length === 0 && withTools.length > 0) {
     const first = result.episodes[0];
     throw new Error(
       `The reference solver of task "${task.name}" solved none of ${options.n} samples in the ${format} format ` +
         `(first episode: status ${first?.status}, reward ${first?.reward}, text ${JSON.stringify(first?.text().slice(0, 200))}); ` +
         `check the task's solve() and verifier.`,
     );
+  }
+  if (unaided.length > 0) {
+    const guesses = await roll(unaided, solverPolicy(task, format, tokenizer, unaided, { unaided: true }));
+    solved.push(...guesses.episodes.filter((episode) => episode.status === "done"));
   }
   const stops = getParser(format).stop;
   for (const episode of solved) {

@@ -15,7 +15,7 @@ import type { Backend } from "../engine/backend/backend.ts";
 import { createModel, type EngineModel } from "../engine/model/model.ts";
 import type { Model } from "../engine/types.ts";
 import type { TrainConfig } from "./config.ts";
-import type { ReportEvaluation } from "./report.ts";
+import type { ReportEpisode, ReportEvaluation } from "./report.ts";
 import { runPath } from "./run_files.ts";
 
 /** What `trainer_state.json` holds: enough to continue a run exactly where the checkpoint left it. */
@@ -33,6 +33,8 @@ export interface TrainerState {
   sftLoss: { step: number; loss: number }[];
   /** Wall time of the run so far. */
   elapsedSeconds: number;
+  /** Sample episodes of the first RL step, for the report. */
+  firstEpisodes?: ReportEpisode[];
 }
 
 /**

@@ -4,8 +4,8 @@
  * starting from the task's preset (presets.ts).
  */
 import * as v from "valibot";
-import { GrpoConfigSchema } from "../grpo/config.ts";
-import { PpoConfigSchema } from "../ppo/config.ts";
+import { checkGrpoConfig, GrpoConfigSchema } from "../grpo/config.ts";
+import { checkPpoConfig, PpoConfigSchema } from "../ppo/config.ts";
 import { SftConfigSchema } from "../sft/config.ts";
 import { mergeConfig } from "./merge.ts";
 import { presetFor } from "./presets.ts";
@@ -14,23 +14,24 @@ const integer = (defaultValue: number, doc: string, min = 0) =>
   v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.description(doc)), defaultValue);
 
 /** Model-size overrides on top of the engine's tiny config. */
+const size = (min: number, doc: string) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.description(doc)));
 const ModelOverridesSchema = v.strictObject({
-  nLayer: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  nHead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  nKvHead: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  nEmbd: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  nInner: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  maxSeqLen: v.optional(v.pipe(v.number(), v.integer(), v.minValue(8))),
+  nLayer: size(1, "Transformer layers of the fresh model (unset: the engine's tiny config)."),
+  nHead: size(1, "Attention heads."),
+  nKvHead: size(1, "Key/value heads (grouped-query attention when below nHead)."),
+  nEmbd: size(1, "Width of the residual stream."),
+  nInner: size(1, "Width of the MLP."),
+  maxSeqLen: size(8, "Longest sequence (prompt and response) in tokens."),
 });
 
 /** Rollout limits the run sets on top of the task's. */
 const LimitsSchema = v.strictObject({
-  maxTurns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  maxToolCalls: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  maxParallelCalls: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  maxTotalResponseTokens: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  maxNewTokensPerTurn: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  maxToolResponseLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  maxTurns: size(1, "Model turns per episode (unset: the task's limit)."),
+  maxToolCalls: size(0, "Tool calls per episode."),
+  maxParallelCalls: size(1, "Tool calls run at once within one turn."),
+  maxTotalResponseTokens: size(1, "Model tokens per episode, summed over turns."),
+  maxNewTokensPerTurn: size(1, "New tokens per model turn."),
+  maxToolResponseLength: size(0, "Length of one tool response (in the task's unit)."),
 });
 
 /** The train config schema. */
@@ -54,8 +55,24 @@ export const TrainConfigSchema = v.strictObject({
   ),
   checkpointEvery: integer(10, "Write the checkpoint every this many RL steps (and at the end).", 1),
   evalSamples: integer(200, "Held-out samples per evaluation (seeds disjoint from training)."),
+  evalEvery: integer(0, "Evaluate on held-out samples every K RL steps (eval.jsonl); 0: about 5 times a run."),
   evalBeforeSft: v.optional(v.pipe(v.boolean(), v.description("Also evaluate the model before SFT.")), false),
+  rollout: v.optional(
+    v.pipe(
+      v.picklist(["async", "lockstep"]),
+      v.description("Rollout loop of RL steps, evaluations and demonstrations: async (continuous batching) or lockstep."),
+    ),
+    "async",
+  ),
   temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.description("Sampling temperature of RL rollouts.")), 1),
+  rewardScale: v.optional(
+    v.pipe(v.number(), v.description("Multiply every verifier score by this before the RL update (TRL's reward scaling).")),
+    1,
+  ),
+  rewardClip: v.optional(
+    v.pipe(v.number(), v.minValue(0), v.description("Clip scaled scores to [-rewardClip, rewardClip] (TRL's score_clip); 0: no clip.")),
+    0,
+  ),
   generationBatchSize: integer(64, "Contexts per generate call in rollouts and evaluations (bounds engine memory).", 1),
   reportEpisodes: integer(6, "Sample episodes shown in report.html."),
   model: v.optional(ModelOverridesSchema, {}),
@@ -86,6 +103,10 @@ export function parseTrainConfig(input: TrainConfigInput): TrainConfig {
     throw new Error(`Invalid training settings (${issues}); run "toolrl train --help" for the options.`);
   }
   const config = result.output;
+  const crossIssues = config.algo === "ppo" ? checkPpoConfig(config.ppo) : checkGrpoConfig(config.grpo);
+  if (crossIssues.length > 0) {
+    throw new Error(`Invalid training settings (${crossIssues.join("; ")}); run "toolrl train --help" for the options.`);
+  }
   if (config.out === "") config.out = `runs/${config.task}`;
   return config;
 }

@@ -1,4 +1,6 @@
 import { test } from "uvu";
+import { settingDocs, settingsHelp } from "./config_help.ts";
+import { shapeScore } from "./rl_step.ts";
 import * as assert from "uvu/assert";
 import { parseTrainConfig } from "./config.ts";
 import { mergeConfig } from "./merge.ts";
@@ -42,6 +44,44 @@ test("parseTrainConfig() refuses unknown fields and bad values, naming them", ()
 
 test("mergeConfig() merges nested objects and replaces arrays and values", () => {
   assert.equal(mergeConfig({ a: { b: 1, c: 2 }, d: [1] }, { a: { c: 3 }, d: [2] }), { a: { b: 1, c: 3 }, d: [2] });
+});
+
+test("parseTrainConfig() checks fields against each other, naming both", () => {
+  assert.throws(() => parseTrainConfig({ task: "calculator", ppo: { batchSize: 64, miniBatchSize: 24 } }), /ppo\.batchSize \(64\) must be a multiple of ppo\.miniBatchSize \(24\)/);
+  assert.throws(
+    () => parseTrainConfig({ task: "calculator", ppo: { miniBatchSize: 16, gradientAccumulationSteps: 3 } }),
+    /gradientAccumulationSteps \(3\)/,
+  );
+  assert.throws(
+    () => parseTrainConfig({ task: "calculator", algo: "grpo", grpo: { promptsPerStep: 3, numGenerations: 8, miniBatchSize: 16 } }),
+    /grpo\.promptsPerStep \* grpo\.numGenerations \(24\) must be a multiple of grpo\.miniBatchSize \(16\)/,
+  );
+  assert.throws(
+    () => parseTrainConfig({ task: "calculator", algo: "grpo", grpo: { epsilon: 0.2, epsilonHigh: 0.1 } }),
+    /epsilonHigh \(0\.1\) must be at least grpo\.epsilon/,
+  );
+  // the inactive algorithm's settings are not held against the run
+  assert.is(parseTrainConfig({ task: "calculator", algo: "grpo", ppo: { batchSize: 64, miniBatchSize: 24 } }).algo, "grpo");
+});
+
+test("settingDocs() lists every leaf setting with its preset value and description; the help shows them", () => {
+  const docs = settingDocs("calculator");
+  const byKey = new Map(docs.map((doc) => [doc.key, doc]));
+  for (const key of ["ppo.entCoef", "ppo.klPenalty", "grpo.lossType", "grpo.epsilonHigh", "sft.toolRate", "rewardClip", "evalEvery"]) {
+    assert.ok(byKey.has(key), `missing ${key}`);
+    assert.ok(byKey.get(key)!.description.length > 10, `${key} has no description`);
+  }
+  assert.is(byKey.get("ppo.learningRate")!.value, parseTrainConfig({ task: "calculator" }).ppo.learningRate);
+  assert.is(byKey.get("grpo.lossType")!.type, "grpo|bnpo|dr_grpo|dapo");
+  assert.ok(docs.every((doc) => doc.description !== ""), `undocumented: ${docs.filter((d) => !d.description).map((d) => d.key)}`);
+  const help = settingsHelp("calculator");
+  for (const doc of docs.filter((d) => d.key !== "task")) assert.ok(help.includes(`  ${doc.key} `), doc.key);
+});
+
+test("shapeScore() scales, then clips when rewardClip is set", () => {
+  assert.is(shapeScore(3, { rewardScale: 0.5, rewardClip: 1 }), 1);
+  assert.is(shapeScore(-3, { rewardScale: 1, rewardClip: 2 }), -2);
+  assert.is(shapeScore(0.4, { rewardScale: 2, rewardClip: 0 }), 0.8);
 });
 
 test.run();

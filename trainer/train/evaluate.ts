@@ -17,6 +17,8 @@ export interface EvaluateOptions {
   limits?: Partial<RolloutLimits>;
   /** Contexts per generate call (default: all at once). */
   maxBatchSize?: number;
+  /** Rollout loop (default async). */
+  mode?: "async" | "lockstep";
 }
 
 /**
@@ -37,7 +39,7 @@ export async function evaluatePolicy(
     samples,
     limits: options.limits,
     sampling: { temperature: 0, seed: options.seed },
-    mode: "lockstep",
+    mode: options.mode ?? "async",
     maxBatchSize: options.maxBatchSize,
   });
   return { summary: summarizeEpisodes(episodes, { format: options.format }), episodes };

@@ -7,6 +7,10 @@ import type { Role } from "../../core/types.ts";
 /** One evaluation row of the report. */
 export interface ReportEvaluation {
   label: string;
+  /** RL steps done when it ran (0 before RL). */
+  step?: number;
+  /** The phase it closes: "sft" (before any RL step) or "rl". */
+  phase?: "sft" | "rl";
   n: number;
   accuracy: number;
   toolCallRate: number;
@@ -28,6 +32,10 @@ export interface ReportChart {
   keys: string[];
   /** Rows to read the keys from (defaults to the RL metrics). */
   rows?: Record<string, number>[];
+  /** A fixed y range (e.g. [0, 1] for accuracies and 0/1 rewards), widened only if data falls outside it. */
+  yRange?: [number, number];
+  /** Label of the x axis (default "RL step"). */
+  xLabel?: string;
 }
 
 /** Everything the page shows. */
@@ -35,6 +43,8 @@ export interface ReportInput {
   title: string;
   /** Facts shown as a table (task, algorithm, format, seed, wall time...). */
   summary: Record<string, string | number>;
+  /** The run's settings, shown as a second table (dotted keys). */
+  settings?: Record<string, string | number | boolean>;
   evaluations: ReportEvaluation[];
   /** One row per RL step, with a `step` key (metrics.jsonl). */
   metrics: Record<string, number>[];
@@ -56,9 +66,14 @@ export function escapeHtml(text: string): string {
 /** A number for an axis label, with enough decimals to tell apart ticks `span` apart. */
 function label(x: number, span = Math.abs(x)): string {
   if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) >= 1e5 || (span > 0 && span < 1e-6))) return x.toExponential(2);
+  if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3 || (span > 0 && span < 1e-6))) return x.toExponential(2);
   const decimals = span > 0 ? Math.min(8, Math.max(0, Math.ceil(-Math.log10(span)) + 2)) : 3;
   return String(Number(x.toFixed(decimals)));
+}
+
+/** Evenly spaced ticks from `from` to `to` (inclusive). */
+function ticks(from: number, to: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => from + (to - from) * i / (count - 1));
 }
 
 /**
@@ -78,18 +93,21 @@ export function lineChart(chart: ReportChart, rows: Record<string, number>[]): s
   if (all.length === 0) return `${head}<text x="${left}" y="${height / 2}">no data</text></svg>`;
   const xs = all.map((p) => p[0]), ys = all.map((p) => p[1]);
   let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  if (chart.yRange) [y0, y1] = [Math.min(y0, chart.yRange[0]), Math.max(y1, chart.yRange[1])];
   if (x1 === x0) x1 = x0 + 1;
   if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
   const px = (x: number) => left + (x - x0) / (x1 - x0) * (width - left - right);
   const py = (y: number) => top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom);
   const axes = `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" class="axis"/>` +
     `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" class="axis"/>` +
-    [y0, (y0 + y1) / 2, y1].map((y) =>
+    ticks(y0, y1, 5).map((y) =>
       `<text x="${left - 6}" y="${py(y) + 4}" text-anchor="end">${label(y, y1 - y0)}</text>` +
       `<line x1="${left}" y1="${py(y)}" x2="${width - right}" y2="${py(y)}" class="grid"/>`
     ).join("") +
-    [x0, x1].map((x) => `<text x="${px(x)}" y="${height - bottom + 16}" text-anchor="middle">${label(x, x1 - x0)}</text>`).join("") +
-    `<text x="${(left + width - right) / 2}" y="${height - 4}" text-anchor="middle">step</text>`;
+    [...new Set(ticks(x0, x1, 5).map((x) => Math.round(x)))].map((x) =>
+      `<text x="${px(x)}" y="${height - bottom + 16}" text-anchor="middle">${label(x, x1 - x0)}</text>`
+    ).join("") +
+    `<text x="${(left + width - right) / 2}" y="${height - 4}" text-anchor="middle">${escapeHtml(chart.xLabel ?? "RL step")}</text>`;
   const lines = series.map((s, i) => {
     const color = COLORS[i % COLORS.length];
     const path = s.points.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(" ");
@@ -115,10 +133,14 @@ function episodeHtml(episode: ReportEpisode): string {
  * @example await writeFile("runs/x/report.html", renderReport(input));
  */
 export function renderReport(input: ReportInput): string {
-  const summary = Object.entries(input.summary)
-    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`).join("");
+  const table = (facts: Record<string, unknown>) =>
+    Object.entries(facts).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`).join("");
+  const summary = table(input.summary);
+  const settings = input.settings
+    ? `<details><summary>All settings of the run</summary><table class="settings">${table(input.settings)}</table></details>`
+    : "";
   const evaluations = input.evaluations.map((e) =>
-    `<tr><td>${escapeHtml(e.label)}</td><td>${e.n}</td><td><b>${e.accuracy.toFixed(3)}</b></td>` +
+    `<tr><td>${escapeHtml(e.label)}</td><td>${e.step ?? "-"}</td><td>${e.n}</td><td><b>${e.accuracy.toFixed(3)}</b></td>` +
     `<td>${e.toolCallRate.toFixed(3)}</td><td>${e.errorRate.toFixed(3)}</td>` +
     `<td>${e.selfWrittenOutputRate?.toFixed(3) ?? "-"}</td></tr>`
   ).join("");
@@ -136,11 +158,13 @@ pre{white-space:pre-wrap;word-break:break-all;background:#fafafa;border:1px soli
 figure{margin:10px 0}figcaption{font-size:12px;color:#555}
 .prompt{color:#6b7280}.model{background:#dbeafe;color:#1e3a8a}.tool{background:#dcfce7;color:#14532d}
 .legend span{padding:1px 6px;margin-right:6px}
+details{margin-top:10px}.settings td,.settings th{font-size:12px;padding:1px 8px}
 </style></head><body>
 <h1>${escapeHtml(input.title)}</h1>
 <table>${summary}</table>
+${settings}
 <h2>Held-out evaluation</h2>
-<table><tr><th>when</th><th>n</th><th>accuracy</th><th>tool-call rate</th><th>tool error rate</th><th>wrote tool output itself</th></tr>${evaluations}</table>
+<table><tr><th>when</th><th>RL step</th><th>n</th><th>accuracy</th><th>tool-call rate</th><th>tool error rate</th><th>wrote tool output itself</th></tr>${evaluations}</table>
 <h2>Training curves</h2>
 <div class="charts">${charts}</div>
 <h2>Sample episodes</h2>

@@ -41,4 +41,46 @@ test("renderReport() is self-contained and colours segments by role, escaping th
   assert.is(escapeHtml(`<a href="x">&'`), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
 });
 
+test("lineChart() anchors a 0..1 quantity at 0 and 1 and labels five y ticks", () => {
+  const flat = [0, 1, 2].map((step) => ({ step, accuracy: 0.5 + step * 0.01 }));
+  const anchored = lineChart({ title: "accuracy", keys: ["accuracy"], yRange: [0, 1] }, flat);
+  for (const tick of ["0", "0.25", "0.5", "0.75", "1"]) assert.match(anchored, `text-anchor="end">${tick}</text>`);
+  const free = lineChart({ title: "accuracy", keys: ["accuracy"] }, flat);
+  assert.not.match(free, `text-anchor="end">0</text>`);
+});
+
+test("renderRunReport() charts held-out accuracy over steps, one quantity per chart, settings and first and last episodes", async () => {
+  const { renderRunReport } = await import("./run_report.ts");
+  const { parseTrainConfig } = await import("./config.ts");
+  const { createEpisode, appendSegment } = await import("../../core/episode/episode.ts");
+  const { charTokenizer } = await import("../../core/tokenizer/index.ts");
+  const tokenizer = charTokenizer();
+  const episode = (reward: number, answer: string) => {
+    const e = createEpisode({ id: answer, prompt: "What is 2 + 2?\n", tokenizer });
+    appendSegment(e, "model", answer, tokenizer.encode(answer));
+    e.reward = reward;
+    e.status = "done";
+    return e;
+  };
+  const config = parseTrainConfig({ task: "calculator", steps: 4 });
+  const evaluations = [
+    { label: "after SFT", step: 0, phase: "sft" as const, n: 10, accuracy: 0.2, toolCallRate: 0.1, errorRate: 0 },
+    { label: "after RL", step: 4, phase: "rl" as const, n: 10, accuracy: 0.9, toolCallRate: 1, errorRate: 0 },
+  ];
+  const state = {
+    version: 1 as const, step: 4, klCoef: 0.1, rng: [1, 2, 3, 4], config, evaluations, sftLoss: [], elapsedSeconds: 3,
+    firstEpisodes: [{ title: "episode of RL step 1 (done)", reward: 0, segments: [{ role: "model" as const, text: "Result = 5 <submit>" }] }],
+  };
+  const metrics = [1, 2, 3, 4].map((step) => ({ step, "env/reward_mean": step / 4, "tools/call_rate": step / 4 }));
+  const html = renderRunReport({ config, state, metrics, episodes: [episode(1, "Result = 4 <submit>"), episode(0, "Result = 3 <submit>")], elapsedSeconds: 3 });
+  assert.match(html, "held-out accuracy (greedy)");
+  const charts = [...html.matchAll(/<div class="chart">(.*?)<\/svg><\/div>/gs)].map((m) => m[1]);
+  assert.ok(charts.length >= 14, `${charts.length} charts`);
+  assert.ok(charts.every((svg) => (svg.match(/<polyline /g)?.length ?? 0) <= 1), "one quantity per chart");
+  assert.match(html, "ppo.learningRate");
+  assert.match(html, "episode of RL step 1 (done) 1");
+  assert.match(html, "episode of the last RL step (4) (done) 1");
+  assert.match(html, "Result = 3 &lt;submit&gt;"); // a failing episode of the last step is shown too
+});
+
 test.run();

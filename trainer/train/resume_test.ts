@@ -14,9 +14,9 @@ test("resume after a kill replays the steps after the checkpoint exactly as an u
   try {
     const files = nodeRunFiles();
     const [whole, killed] = dirs.map((d) => d.path);
-    const uninterrupted = await train(tinyRunConfig(whole), { files, progress: quiet });
+    const uninterrupted = await train(tinyRunConfig(whole, { evalEvery: 1 }), { files, progress: quiet });
     // killed after step 3; the last checkpoint is at step 2, so step 3 is replayed
-    await train(tinyRunConfig(killed), { files, progress: quiet, stopAfterStep: 3 });
+    await train(tinyRunConfig(killed, { evalEvery: 1 }), { files, progress: quiet, stopAfterStep: 3 });
     assert.is((await readMetrics(files, killed)).length, 3);
     const resumed = await resumeTraining(killed, { files, progress: quiet });
     const a = await readMetrics(files, whole);
@@ -25,6 +25,15 @@ test("resume after a kill replays the steps after the checkpoint exactly as an u
     for (const step of [3, 4]) assert.equal(withoutTimes(b[step - 1]), withoutTimes(a[step - 1]), `step ${step}`);
     assert.ok(a.some((row) => row["objective/kl"] !== 0), "the policy moved away from the reference");
     assert.equal(resumed.evaluations, uninterrupted.evaluations);
+    // eval.jsonl: after SFT, after steps 1-3, after RL; the resumed run's file equals the uninterrupted one's
+    const evalLines = async (dir: string) =>
+      (await files.readText(`${dir}/eval.jsonl`))!.trim().split("\n").map((line) => JSON.parse(line));
+    const wholeEvals = await evalLines(whole);
+    assert.equal(wholeEvals.map((e) => [e.step, e.phase]), [[0, "sft"], [1, "rl"], [2, "rl"], [3, "rl"], [4, "rl"]]);
+    for (const e of wholeEvals) {
+      assert.equal(Object.keys(e).sort(), ["accuracy", "error_rate", "label", "n", "phase", "step", "tool_call_rate"]);
+    }
+    assert.equal(await evalLines(killed), wholeEvals);
   } finally {
     for (const dir of dirs) await dir.cleanup();
   }

@@ -7,8 +7,10 @@
  *   4. update   `ppoStep` or `grpoStep`
  *   5. log      environment, tool and timing metrics beside the algorithm's
  *
- * Rollouts run in lockstep mode so that the batch, and so the sampled tokens, depend only on the seeds.
+ * Rollouts run in the async loop by default (`config.rollout`); each episode's turns sample from seeds of their
+ * own (see `turnSeed`), so the sampled tokens depend only on the seeds, never on how episodes were batched.
  */
+import { resolveLimits } from "../../core/rollout/limits.ts";
 import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, Task } from "../../core/types.ts";
 import type { Model } from "../engine/types.ts";
@@ -20,6 +22,16 @@ import type { Rng } from "./rng.ts";
 import { summarizeEpisodes } from "./summarize.ts";
 
 const ADAM = { beta1: 0.9, beta2: 0.999, weightDecay: 0 };
+
+/**
+ * The score the update sees: the verifier's, times `rewardScale`, clipped to ±`rewardClip` when that is set.
+ *
+ * @example shapeScore(3, { rewardScale: 0.5, rewardClip: 1 }); // 1
+ */
+export function shapeScore(reward: number, config: Pick<TrainConfig, "rewardScale" | "rewardClip">): number {
+  const scaled = reward * config.rewardScale;
+  return config.rewardClip > 0 ? Math.min(config.rewardClip, Math.max(-config.rewardClip, scaled)) : scaled;
+}
 
 /** What stays the same across steps. */
 export interface RlContext {
@@ -65,11 +77,11 @@ export async function rlStep(
     repeats,
     limits: config.limits,
     sampling: { temperature: config.temperature, seed: state.rng.uint32() },
-    mode: "lockstep",
+    mode: config.rollout,
     maxBatchSize: config.generationBatchSize,
   });
   const episodes = result.episodes;
-  const scores = episodes.map((episode) => episode.reward ?? 0);
+  const scores = episodes.map((episode) => shapeScore(episode.reward ?? 0, config));
   const rolledOut = performance.now();
 
   // --- 3. pack ---
@@ -87,6 +99,7 @@ export async function rlStep(
       config: config.grpo,
       rng: state.rng,
       optimizer: ADAM,
+      maxCompletionLength: resolveLimits({ ...task.limits, ...config.limits }).maxTotalResponseTokens,
     }));
   } else {
     const out = await ppoStep({ policy, reference }, { batch, scores }, {
@@ -106,6 +119,7 @@ export async function rlStep(
   const row: Record<string, number> = {
     step: state.step + 1,
     "env/reward_mean": summary.reward_mean,
+    "env/score_mean": scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length),
     "env/reward_std": summary.reward_std,
     "env/accuracy": summary.accuracy,
     "env/response_tokens": summary.response_tokens_mean,
@@ -114,6 +128,7 @@ export async function rlStep(
     "tools/error_rate": summary.error_rate,
     "tools/self_written_output_rate": summary.self_written_output_rate,
     ...algoMetrics,
+    learning_rate: grpo ? config.grpo.learningRate : config.ppo.learningRate,
     "time/rollout": rolloutSeconds,
     "time/rollout_tokens_per_second": rolloutSeconds > 0 ? result.metrics.generatedTokens / rolloutSeconds : 0,
     "time/update": (done - rolledOut) / 1000,

@@ -63,6 +63,39 @@ export async function readMetrics(
 }
 
 /**
+ * Rewrites `eval.jsonl`: one line per held-out evaluation, `{step, phase, n, accuracy, tool_call_rate,
+ * error_rate, label}`. Rewritten whole from the run's state, so a resumed run drops evaluations made after
+ * its checkpoint.
+ *
+ * @example await writeEvaluations(files, "runs/calc", [{ label: "after SFT", step: 0, phase: "sft", n: 200, accuracy: 0.5, toolCallRate: 1, errorRate: 0 }]);
+ */
+export async function writeEvaluations(files: RunFiles, dir: string, evaluations: readonly EvaluationRow[]): Promise<void> {
+  const lines = evaluations.map((e) =>
+    JSON.stringify({
+      step: e.step ?? 0,
+      phase: e.phase ?? (e.label === "after RL" ? "rl" : "sft"),
+      n: e.n,
+      accuracy: e.accuracy,
+      tool_call_rate: e.toolCallRate,
+      error_rate: e.errorRate,
+      label: e.label,
+    }) + "\n"
+  );
+  await files.writeTextAtomic(runPath(dir, "eval.jsonl"), lines.join(""));
+}
+
+/** The fields of an evaluation that eval.jsonl keeps. */
+export interface EvaluationRow {
+  label: string;
+  step?: number;
+  phase?: "sft" | "rl";
+  n: number;
+  accuracy: number;
+  toolCallRate: number;
+  errorRate: number;
+}
+
+/**
  * In-memory `RunFiles`, for tests.
  *
  * @example const files = memoryRunFiles(); await appendMetrics(files, "run", { step: 1 }); files.files.get("run/metrics.jsonl");

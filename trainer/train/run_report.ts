@@ -5,7 +5,7 @@
 import type { Episode } from "../../core/types.ts";
 import type { TrainerState } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
-import { type ReportChart, renderReport } from "./report.ts";
+import { type ReportChart, type ReportEpisode, renderReport } from "./report.ts";
 
 /**
  * The HTML of `DIR/report.html` for a run.
@@ -20,22 +20,36 @@ export function renderRunReport(run: {
   elapsedSeconds: number;
 }): string {
   const { config, state, metrics } = run;
-  const algoKeys = config.algo === "ppo"
-    ? [{ title: "PPO losses", keys: ["ppo/loss/policy", "ppo/loss/value"] }, {
-      title: "value function",
-      keys: ["ppo/val/var_explained", "ppo/policy/clipfrac"],
-    }]
-    : [{ title: "GRPO loss", keys: ["grpo/loss"] }, { title: "GRPO groups with signal", keys: ["grpo/groups_with_signal"] }];
+  const unit: [number, number] = [0, 1];
+  const evaluationRows = state.evaluations
+    .filter((e) => e.step !== undefined && e.label !== "before SFT")
+    .map((e) => ({ step: e.step!, accuracy: e.accuracy, tool_call_rate: e.toolCallRate }));
+  const ppo = config.algo === "ppo";
   const charts: ReportChart[] = [
-    { title: "reward of the training rollouts (temperature 1)", keys: ["env/reward_mean"] },
+    { title: "held-out accuracy (greedy)", keys: ["accuracy"], rows: evaluationRows, yRange: unit },
+    { title: "held-out tool-call rate (greedy)", keys: ["tool_call_rate"], rows: evaluationRows, yRange: unit },
+    { title: "reward of the training rollouts (temperature 1)", keys: ["env/reward_mean"], yRange: rewardRange(metrics) },
+    { title: "tool-call rate of the training rollouts", keys: ["tools/call_rate"], yRange: unit },
+    { title: "tool error rate of the training rollouts", keys: ["tools/error_rate"], yRange: unit },
+    { title: "response length (model tokens per episode)", keys: ["env/response_tokens"] },
     { title: "KL to the reference (per sequence)", keys: ["objective/kl"] },
-    { title: "KL coefficient", keys: ["objective/kl_coef"] },
-    ...algoKeys,
-    { title: "entropy (per sequence)", keys: ["objective/entropy"] },
-    { title: "tool use", keys: ["tools/calls_per_episode", "tools/error_rate", "tools/self_written_output_rate"] },
-    { title: "SFT loss", keys: ["loss"], rows: state.sftLoss },
+    { title: "approx. KL between rollout and updated policy", keys: [ppo ? "ppo/policy/approxkl" : "grpo/kl_k3"] },
+    { title: "gradient norm (before clipping)", keys: [ppo ? "ppo/grad_norm" : "grpo/grad_norm"] },
+    { title: "clipped fraction of tokens", keys: [ppo ? "ppo/policy/clipfrac" : "grpo/clipfrac"], yRange: unit },
+    { title: "entropy of the policy (per token)", keys: [ppo ? "ppo/policy/entropy" : "grpo/entropy"] },
+    ...(ppo
+      ? [
+        { title: "KL coefficient", keys: ["objective/kl_coef"] },
+        { title: "value loss", keys: ["ppo/loss/value"] },
+        { title: "explained variance of the value head", keys: ["ppo/val/var_explained"] },
+      ]
+      : [{ title: "groups with a reward signal", keys: ["grpo/groups_with_signal"], yRange: unit }]),
+    { title: "learning rate", keys: ["learning_rate"] },
+    { title: "rollout throughput (generated tokens/s)", keys: ["time/rollout_tokens_per_second"] },
+    { title: "SFT loss", keys: ["loss"], rows: state.sftLoss, xLabel: "SFT step" },
   ];
-  const shown = pickEpisodes(run.episodes, config.reportEpisodes);
+  const first = (state.firstEpisodes ?? []).map((episode, i) => ({ ...episode, title: `${episode.title} ${i + 1}` }));
+  const last = reportEpisodes(run.episodes, config.reportEpisodes, `episode of the last RL step (${state.step})`);
   return renderReport({
     title: `toolrl: ${config.task} (${config.algo}, ${config.format})`,
     summary: {
@@ -46,18 +60,47 @@ export function renderRunReport(run: {
       seed: config.seed,
       "RL steps": `${state.step} / ${config.steps}`,
       "SFT steps": config.sft.steps,
+      "SFT demonstrations calling the tool": config.sft.toolRate,
+      "rollout loop": config.rollout,
       "tool tokens in the loss": config.includeToolTokens ? "yes (mask ablation)" : "no (masked)",
       "wall time": `${Math.round(run.elapsedSeconds)} s`,
     },
+    settings: flatten(config as unknown as Record<string, unknown>),
     evaluations: state.evaluations,
     metrics,
     charts,
-    episodes: shown.map((episode, i) => ({
-      title: `episode ${i + 1} of the last RL step (${episode.status})`,
-      reward: episode.reward,
-      segments: episode.segments.map((s) => ({ role: s.role, text: s.text })),
-    })),
+    episodes: [...first, ...last.map((episode, i) => ({ ...episode, title: `${episode.title} ${i + 1}` }))],
   });
+}
+
+/**
+ * Up to `n` episodes as report entries, rewarded and unrewarded ones alternately so that failures show too.
+ *
+ * @example reportEpisodes(episodes, 6, "episode of RL step 1");
+ */
+export function reportEpisodes(episodes: readonly Episode[], n: number, title: string): ReportEpisode[] {
+  return pickEpisodes([...episodes], n).map((episode) => ({
+    title: `${title} (${episode.status})`,
+    reward: episode.reward,
+    segments: episode.segments.map((s) => ({ role: s.role, text: s.text })),
+  }));
+}
+
+/** 0..1 for rewards that stay in it (0/1 verifiers), else the data's own range. */
+function rewardRange(metrics: Record<string, number>[]): [number, number] | undefined {
+  const rewards = metrics.map((row) => row["env/reward_mean"]).filter(Number.isFinite);
+  return rewards.every((r) => r >= 0 && r <= 1) ? [0, 1] : undefined;
+}
+
+/** Nested settings as dotted keys. */
+function flatten(value: Record<string, unknown>, prefix = ""): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) Object.assign(out, flatten(inner as Record<string, unknown>, path));
+    else out[path] = typeof inner === "number" || typeof inner === "boolean" ? inner : JSON.stringify(inner) ?? "unset";
+  }
+  return out;
 }
 
 /** Up to `n` episodes, rewarded ones and unrewarded ones alternately, so both kinds show. */

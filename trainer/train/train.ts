@@ -27,8 +27,8 @@ import {
 import type { TrainConfig } from "./config.ts";
 import { evaluatePolicy } from "./evaluate.ts";
 import { createProgress, type ProgressSink } from "./progress.ts";
-import { renderRunReport } from "./run_report.ts";
-import { appendMetrics, readMetrics, type RunFiles, runPath } from "./run_files.ts";
+import { renderRunReport, reportEpisodes } from "./run_report.ts";
+import { appendMetrics, readMetrics, type RunFiles, runPath, writeEvaluations } from "./run_files.ts";
 import { createRng, type Rng } from "./rng.ts";
 import { rlStep } from "./rl_step.ts";
 import { backendByName, buildModel, frozenCopy, resolveTask } from "./setup.ts";
@@ -69,12 +69,10 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const rng = createRng({ seed: config.seed });
   await env.files.mkdir(config.out);
   await env.files.writeTextAtomic(runPath(config.out, "metrics.jsonl"), "");
+  await env.files.writeTextAtomic(runPath(config.out, "eval.jsonl"), "");
   const evaluations: ReportEvaluation[] = [];
   const evaluate = async (label: string) => {
-    progress.log(`evaluating (${label}) on ${config.evalSamples} held-out samples...`);
-    const evaluation = await evaluateRun(policy, task, config, label);
-    evaluations.push(evaluation);
-    progress.log(`${label}: accuracy ${evaluation.accuracy.toFixed(3)} (tool calls ${evaluation.toolCallRate.toFixed(2)})`);
+    evaluations.push(await evaluateRun({ policy, task, config, progress, env }, { label, step: 0, phase: "sft" }, evaluations));
   };
   if (config.evalBeforeSft && config.sft.steps > 0) await evaluate("before SFT");
 
@@ -87,6 +85,8 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
       tokenizer: policy.tokenizer,
       n: config.sft.demonstrations,
       seed: rng.uint32(),
+      toolRate: config.sft.toolRate,
+      mode: config.rollout,
     });
     const sftStarted = performance.now();
     let tokens = 0;
@@ -155,6 +155,7 @@ export async function resumeTraining(dir: string, env: TrainEnv): Promise<TrainR
   const reference = (await loadModel(runPath(dir, "reference"), load)).model;
   const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions });
   const metrics = await readMetrics(env.files, dir, { upToStep: state.step });
+  await writeEvaluations(env.files, dir, state.evaluations);
   progress.log(`resuming ${dir} at RL step ${state.step}/${config.steps}`);
   const started = performance.now() - state.elapsedSeconds * 1000;
   const rng = createRng({ state: state.rng });
@@ -194,6 +195,7 @@ async function reinforce(run: {
     state.step += 1;
     state.klCoef = klCoef;
     lastEpisodes = episodes;
+    if (state.step === 1) state.firstEpisodes = reportEpisodes(episodes, config.reportEpisodes, "episode of RL step 1");
     metrics.push(row);
     await appendMetrics(env.files, config.out, row);
     progress.update({
@@ -209,23 +211,41 @@ async function reinforce(run: {
       progress.done();
       return { evaluations: state.evaluations, metrics, step: state.step };
     }
+    if (state.step % evalEvery(config) === 0 && state.step < config.steps) {
+      progress.done();
+      const evaluation = { label: `RL step ${state.step}`, step: state.step, phase: "rl" as const };
+      state.evaluations.push(await evaluateRun(run, evaluation, state.evaluations));
+    }
     if (state.step % config.checkpointEvery === 0 && state.step < config.steps) await checkpoint();
   }
   progress.done();
 
   // --- 6. evaluate after RL, final checkpoint, report ---
   if (!state.evaluations.some((e) => e.label === "after RL")) {
-    progress.log(`evaluating (after RL) on ${config.evalSamples} held-out samples...`);
-    const evaluation = await evaluateRun(policy, task, config, "after RL");
-    state.evaluations.push(evaluation);
-    progress.log(`after RL: accuracy ${evaluation.accuracy.toFixed(3)} (tool calls ${evaluation.toolCallRate.toFixed(2)})`);
+    const evaluation = { label: "after RL", step: state.step, phase: "rl" as const };
+    state.evaluations.push(await evaluateRun(run, evaluation, state.evaluations));
   }
   await checkpoint();
   return { evaluations: state.evaluations, metrics, step: state.step };
 }
 
-/** One held-out evaluation as a report row. */
-async function evaluateRun(policy: Model, task: Task, config: TrainConfig, label: string): Promise<ReportEvaluation> {
+/**
+ * RL steps between held-out evaluations: `evalEvery`, or about 5 evaluations a run when it is 0.
+ *
+ * @example evalEvery({ evalEvery: 0, steps: 40 }); // 8
+ */
+export function evalEvery(config: Pick<TrainConfig, "evalEvery" | "steps">): number {
+  return config.evalEvery > 0 ? config.evalEvery : Math.max(1, Math.ceil(config.steps / 5));
+}
+
+/** One held-out evaluation as a report row; logged, and eval.jsonl rewritten with it after `earlier`. */
+async function evaluateRun(
+  run: { policy: Model; task: Task; config: TrainConfig; progress: Progress; env: TrainEnv },
+  at: Pick<ReportEvaluation, "label" | "step" | "phase">,
+  earlier: readonly ReportEvaluation[],
+): Promise<ReportEvaluation> {
+  const { policy, task, config, progress, env } = run;
+  progress.log(`evaluating (${at.label}) on ${config.evalSamples} held-out samples...`);
   const { summary } = await evaluatePolicy(policy, task, {
     format: config.format,
     tokenizer: policy.tokenizer,
@@ -233,15 +253,19 @@ async function evaluateRun(policy: Model, task: Task, config: TrainConfig, label
     seed: config.seed,
     limits: config.limits,
     maxBatchSize: config.generationBatchSize,
+    mode: config.rollout,
   });
-  return {
-    label,
+  const evaluation: ReportEvaluation = {
+    ...at,
     n: summary.n,
     accuracy: summary.accuracy,
     toolCallRate: summary.tool_call_rate,
     errorRate: summary.error_rate,
     selfWrittenOutputRate: summary.self_written_output_rate,
   };
+  progress.log(`${at.label}: accuracy ${evaluation.accuracy.toFixed(3)} (tool calls ${evaluation.toolCallRate.toFixed(2)})`);
+  await writeEvaluations(env.files, config.out, [...earlier, evaluation]);
+  return evaluation;
 }
 
 async function writeReport(

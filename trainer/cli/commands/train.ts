@@ -7,9 +7,10 @@ import { parseTrainConfig, type TrainConfigInput } from "../../train/config.ts";
 import { mergeConfig } from "../../train/merge.ts";
 import { nodeRunFiles } from "../../train/run_files_node.ts";
 import { resumeTraining, train, type TrainResult } from "../../train/train.ts";
+import { settingsHelp } from "../../train/config_help.ts";
 import { readFlags, settingsObject } from "./_flags.ts";
 
-export const help = `toolrl train <task> [options]
+const usage = `toolrl train <task> [options]
 toolrl train --resume DIR
 
 Teaches the model to use the task's tools: a short SFT warm-up on demonstrations from the task's reference
@@ -22,14 +23,22 @@ Progress goes to stderr; DIR gets metrics.jsonl, checkpoint/, reference/ and rep
   --seed N                   seed of weights, data and sampling (default 0)
   --steps N                  RL steps (default: the task's preset)
   --sft-steps N              SFT warm-up steps (default: the task's preset; 0 skips SFT)
+  --sft-tool-rate P          fraction of SFT demonstrations that call the tool; the rest answer unaided (default 1)
+  --rollout async|lockstep   rollout loop of RL, evaluations and demonstrations (default async)
   --eval-n N                 held-out samples per evaluation (default 200)
+  --eval-every K             held-out evaluation every K RL steps, in DIR/eval.jsonl (default: about 5 per run)
   --checkpoint-every K       checkpoint every K RL steps (default 10)
   --out DIR                  run folder (default runs/<task>)
   --init CKPT                start from this checkpoint instead of a fresh tiny model
   --resume DIR               continue the run in DIR from its last checkpoint
   --plugin PATH              load a plugin module (repeatable) whose tasks can then be trained
   --no-tool-mask             mask ablation: include tool-output tokens in the loss
-  --set KEY=VALUE            any setting by dotted name, e.g. --set ppo.learningRate=1e-4 (repeatable)`;
+  --set KEY=VALUE            any setting by dotted name, e.g. --set ppo.learningRate=1e-4 (repeatable)
+
+Settings for --set (defaults shown are the calculator's; other tasks' presets may differ):`;
+
+/** The command's help: the flags, then every --set key generated from the config schema. */
+export const help = `${usage}\n${settingsHelp()}`;
 
 const FLAGS = {
   algo: "string",
@@ -38,7 +47,10 @@ const FLAGS = {
   seed: "number",
   steps: "number",
   "sft-steps": "number",
+  "sft-tool-rate": "number",
+  rollout: "string",
   "eval-n": "number",
+  "eval-every": "number",
   "checkpoint-every": "number",
   out: "string",
   init: "string",
@@ -47,6 +59,12 @@ const FLAGS = {
   "no-tool-mask": "boolean",
   set: "list",
 } as const;
+
+function sftFlags(flags: Record<string, unknown>): Record<string, unknown> | undefined {
+  const sft = { steps: flags["sft-steps"], toolRate: flags["sft-tool-rate"] };
+  const given = Object.fromEntries(Object.entries(sft).filter(([, value]) => value !== undefined));
+  return Object.keys(given).length > 0 ? given : undefined;
+}
 
 /** Runs `toolrl train`; prints the held-out accuracy before and after RL on stdout. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -76,8 +94,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       plugins: flags.plugin,
       includeToolTokens: flags["no-tool-mask"] === true ? true : undefined,
       evalSamples: flags["eval-n"],
+      evalEvery: flags["eval-every"],
+      rollout: flags.rollout,
       checkpointEvery: flags["checkpoint-every"],
-      sft: flags["sft-steps"] === undefined ? undefined : { steps: flags["sft-steps"] },
+      sft: sftFlags(flags),
     };
     const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
     const input = mergeConfig(defined, settingsObject((flags.set as string[] | undefined) ?? [])) as TrainConfigInput;

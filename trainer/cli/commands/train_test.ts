@@ -25,7 +25,9 @@ test("toolrl train writes metrics, checkpoint and report, and toolrl eval reads 
     assert.match(io.out, /held-out accuracy after RL: \d\.\d{3} \(n=3\)/);
     const summary = JSON.parse(io.out.trim().split("\n").at(-1)!);
     assert.is(summary.steps, 2);
-    assert.equal(Object.keys(summary.accuracy), ["after SFT", "after RL"]);
+    assert.equal(Object.keys(summary.accuracy), ["after SFT", "RL step 1", "after RL"]);
+    const evals = (await readFile(`${dir.path}/eval.jsonl`, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(evals.map((e) => [e.step, e.phase, e.n]), [[0, "sft", 3], [1, "rl", 3], [2, "rl", 3]]);
     assert.match(io.err, /ppo 2\/2 reward/);
     const rows = (await readFile(`${dir.path}/metrics.jsonl`, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(rows.map((r) => r.step), [1, 2]);
@@ -85,6 +87,34 @@ test("toolrl train refuses unknown options and bad settings, naming them", async
   const none = memoryIO();
   assert.is(await main(["train", "--resume", "/nonexistent/toolrl-run"], none), 1);
   assert.match(none.err, "no checkpoint to resume from");
+});
+
+test("toolrl train --help lists every --set key with its default, generated from the config schema", async () => {
+  const io = memoryIO();
+  assert.is(await main(["train", "--help"], io), 0);
+  const text = io.out + io.err;
+  for (const key of ["ppo.entCoef", "ppo.klPenalty", "grpo.lossType", "grpo.epsilonHigh", "sft.toolRate", "evalEvery", "rollout"]) {
+    assert.match(text, new RegExp(`\\n  ${key.replace(".", "\\.")} +\\S+, default `), key);
+  }
+  assert.match(text, "--sft-tool-rate P");
+});
+
+test("toolrl train --sft-tool-rate, --eval-every and --rollout reach the run's settings", async () => {
+  const dir = await tempRunDir();
+  try {
+    const io = memoryIO();
+    const args = ["train", "calculator", ...TINY, "--sft-tool-rate", "0.5", "--eval-every", "2", "--rollout", "lockstep", "--out", dir.path];
+    assert.is(await main(args, io), 0, io.err);
+    const state = JSON.parse(await readFile(`${dir.path}/checkpoint/trainer_state.json`, "utf8"));
+    assert.is(state.config.sft.toolRate, 0.5);
+    assert.is(state.config.evalEvery, 2);
+    assert.is(state.config.rollout, "lockstep");
+    const bad = memoryIO();
+    assert.is(await main(["train", "calculator", "--sft-tool-rate", "2", "--out", `${dir.path}/x`], bad), 1);
+    assert.match(bad.err, /sft\.toolRate/);
+  } finally {
+    await dir.cleanup();
+  }
 });
 
 test.run();
