@@ -10,25 +10,34 @@ import { mergeConfig } from "./merge.ts";
 export type Preset = Record<string, unknown>;
 
 /**
- * From scratch: a 2-layer model with 8 heads of size 8 learns to copy numbers from the prompt and from tool
- * output within a few hundred SFT steps (the engine's 4-layer default is slower per step and needs more of
- * them); SFT at a high learning rate; RL at a low one with Adam's epsilon at 1e-5, because with a
- * near-deterministic tiny policy larger RL steps break its copying and cost accuracy (see the closing note).
+ * From scratch: a 2-layer model with 8 heads of size 8 and 2,000 SFT steps. The tiny model learns to copy
+ * numbers out of the tool's result, but after 1,000 steps it had not learned the rarer lengths on every seed
+ * (`--seed 11`: 0.89 held-out after SFT, every miss a 4-digit product); 2,000 steps copied them (0.995).
+ * A third layer fixed seed 11 after 1,000 steps but failed 1-digit results on seed 0 (0.98).
+ *
+ * RL: PPO with lam = 1 (Monte-Carlo advantages over a value baseline) at learning rate 1e-4. The episode's
+ * only reward comes at its end, 30-40 tokens after the decision to call the tool; with TRL's lam = 0.95 the
+ * GAE weight reaching that decision is 0.95^35 ~ 0.17 of a value head that is still untrained, and PPO never
+ * learned to call (`--sft-tool-rate 0.1`: tool-call rate 0.07 -> 0.03 over 40 steps); with lam = 1 it rose to
+ * 0.98. At 3e-5 (the previous default) RL moved nothing; 3e-4 discovered the tool faster but cost a
+ * near-perfect policy accuracy (0.98 -> 0.965 PPO, 0.91 GRPO); at 1e-3 PPO broke the policy.
+ * Adam's epsilon 1e-5 damps updates that are only noise.
  */
 const fromScratch: Preset = {
-  steps: 20,
+  steps: 60,
   model: { nLayer: 2, nHead: 8, nKvHead: 8 },
-  sft: { steps: 1000, batchSize: 32, demonstrations: 4000, learningRate: 5e-3, warmupSteps: 20 },
+  sft: { steps: 2000, batchSize: 32, demonstrations: 4000, learningRate: 5e-3, warmupSteps: 20 },
   ppo: {
-    learningRate: 3e-5,
+    learningRate: 1e-4,
     adamEps: 1e-5,
     batchSize: 64,
     miniBatchSize: 16,
     ppoEpochs: 2,
+    lam: 1,
     initKlCoef: 0.05,
     maxGradNorm: 1,
   },
-  grpo: { learningRate: 3e-5, adamEps: 1e-5, promptsPerStep: 8, numGenerations: 8, miniBatchSize: 16 },
+  grpo: { learningRate: 1e-4, adamEps: 1e-5, promptsPerStep: 8, numGenerations: 8, miniBatchSize: 16 },
 };
 
 const byTask: Record<string, Preset> = {

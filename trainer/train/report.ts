@@ -95,7 +95,8 @@ export function lineChart(chart: ReportChart, rows: Record<string, number>[]): s
   let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   if (chart.yRange) [y0, y1] = [Math.min(y0, chart.yRange[0]), Math.max(y1, chart.yRange[1])];
   if (x1 === x0) x1 = x0 + 1;
-  if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
+  // a constant series (a fixed learning rate): from 0 to twice its value, so its ticks read as that value
+  if (y1 === y0) [y0, y1] = y0 === 0 ? [-1, 1] : [Math.min(0, 2 * y0), Math.max(0, 2 * y0)];
   const px = (x: number) => left + (x - x0) / (x1 - x0) * (width - left - right);
   const py = (y: number) => top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom);
   const axes = `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" class="axis"/>` +
