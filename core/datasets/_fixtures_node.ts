@@ -1,12 +1,11 @@
 /**
  * Test data from disk (Node and Deno, through `node:fs`): the fixtures beside these tests, the docs, and the real
- * ToolAlpaca files, read as `../shared/data/toolalpaca` relative to the repository root (CI checks out
- * `shared/` beside the clone).
+ * ToolAlpaca evaluation files vendored in `fixtures/toolalpaca/` (Apache-2.0; where they came from is in its README).
  */
 import { readFile } from "node:fs/promises";
 
 const fixtures = new URL("./fixtures/", import.meta.url);
-const toolAlpaca = new URL("../../../shared/data/toolalpaca/", import.meta.url);
+const toolAlpaca = new URL("./fixtures/toolalpaca/", import.meta.url);
 
 /** The text of `core/datasets/fixtures/<name>`. */
 export function fixtureText(name: string): Promise<string> {

@@ -1,6 +1,6 @@
 /**
- * Test fixture (Node/Deno file access): the BFCL questions and gold answers kept in `shared/data/bfcl`
- * beside the repository (`../shared/data/bfcl` from the repository root).
+ * Test fixture (Node/Deno file access): the BFCL questions and gold answers vendored in `fixtures/bfcl/`
+ * (Apache-2.0; where they came from is in its README).
  */
 import { readFile } from "node:fs/promises";
 import type { ExpectedCall, FunctionDoc } from "./tool_call_match.ts";
@@ -12,7 +12,7 @@ export interface BfclItem {
   expected: ExpectedCall[];
 }
 
-const bfclDir = new URL("../../../shared/data/bfcl/", import.meta.url);
+const bfclDir = new URL("./fixtures/bfcl/", import.meta.url);
 
 async function jsonLines(url: URL): Promise<Record<string, unknown>[]> {
   const text = await readFile(url, "utf8");
