@@ -11,6 +11,8 @@ export interface CliIO {
   readStdin(): Promise<string>;
   /** Whether stderr is a terminal (progress bars redraw only there). */
   isTTY: boolean;
+  /** Calls `handler` on Ctrl-C (SIGINT) instead of exiting; returns a function that restores the default. */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 /** The process's own standard streams. */
@@ -25,14 +27,24 @@ export function cliIO(): CliIO {
       return chunks.map((c) => decoder.decode(c, { stream: true })).join("") + decoder.decode();
     },
     isTTY: Boolean(process.stderr.isTTY),
+    onInterrupt: (handler) => {
+      process.on("SIGINT", handler);
+      return () => void process.off("SIGINT", handler);
+    },
   };
 }
 
-/** A `CliIO` that records output, for tests. */
-export function memoryIO(stdin = ""): CliIO & { out: string; err: string } {
+/** A `CliIO` that records output, for tests; `interrupt()` plays a Ctrl-C. */
+export function memoryIO(stdin = ""): CliIO & { out: string; err: string; interrupt(): void } {
+  const handlers = new Set<() => void>();
   const io = {
     out: "",
     err: "",
+    interrupt: () => handlers.forEach((handler) => handler()),
+    onInterrupt(handler: () => void) {
+      handlers.add(handler);
+      return () => void handlers.delete(handler);
+    },
     stdout(text: string) {
       io.out += text;
     },

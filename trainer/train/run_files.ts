@@ -12,6 +12,8 @@ export interface RunFiles {
   appendText(path: string, text: string): Promise<void>;
   /** Writes through a temporary file and a rename, so readers never see half a file. */
   writeTextAtomic(path: string, text: string): Promise<void>;
+  /** The names in a folder, or null when it does not exist. */
+  entries(path: string): Promise<string[] | null>;
 }
 
 /**
@@ -63,6 +65,22 @@ export async function readMetrics(
 }
 
 /**
+ * Refuses to start a run in `dir` when it holds anything (a run, or files of the user's), unless `overwrite`.
+ *
+ * @example await checkRunFolder(files, "runs/calc", { overwrite: false });
+ */
+export async function checkRunFolder(files: RunFiles, dir: string, options: { overwrite: boolean }): Promise<void> {
+  const names = await files.entries(dir);
+  if (names === null || names.length === 0 || options.overwrite) return;
+  const isRun = names.includes("metrics.jsonl") || names.includes("checkpoint");
+  const what = isRun ? "a training run" : `files that are not a run (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""})`;
+  throw new Error(
+    `${dir} already holds ${what}; pass --overwrite to replace it, --out DIR for a new folder` +
+      (isRun ? `, or --resume ${dir} to continue it.` : "."),
+  );
+}
+
+/**
  * Rewrites `eval.jsonl`: one line per held-out evaluation, `{step, phase, n, accuracy, tool_call_rate,
  * error_rate, label}`. Rewritten whole from the run's state, so a resumed run drops evaluations made after
  * its checkpoint.
@@ -108,5 +126,10 @@ export function memoryRunFiles(): RunFiles & { files: Map<string, string> } {
     readText: (path) => Promise.resolve(files.get(path) ?? null),
     appendText: (path, text) => Promise.resolve(void files.set(path, (files.get(path) ?? "") + text)),
     writeTextAtomic: (path, text) => Promise.resolve(void files.set(path, text)),
+    entries: (path) => {
+      const prefix = `${path.replace(/[\\/]+$/, "")}/`;
+      const names = [...files.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length).split("/")[0]);
+      return Promise.resolve(names.length > 0 ? [...new Set(names)] : null);
+    },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Runtime adapter: `RunFiles` over `node:fs/promises`, which both Node and Deno provide.
  */
-import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import type { RunFiles } from "./run_files.ts";
 
 /**
@@ -19,5 +19,6 @@ export function nodeRunFiles(): RunFiles {
       await writeFile(temp, text);
       await rename(temp, path);
     },
+    entries: (path) => readdir(path).catch((error) => (error.code === "ENOENT" ? null : Promise.reject(error))),
   };
 }

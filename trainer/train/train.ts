@@ -42,6 +42,8 @@ export interface TrainEnv {
   progress: ProgressSink;
   /** Ends the run right after this RL step, without evaluation or final checkpoint (tests simulate a kill). */
   stopAfterStep?: number;
+  /** Asked after every RL step: true checkpoints the run there and returns (Ctrl-C); `--resume` continues it. */
+  shouldStop?: () => boolean;
 }
 
 /** What a run returns. */
@@ -50,6 +52,8 @@ export interface TrainResult {
   metrics: Record<string, number>[];
   /** RL steps done. */
   step: number;
+  /** The run stopped early on `shouldStop` (it can be resumed). */
+  stopped?: boolean;
 }
 
 type Progress = ReturnType<typeof createProgress>;
@@ -139,7 +143,7 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
  *
  * @example await resumeTraining("runs/calc", { files: nodeRunFiles(), progress });
  */
-export async function resumeTraining(dir: string, env: TrainEnv): Promise<TrainResult> {
+export async function resumeTraining(dir: string, env: TrainEnv, options: { steps?: number } = {}): Promise<TrainResult> {
   const progress = createProgress(env.progress);
   const checkpointDir = runPath(dir, "checkpoint");
   const stateText = await env.files.readText(runPath(checkpointDir, "trainer_state.json")) ??
@@ -149,6 +153,17 @@ export async function resumeTraining(dir: string, env: TrainEnv): Promise<TrainR
   }
   const state = asTrainerState(JSON.parse(stateText), checkpointDir);
   const config = { ...state.config, out: dir };
+  if (options.steps !== undefined) {
+    if (!(Number.isInteger(options.steps) && options.steps >= state.step)) {
+      throw new Error(`--steps ${options.steps} with --resume: the run in ${dir} is at step ${state.step}; give a whole number >= ${state.step}.`);
+    }
+    // extending a finished run: its last evaluation becomes the one at that step, and a new one ends the run
+    if (options.steps > state.step) {
+      state.evaluations = state.evaluations.map((e) => (e.label === "after RL" ? { ...e, label: `RL step ${e.step ?? state.step}` } : e));
+    }
+    config.steps = options.steps;
+    state.config = config;
+  }
   const backend = await backendByName(config.backend);
   const load = { backend, seed: config.seed, fs: env.checkpointFs };
   const policy = (await loadModel(checkpointDir, { ...load, withOptimizer: true })).model;
@@ -217,6 +232,12 @@ async function reinforce(run: {
       state.evaluations.push(await evaluateRun(run, evaluation, state.evaluations));
     }
     if (state.step % config.checkpointEvery === 0 && state.step < config.steps) await checkpoint();
+    if (env.shouldStop?.() && state.step < config.steps) {
+      progress.done();
+      await checkpoint();
+      progress.log(`stopped after RL step ${state.step}/${config.steps}; continue with: toolrl train --resume ${config.out}`);
+      return { evaluations: state.evaluations, metrics, step: state.step, stopped: true };
+    }
   }
   progress.done();
 

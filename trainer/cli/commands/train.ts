@@ -2,11 +2,12 @@
  * `toolrl train <task>`: SFT warm-up on the task's reference solver, then PPO or GRPO, with progress on
  * stderr, `DIR/metrics.jsonl`, `DIR/checkpoint/` and `DIR/report.html`; `--resume DIR` continues a run.
  */
-import type { CliIO } from "../io.ts";
+import { type CliIO, exitProcess } from "../io.ts";
 import { parseTrainConfig, type TrainConfigInput } from "../../train/config.ts";
 import { mergeConfig } from "../../train/merge.ts";
 import { nodeRunFiles } from "../../train/run_files_node.ts";
-import { resumeTraining, train, type TrainResult } from "../../train/train.ts";
+import { checkRunFolder } from "../../train/run_files.ts";
+import { resumeTraining, train, type TrainEnv, type TrainResult } from "../../train/train.ts";
 import { settingsHelp } from "../../train/config_help.ts";
 import { readFlags, settingsObject } from "./_flags.ts";
 
@@ -30,7 +31,8 @@ Progress goes to stderr; DIR gets metrics.jsonl, checkpoint/, reference/ and rep
   --checkpoint-every K       checkpoint every K RL steps (default 10)
   --out DIR                  run folder (default runs/<task>)
   --init CKPT                start from this checkpoint instead of a fresh tiny model
-  --resume DIR               continue the run in DIR from its last checkpoint
+  --resume DIR               continue the run in DIR from its last checkpoint (with --steps N: extend it to N steps)
+  --overwrite                replace what --out DIR holds (refused otherwise)
   --plugin PATH              load a plugin module (repeatable) whose tasks can then be trained
   --no-tool-mask             mask ablation: include tool-output tokens in the loss
   --set KEY=VALUE            any setting by dotted name, e.g. --set ppo.learningRate=1e-4 (repeatable)
@@ -57,8 +59,13 @@ const FLAGS = {
   resume: "string",
   plugin: "list",
   "no-tool-mask": "boolean",
+  overwrite: "boolean",
   set: "list",
 } as const;
+
+function exitNow(): never {
+  return exitProcess(130);
+}
 
 function sftFlags(flags: Record<string, unknown>): Record<string, unknown> | undefined {
   const sft = { steps: flags["sft-steps"], toolRate: flags["sft-tool-rate"] };
@@ -69,17 +76,43 @@ function sftFlags(flags: Record<string, unknown>): Record<string, unknown> | und
 /** Runs `toolrl train`; prints the held-out accuracy before and after RL on stdout. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags, positional } = readFlags(argv, FLAGS);
-  const env = { files: nodeRunFiles(), progress: { write: io.stderr, isTTY: io.isTTY } };
+  // Ctrl-C: finish the step under way, checkpoint, print the --resume command; a second Ctrl-C exits at once
+  let interrupted = false;
+  const restore = io.onInterrupt?.(() => {
+    if (interrupted) exitNow();
+    interrupted = true;
+    io.stderr("\nstopping after the RL step under way, with a checkpoint (SFT has none: Ctrl-C again to quit at once)...\n");
+  });
+  const env = {
+    files: nodeRunFiles(),
+    progress: { write: io.stderr, isTTY: io.isTTY },
+    shouldStop: () => interrupted,
+  };
+  try {
+    return await runTraining(flags, positional, env, io);
+  } finally {
+    restore?.();
+  }
+}
+
+async function runTraining(
+  flags: Record<string, string | number | boolean | string[]>,
+  positional: string[],
+  env: TrainEnv,
+  io: CliIO,
+): Promise<number> {
   const started = performance.now();
   let result: TrainResult;
   let label: string;
+  let outDir: string;
   if (flags.resume !== undefined) {
-    const ignored = Object.keys(flags).filter((name) => name !== "resume");
+    const ignored = Object.keys(flags).filter((name) => name !== "resume" && name !== "steps");
     if (positional.length > 0 || ignored.length > 0) {
       throw new Error(`--resume takes the run's own settings; drop ${[...positional, ...ignored.map((n) => `--${n}`)].join(" ")}`);
     }
-    result = await resumeTraining(String(flags.resume), env);
+    result = await resumeTraining(String(flags.resume), env, { steps: flags.steps as number | undefined });
     label = String(flags.resume);
+    outDir = label;
   } else {
     if (positional.length !== 1) throw new Error(`give one task, as in "toolrl train calculator" (got ${positional.length})`);
     const given: Record<string, unknown> = {
@@ -102,14 +135,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
     const input = mergeConfig(defined, settingsObject((flags.set as string[] | undefined) ?? [])) as TrainConfigInput;
     const config = parseTrainConfig(input);
+    await checkRunFolder(env.files, config.out, { overwrite: flags.overwrite === true });
     result = await train(config, env);
     label = `${config.task} (${config.algo}, ${config.format}) in ${config.out}`;
+    outDir = config.out;
   }
   const seconds = (performance.now() - started) / 1000;
   io.stdout(`${label}: ${result.step} RL steps, ${seconds.toFixed(0)} s\n`);
   for (const evaluation of result.evaluations) {
     io.stdout(`  held-out accuracy ${evaluation.label}: ${evaluation.accuracy.toFixed(3)} (n=${evaluation.n})\n`);
   }
+  if (result.stopped) io.stdout(`stopped at RL step ${result.step}; continue with: toolrl train --resume ${outDir}\n`);
   const accuracies = Object.fromEntries(result.evaluations.map((e) => [e.label, e.accuracy]));
   io.stdout(JSON.stringify({ steps: result.step, seconds: Number(seconds.toFixed(1)), accuracy: accuracies }) + "\n");
   return 0;

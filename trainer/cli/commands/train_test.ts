@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
 import { tempRunDir } from "../../train/_tiny_run.ts";
@@ -112,6 +112,63 @@ test("toolrl train --sft-tool-rate, --eval-every and --rollout reach the run's s
     const bad = memoryIO();
     assert.is(await main(["train", "calculator", "--sft-tool-rate", "2", "--out", `${dir.path}/x`], bad), 1);
     assert.match(bad.err, /sft\.toolRate/);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test("toolrl train refuses an --out folder that holds a run or other files, unless --overwrite", async () => {
+  const dir = await tempRunDir();
+  try {
+    assert.is(await main(["train", "calculator", ...TINY, "--out", dir.path], memoryIO()), 0);
+    const again = memoryIO();
+    assert.is(await main(["train", "calculator", ...TINY, "--out", dir.path], again), 1);
+    assert.match(again.err, `${dir.path} already holds a training run; pass --overwrite`);
+    assert.match(again.err, `--resume ${dir.path}`);
+    const before = await readFile(`${dir.path}/metrics.jsonl`, "utf8");
+    assert.is(await main(["train", "calculator", ...TINY, "--seed", "5", "--out", dir.path, "--overwrite"], memoryIO()), 0);
+    const state = JSON.parse(await readFile(`${dir.path}/checkpoint/trainer_state.json`, "utf8"));
+    assert.is(state.config.seed, 5);
+    assert.ok(before.length > 0);
+    const other = `${dir.path}/mine`;
+    await writeFile(`${dir.path}/notes.txt`, "keep me").catch(() => {});
+    await mkdir(other, { recursive: true });
+    await writeFile(`${other}/notes.txt`, "keep me");
+    const refused = memoryIO();
+    assert.is(await main(["train", "calculator", ...TINY, "--out", other], refused), 1);
+    assert.match(refused.err, /files that are not a run \(notes\.txt\)/);
+    assert.is(await readFile(`${other}/notes.txt`, "utf8"), "keep me");
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --resume continues; --resume --steps N extends", async () => {
+  const dir = await tempRunDir();
+  try {
+    const io = memoryIO();
+    const stderr = io.stderr.bind(io);
+    io.stderr = (text: string) => {
+      stderr(text);
+      if (/ppo 1\/4 reward/.test(text)) io.interrupt();
+    };
+    const args = ["train", "calculator", ...TINY, "--steps", "4"]; // the later --steps wins
+    assert.is(await main([...args, "--out", dir.path], io), 0, io.err);
+    assert.match(io.out, `stopped at RL step 1; continue with: toolrl train --resume ${dir.path}`);
+    assert.match(io.err, "stopping after the RL step under way");
+    const resumed = memoryIO();
+    assert.is(await main(["train", "--resume", dir.path], resumed), 0, resumed.err);
+    assert.is(JSON.parse(resumed.out.trim().split("\n").at(-1)!).steps, 4);
+    const extended = memoryIO();
+    assert.is(await main(["train", "--resume", dir.path, "--steps", "6"], extended), 0, extended.err);
+    const summary = JSON.parse(extended.out.trim().split("\n").at(-1)!);
+    assert.is(summary.steps, 6);
+    assert.ok("RL step 4" in summary.accuracy && "after RL" in summary.accuracy, JSON.stringify(summary.accuracy));
+    const rows = (await readFile(`${dir.path}/metrics.jsonl`, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(rows.map((r) => r.step), [1, 2, 3, 4, 5, 6]);
+    const fewer = memoryIO();
+    assert.is(await main(["train", "--resume", dir.path, "--steps", "3"], fewer), 1);
+    assert.match(fewer.err, /is at step 6; give a whole number >= 6/);
   } finally {
     await dir.cleanup();
   }
