@@ -4,6 +4,7 @@
  * files, onnx/model.onnx) and that onnxruntime runs directly. Prints one JSON line describing it.
  */
 import type { CliIO } from "../io.ts";
+import { nodeRunFiles } from "../../train/run_files_node.ts";
 import { exportOnnx, ONNX_MODEL_FILE, ONNX_OPSET } from "../../onnx/export/export_onnx.ts";
 
 export const help = `toolrl export-onnx <checkpoint-dir> <out-dir>
@@ -12,12 +13,17 @@ Exports a checkpoint (ours, or a Hugging Face GPT-2 / Llama / Qwen2 folder with 
   <out-dir>/config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
   <out-dir>/${ONNX_MODEL_FILE}   float32 decoder with KV cache, opset ${ONNX_OPSET}
 The folder loads in transformers.js (AutoModelForCausalLM / pipeline("text-generation") with
-env.allowRemoteModels = false) and in onnxruntime-web / onnxruntime-node. An existing <out-dir> is
-replaced whole. Prints {"out": ..., "family": ..., "parameters": ..., "onnxBytes": ...} on stdout.`;
+env.allowRemoteModels = false) and in onnxruntime-web / onnxruntime-node. The export's files are written
+one by one (each atomically) and nothing else in <out-dir> is touched; <out-dir> may be "." . A folder
+that holds other files and no earlier export is refused unless --overwrite is given. Prints
+{"out": ..., "family": ..., "parameters": ..., "onnxBytes": ...} on stdout.
+
+  --overwrite    write the export into a folder that holds other files`;
 
 /** Runs `toolrl export-onnx`; exit code 2 for bad arguments. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const unknown = argv.find((arg) => arg.startsWith("--"));
+  const overwrite = argv.includes("--overwrite");
+  const unknown = argv.find((arg) => arg.startsWith("--") && arg !== "--overwrite");
   const positional = argv.filter((arg) => !arg.startsWith("--"));
   if (unknown !== undefined || positional.length !== 2) {
     const why = unknown !== undefined ? `unknown option ${JSON.stringify(unknown)}` : `expected 2 folders, got ${positional.length}`;
@@ -25,6 +31,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const [checkpointDir, outDir] = positional;
+  const names = await nodeRunFiles().entries(outDir);
+  const isExport = names !== null && names.includes("config.json") && names.includes("onnx");
+  if (names !== null && names.length > 0 && !isExport && !overwrite) {
+    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? ", ..." : "");
+    io.stderr(`toolrl export-onnx: ${outDir} holds other files (${shown}) and no export; pass --overwrite to write into it anyway (nothing else in it is removed).\n`);
+    return 2;
+  }
   const { config, parameters, onnxBytes } = await exportOnnx(checkpointDir, outDir);
   io.stdout(JSON.stringify({ out: outDir, family: config.family, parameters, onnxBytes, opset: ONNX_OPSET }) + "\n");
   return 0;

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../main.ts";
@@ -25,6 +26,39 @@ test("toolrl export-onnx <checkpoint> <dir> writes the folder and describes it a
     const hfConfig = JSON.parse(await readFile(join(root, "onnx", "config.json"), "utf8"));
     assert.is(hfConfig.num_key_value_heads, config.nKvHead);
   } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test("toolrl export-onnx refuses a folder of other files without --overwrite, never deletes them, and writes into .", async () => {
+  const root = await mkdtemp(join(tmpdir(), "toolrl-cli-onnx-"));
+  const cwd = process.cwd();
+  try {
+    const config = fixtureConfig("gpt2");
+    const model = await fixtureModel(config);
+    await saveCheckpoint(join(root, "ckpt"), { config, weights: await model.stateDict(), tokenizer });
+    model.dispose();
+    const mine = join(root, "mine");
+    await mkdir(mine);
+    await writeFile(join(mine, "notes.txt"), "keep me");
+    const refused = memoryIO();
+    assert.is(await main(["export-onnx", join(root, "ckpt"), mine], refused), 2);
+    assert.match(refused.err, /holds other files \(notes\.txt\) and no export; pass --overwrite/);
+    assert.is((await readdir(mine)).join(), "notes.txt");
+    const forced = memoryIO();
+    assert.is(await main(["export-onnx", join(root, "ckpt"), mine, "--overwrite"], forced), 0, forced.err);
+    assert.is(await readFile(join(mine, "notes.txt"), "utf8"), "keep me");
+    assert.ok((await stat(join(mine, "onnx", "model.onnx"))).size > 0);
+    // an earlier export is rewritten without the flag; "." is the current folder, never renamed
+    assert.is(await main(["export-onnx", join(root, "ckpt"), mine], memoryIO()), 0);
+    const here = join(root, "here");
+    await mkdir(here);
+    process.chdir(here);
+    const dot = memoryIO();
+    assert.is(await main(["export-onnx", join(root, "ckpt"), "."], dot), 0, dot.err);
+    assert.ok((await stat(join(here, "config.json"))).isFile());
+  } finally {
+    process.chdir(cwd);
     await rm(root, { recursive: true, force: true });
   }
 });

@@ -13,7 +13,7 @@
  */
 import type { Tokenizer } from "../../../core/types.ts";
 import { loadCheckpoint } from "../../engine/io/checkpoint/load_checkpoint.ts";
-import { writeFolderAtomically } from "../../engine/io/fs/atomic_folder.ts";
+import { writeFilesInPlace } from "../../engine/io/fs/atomic_folder.ts";
 import { defaultFileSystem, type FileSystem } from "../../engine/io/fs/fs.ts";
 import { type HfConfig, modelConfigToHfConfig } from "../../engine/io/hf_config/hf_config.ts";
 import type { TensorMap } from "../../engine/io/safetensors/safetensors.ts";
@@ -110,7 +110,7 @@ export async function writeOnnxExport(
 ): Promise<OnnxExportSummary> {
   const fs = options.fs ?? await defaultFileSystem();
   const files = onnxExportFiles(parts);
-  await writeFolderAtomically(fs, dir, files);
+  await writeFilesInPlace(fs, dir, files);
   const parameters = [...parts.weights].reduce((n, [name, t]) => n + (name.startsWith("v_head.") ? 0 : t.data.length), 0);
   return { dir, config: parts.config, parameters, onnxBytes: files.get(ONNX_MODEL_FILE)!.length, files: [...files.keys()] };
 }

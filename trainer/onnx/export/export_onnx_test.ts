@@ -61,11 +61,13 @@ test("exportOnnx() writes a folder pipeline('text-generation') loads from local 
   model.dispose();
 });
 
-test("exportOnnx() replaces an earlier export whole and leaves no staging folder", async () => {
-  await writeFile(join(root, "gpt2", "stale.txt"), "old");
+test("exportOnnx() rewrites an earlier export file by file, leaves other files alone and no staging files", async () => {
+  await writeFile(join(root, "gpt2", "notes.txt"), "mine");
   const model = await exported("gpt2", "gpt2");
   const names = await readdir(root);
-  assert.not.ok((await readdir(join(root, "gpt2"))).includes("stale.txt"));
+  assert.is(await readFile(join(root, "gpt2", "notes.txt"), "utf8"), "mine");
+  const inside = [...await readdir(join(root, "gpt2")), ...await readdir(join(root, "gpt2", "onnx"))];
+  assert.not.ok(inside.some((n) => n.endsWith(".partial")), inside.join());
   assert.not.ok(names.some((n) => n.endsWith(".partial") || n.endsWith(".previous")), names.join());
   model.dispose();
 });

@@ -52,3 +52,30 @@ export async function writeFolderAtomically(fs: FileSystem, dir: string, files: 
   await fs.syncDir(parent);
   await fs.remove(previous);
 }
+
+/**
+ * Writes `files` into the folder `dir` one by one, each through a `.partial` sibling and a rename, leaving every
+ * other file in `dir` alone (what an export into a user's folder, or into `.`, needs: the folder itself is never
+ * renamed). A crash leaves each file either old or new, never half written.
+ *
+ * @example
+ * ```ts
+ * await writeFilesInPlace(fs, "exports/calc", new Map([["config.json", "{}"]]));
+ * ```
+ */
+export async function writeFilesInPlace(fs: FileSystem, dir: string, files: Map<string, Uint8Array | string>): Promise<void> {
+  await fs.mkdir(dir);
+  for (const [name, data] of files) {
+    const path = joinPath(dir, name);
+    if (name.includes("/")) await fs.mkdir(parentPath(path));
+    const partial = `${path}.partial`;
+    try {
+      await fs.writeFile(partial, data);
+      await fs.rename(partial, path);
+    } catch (error) {
+      await fs.remove(partial).catch(() => {});
+      throw error;
+    }
+  }
+  await fs.syncDir(dir);
+}
