@@ -26,42 +26,65 @@ function tryParse(text: string): LooseJsonResult {
   }
 }
 
+/** The body of a ```lang fenced block, else the text itself; a scan, not a regex, so it stays linear. */
 function stripFence(text: string): string {
-  const fenced = /^```[a-zA-Z]*\s*\n([\s\S]*?)\n?```$/.exec(text);
-  return fenced ? fenced[1].trim() : text;
+  if (text.length < 7 || !text.startsWith("```") || !text.endsWith("```")) return text;
+  const newline = text.indexOf("\n", 3);
+  if (newline === -1 || newline > text.length - 3) return text;
+  const tag = text.slice(3, newline);
+  if (!/^[a-zA-Z]*[ \t\r]*$/.test(tag)) return text;
+  return text.slice(newline + 1, text.length - 3).trim();
 }
 
-/** Rewrites single-quoted strings, Python literals and trailing commas into strict JSON. */
+/** Rewrites single-quoted strings, Python literals and trailing commas into strict JSON (one pass, copying runs). */
 function repair(text: string): string {
-  let out = "";
+  const parts: string[] = [];
+  let runStart = 0;
   let i = 0;
+  const flush = (to: number) => {
+    if (to > runStart) parts.push(text.slice(runStart, to));
+  };
   while (i < text.length) {
     const ch = text[i];
     if (ch === '"' || ch === "'") {
+      flush(i);
       const end = stringEnd(text, i);
-      out += `"${jsonBody(text.slice(i + 1, end))}"`;
+      parts.push(`"${jsonBody(text.slice(i + 1, end))}"`);
       i = end + 1;
+      runStart = i;
       continue;
     }
-    const word = /^[A-Za-z_]+/.exec(text.slice(i, i + 6));
-    const literal = word && !/[A-Za-z0-9_]/.test(text[i - 1] ?? "") ? pythonWords.get(word[0]) : undefined;
-    if (word && literal !== undefined) {
-      out += literal;
-      i += word[0].length;
-      continue;
-    }
-    if (ch === ",") {
-      const next = /^\s*([}\]])/.exec(text.slice(i + 1, i + 64));
-      if (next) {
-        i += 1;
+    if (isWordChar(ch) && !isWordChar(text[i - 1] ?? "") && !isDigit(ch)) {
+      let wordEnd = i;
+      while (wordEnd < text.length && wordEnd - i < 6 && isLetter(text[wordEnd])) wordEnd++;
+      const literal = pythonWords.get(text.slice(i, wordEnd));
+      if (literal !== undefined) {
+        flush(i);
+        parts.push(literal);
+        i = wordEnd;
+        runStart = i;
         continue;
       }
     }
-    out += ch;
+    if (ch === ",") {
+      let next = i + 1;
+      while (next < text.length && next - i < 64 && /\s/.test(text[next])) next++;
+      if (text[next] === "}" || text[next] === "]") {
+        flush(i);
+        i += 1;
+        runStart = i;
+        continue;
+      }
+    }
     i += 1;
   }
-  return out;
+  flush(text.length);
+  return parts.join("");
 }
+
+const isLetter = (ch: string) => (ch >= "A" && ch <= "Z") || (ch >= "a" && ch <= "z") || ch === "_";
+const isDigit = (ch: string) => ch >= "0" && ch <= "9";
+const isWordChar = (ch: string) => isLetter(ch) || isDigit(ch);
 
 const controlEscapes = new Map([["\n", "\\n"], ["\r", "\\r"], ["\t", "\\t"]]);
 

@@ -49,7 +49,7 @@ function parseReact(text: string, toolNames?: readonly string[]): ParseResult {
       errors.push({ kind: "bad_format", message: `${ACTION_INPUT} without an ${ACTION} line before it`, ...stretch });
     }
     if (section.key !== ACTION) continue;
-    const name = section.body.trim().split("\n")[0].trim().replace(/^[`'"]+|[`'"]+$/g, "");
+    const name = trimQuotes(section.body.trim().split("\n")[0].trim());
     const hasInput = next?.key === ACTION_INPUT;
     const end = hasInput
       ? next.offset + next.key.length + next.body.length
@@ -68,6 +68,16 @@ function parseReact(text: string, toolNames?: readonly string[]): ParseResult {
   const finalAt = text.lastIndexOf(FINAL_ANSWER);
   const final = finalAt === -1 ? null : text.slice(finalAt + FINAL_ANSWER.length).trim();
   return { calls, final, errors };
+}
+
+/** `name` without the quotes or backticks a model put around it (a scan: linear however many there are). */
+function trimQuotes(name: string): string {
+  const quote = (ch: string) => ch === "`" || ch === "'" || ch === '"';
+  let start = 0;
+  let end = name.length;
+  while (start < end && quote(name[start])) start++;
+  while (end > start && quote(name[end - 1])) end--;
+  return name.slice(start, end);
 }
 
 function readInput(
