@@ -31,7 +31,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     final: result.final,
     errors: result.errors.map((error) => ({ kind: error.kind, message: error.message, text: error.text })),
   };
-  io.stdout(JSON.stringify(output) + "\n");
+  let json: string;
+  try {
+    json = JSON.stringify(output);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    io.stderr(`toolrl parse: the parsed calls nest too deeply to write as JSON (${error.message}); shorten the input.\n`);
+    return 1;
+  }
+  io.stdout(json + "\n");
   return 0;
 }
 

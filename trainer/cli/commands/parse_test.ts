@@ -51,4 +51,14 @@ test("toolrl parse --help prints the output shape", async () => {
   assert.ok(io.out.includes('"final"'));
 });
 
+test("toolrl parse answers 5-million-deep nesting with an error, not a stack overflow", async () => {
+  const depth = 5_000_000;
+  const text = `<tool_call>{"name": "a", "arguments": {"x": ${"[".repeat(depth)}${"]".repeat(depth)}}}</tool_call>`;
+  const io = memoryIO(text);
+  const code = await main(["parse", "--format", "hermes"], io);
+  assert.is(code, 1);
+  assert.match(io.err, /nest too deeply to write as JSON/);
+  assert.is(io.out, "");
+});
+
 test.run();
