@@ -51,14 +51,19 @@ test("toolrl parse --help prints the output shape", async () => {
   assert.ok(io.out.includes('"final"'));
 });
 
-test("toolrl parse answers 5-million-deep nesting with an error, not a stack overflow", async () => {
+test("toolrl parse answers 5-million-deep nesting with the JSON or a clear error, never a stack overflow", async () => {
   const depth = 5_000_000;
   const text = `<tool_call>{"name": "a", "arguments": {"x": ${"[".repeat(depth)}${"]".repeat(depth)}}}</tool_call>`;
   const io = memoryIO(text);
   const code = await main(["parse", "--format", "hermes"], io);
-  assert.is(code, 1);
-  assert.match(io.err, /nest too deeply to write as JSON/);
-  assert.is(io.out, "");
+  // Node's JSON.stringify overflows at this depth (the error path); Deno's newer V8 writes it
+  if (code === 1) {
+    assert.match(io.err, /nest too deeply to write as JSON/);
+    assert.is(io.out, "");
+  } else {
+    assert.is(code, 0, io.err);
+    assert.ok(io.out.startsWith('{"calls":[{"name":"a","arguments":{"x":[[[') && io.out.length > 2 * depth);
+  }
 });
 
 test.run();
