@@ -64,6 +64,8 @@ export function settingsObject(settings: readonly string[]): Record<string, unkn
     const eq = setting.indexOf("=");
     if (eq <= 0) throw new Error(`--set takes key=value (a dotted key such as ppo.learningRate=1e-4), got "${setting}"`);
     const path = setting.slice(0, eq).split(".");
+    const forbidden = path.find((key) => key === "__proto__" || key === "constructor" || key === "prototype");
+    if (forbidden !== undefined) throw new Error(`--set ${setting}: "${forbidden}" is not a setting (it would change every object)`);
     const raw = setting.slice(eq + 1);
     let value: unknown = raw;
     try {

@@ -30,4 +30,11 @@ test("settingsObject() builds nested settings and parses JSON values", () => {
   assert.throws(() => settingsObject(["nokey"]), /key=value/);
 });
 
+test("settingsObject() refuses keys that would pollute Object.prototype", () => {
+  for (const key of ["__proto__.x=1", "a.constructor.prototype.y=2", "prototype=3"]) {
+    assert.throws(() => settingsObject([key]), /is not a setting/);
+  }
+  assert.is(({} as Record<string, unknown>).x, undefined);
+});
+
 test.run();
