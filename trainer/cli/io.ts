@@ -8,7 +8,8 @@ import process from "node:process";
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
-  readStdin(): Promise<string>;
+  /** Standard input as text; with `fatal`, bytes that are not UTF-8 reject with a TypeError. */
+  readStdin(options?: { fatal?: boolean }): Promise<string>;
   /** Whether stderr is a terminal (progress bars redraw only there). */
   isTTY: boolean;
   /** Calls `handler` on Ctrl-C (SIGINT) instead of exiting; returns a function that restores the default. */
@@ -20,10 +21,10 @@ export function cliIO(): CliIO {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    readStdin: async () => {
+    readStdin: async (options = {}) => {
       const chunks: Uint8Array[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
-      const decoder = new TextDecoder();
+      const decoder = new TextDecoder("utf-8", { fatal: options.fatal ?? false });
       return chunks.map((c) => decoder.decode(c, { stream: true })).join("") + decoder.decode();
     },
     isTTY: Boolean(process.stderr.isTTY),
@@ -35,7 +36,7 @@ export function cliIO(): CliIO {
 }
 
 /** A `CliIO` that records output, for tests; `interrupt()` plays a Ctrl-C. */
-export function memoryIO(stdin = ""): CliIO & { out: string; err: string; interrupt(): void } {
+export function memoryIO(stdin: string | Uint8Array = ""): CliIO & { out: string; err: string; interrupt(): void } {
   const handlers = new Set<() => void>();
   const io = {
     out: "",
@@ -51,7 +52,10 @@ export function memoryIO(stdin = ""): CliIO & { out: string; err: string; interr
     stderr(text: string) {
       io.err += text;
     },
-    readStdin: () => Promise.resolve(stdin),
+    readStdin: (options: { fatal?: boolean } = {}) =>
+      Promise.resolve().then(() =>
+        typeof stdin === "string" ? stdin : new TextDecoder("utf-8", { fatal: options.fatal ?? false }).decode(stdin)
+      ),
     isTTY: false,
   };
   return io;

@@ -3,17 +3,19 @@
  * `{"calls": [{"name": ..., "arguments": ...}], "final": <string|null>, "errors": [...]}`.
  */
 import type { CliIO } from "../io.ts";
-import { parsers } from "../../../core/parsers/index.ts";
-import type { FormatName } from "../../../core/types.ts";
+import { getParser, parsers } from "../../../core/parsers/index.ts";
 
-export const help = `toolrl parse --format submit|hermes|react [--tools NAME,NAME]
+export const help = `toolrl parse --format submit|hermes|react [--tools NAME,NAME] [--repair-json] [--lossy]
 
 Reads model text on stdin and prints one JSON object on stdout:
   {"calls": [{"name": ..., "arguments": ...}], "final": <string|null>, "errors": [{"kind", "message", "text"}]}
 For submit, "arguments" is the raw query string; for hermes and react, the parsed JSON.
 "final" is the answer when the text gives one. Malformed calls are listed in "errors".
   --format F         the tool-call format (required)
-  --tools A,B        known tool names; calls to other names become unknown_tool errors`;
+  --tools A,B        known tool names; calls to other names become unknown_tool errors
+  --repair-json      accept single quotes, Python literals, trailing commas and a \`\`\`json fence in
+                     arguments (default: strict JSON, as vLLM's and verl's parsers read calls)
+  --lossy            replace bytes that are not UTF-8 with U+FFFD (default: refuse such input)`;
 
 /** Runs `toolrl parse`; exit code 0 even when the text has malformed calls, 2 for bad options. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -25,7 +27,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const toolNames = tools?.split(",").map((name) => name.trim()).filter((name) => name !== "");
-  const result = parsers[format as FormatName].parse(await io.readStdin(), toolNames);
+  let text: string;
+  try {
+    text = await io.readStdin({ fatal: !argv.includes("--lossy") });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    io.stderr(`toolrl parse: standard input is not valid UTF-8 (${error.message}); pass --lossy to read it with U+FFFD in place of the bad bytes\n`);
+    return 1;
+  }
+  const parser = getParser(format, { repairJson: argv.includes("--repair-json") });
+  const result = parser.parse(text, toolNames);
   const output = {
     calls: result.calls.map((call) => ({ name: call.name, arguments: call.arguments })),
     final: result.final,

@@ -66,4 +66,21 @@ test("toolrl parse answers 5-million-deep nesting with the JSON or a clear error
   }
 });
 
+test("toolrl parse refuses input that is not UTF-8 unless --lossy, and repairs JSON only with --repair-json", async () => {
+  const bytes = new Uint8Array([...new TextEncoder().encode("Final Answer: caf"), 0xe9, 0x21]);
+  const strict = memoryIO(bytes);
+  assert.is(await main(["parse", "--format", "react"], strict), 1);
+  assert.match(strict.err, /not valid UTF-8.*--lossy/);
+  const lossy = memoryIO(bytes);
+  assert.is(await main(["parse", "--format", "react", "--lossy"], lossy), 0);
+  assert.is(JSON.parse(lossy.out).final, "caf\ufffd!");
+  const slip = "<tool_call>{'name': 'a', 'arguments': {'x': 1,}}</tool_call>";
+  const plain = memoryIO(slip);
+  await main(["parse", "--format", "hermes"], plain);
+  assert.is(JSON.parse(plain.out).errors[0].kind, "bad_json");
+  const repaired = memoryIO(slip);
+  await main(["parse", "--format", "hermes", "--repair-json"], repaired);
+  assert.equal(JSON.parse(repaired.out).calls, [{ name: "a", arguments: { x: 1 } }]);
+});
+
 test.run();
