@@ -1,4 +1,5 @@
 import { test } from "uvu";
+import { colorByDefault } from "./adapter/terminal.ts";
 import * as assert from "uvu/assert";
 import { appendSegment, createEpisode, episodesToJSONL } from "./episode.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
@@ -136,6 +137,13 @@ test("show() colours each role and prints a legend; plain mode marks roles", () 
   assert.not.ok(plain.includes("\x1b["));
   assert.ok(plain.startsWith("[prompt]" + turns.react.prompt + "[model]"), plain);
   assert.ok(plain.includes("Reward: none  Status: running"));
+});
+
+test("show() without options writes no ANSI codes when output is piped or NO_COLOR is set (as under the test runner)", () => {
+  const episode = build("react");
+  assert.not.ok(episode.show().includes("\x1b["));
+  assert.ok(episode.show().startsWith("[prompt]"));
+  assert.is(colorByDefault(), false);
 });
 
 test.run();

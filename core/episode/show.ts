@@ -4,6 +4,7 @@
  * Without colour, each segment is preceded by its role in brackets.
  */
 import type { Episode, Role } from "../types.ts";
+import { colorByDefault } from "./adapter/terminal.ts";
 
 const RESET = "\x1b[0m";
 /** Black text on a 256-colour background: grey85, deep_sky_blue1, cyan3, plum1 as in TRL. */
@@ -15,7 +16,8 @@ const STYLES: Record<Role | "reward", string> = {
 };
 
 /**
- * The episode as terminal text; `color: false` gives plain text with `[role]` markers.
+ * The episode as terminal text; `color: false` gives plain text with `[role]` markers. By default it colours
+ * only a terminal: not under `NO_COLOR`, not when output is piped, not in a browser.
  *
  * @example
  * ```ts
@@ -23,7 +25,7 @@ const STYLES: Record<Role | "reward", string> = {
  * ```
  */
 export function showEpisode(episode: Episode, options: { color?: boolean } = {}): string {
-  const color = options.color ?? true;
+  const color = options.color ?? colorByDefault();
   const paint = (style: keyof typeof STYLES, text: string) => (color ? STYLES[style] + text + RESET : text);
   const body = episode.segments
     .map((segment) => (color ? "" : `[${segment.role}]`) + paint(segment.role, segment.text))
