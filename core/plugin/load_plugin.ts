@@ -106,7 +106,37 @@ export function findTask(plugins: readonly Plugin[], name: string): Task {
     if (task) return task;
   }
   const known = plugins.flatMap((plugin) => plugin.tasks.map((task) => task.name));
+  const close = closestName(name, known);
+  const hint = close ? `did you mean "${close}"? ` : "";
   throw new Error(
-    `no task "${name}" in the loaded plugins (tasks: ${known.join(", ") || "none"}); load its plugin with --plugin.`,
+    `no task "${name}" in the loaded plugins (tasks: ${known.join(", ") || "none"}); ${hint}load its plugin with --plugin.`,
   );
+}
+
+/**
+ * The known name within edit distance 2 of `name` (or a third of its length), the nearest first; null if none.
+ *
+ * @example closestName("calculater", ["calculator", "wiki"]); // "calculator"
+ */
+export function closestName(name: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance (insert, delete, substitute), two rows. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

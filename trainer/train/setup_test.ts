@@ -20,4 +20,11 @@ test("resolveTask() names the tasks it knows when the task is missing", async ()
   }
 });
 
+test("resolveTask() suggests the nearest task for a misspelled name", async () => {
+  const error = await resolveTask("calculater", []).catch((e: Error) => e);
+  assert.match(String(error), /no task "calculater".*did you mean "calculator"\?/);
+  const far = await resolveTask("zzzzzz", []).catch((e: Error) => e);
+  assert.not.match(String(far), /did you mean/);
+});
+
 test.run();
