@@ -52,6 +52,15 @@ test("a body of the wrong shape gets 400 invalid_body on every route", async () 
   await stillServes(open);
 });
 
+test("arguments sent at the top level get 400 invalid_body showing the expected shape", async () => {
+  const { status, json } = await postJson(`${open.url}/tools/add`, { a: 1, b: 2 });
+  assert.is(status, 400);
+  assert.is(json.error.code, "invalid_body");
+  assert.match(json.error.message, '{"arguments": {...');
+  assert.match(json.error.message, /a: Invalid key/);
+  await stillServes(open);
+});
+
 test("an unknown tool gets 404 unknown_tool naming the tools there are", async () => {
   const { status, json } = await postJson(`${open.url}/tools/nope`, { arguments: {} });
   assert.is(status, 404);

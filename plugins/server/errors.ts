@@ -76,7 +76,11 @@ export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Resp
  * if (!body.ok) return body.response;
  * ```
  */
-export async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T>): Promise<BodyResult<T>> {
+export async function readBody<T>(
+  c: Context,
+  schema: v.GenericSchema<unknown, T>,
+  options: { expected?: string } = {},
+): Promise<BodyResult<T>> {
   const text = await c.req.text();
   let json: unknown;
   try {
@@ -89,7 +93,7 @@ export async function readBody<T>(c: Context, schema: v.GenericSchema<unknown, T
   const parsed = v.safeParse(schema, json);
   if (!parsed.success) {
     const issues = issuesToJson(parsed.issues);
-    const message = `the request body does not match the expected shape: ${
+    const message = `the request body does not match the expected shape${options.expected ? ` ${options.expected}` : ""}: ${
       issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")
     }`;
     return { ok: false, response: jsonError(c, 400, "invalid_body", message, issues) };

@@ -8,11 +8,17 @@ import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
 import { busyError, issuesToJson, jsonError, readBody } from "./errors.ts";
 import type { ToolRunner } from "./runner.ts";
 
-/** Body of `POST /tools/:name`; `episodeId` lets a tool keep per-episode state across calls. */
-export const ToolCallBody = v.object({
+/**
+ * Body of `POST /tools/:name`; `episodeId` lets a tool keep per-episode state across calls. Other keys are
+ * refused, so arguments sent at the top level (`{"expression": "1+2"}`) get `invalid_body` and the expected
+ * shape instead of running the tool with no arguments.
+ */
+export const ToolCallBody = v.strictObject({
   arguments: v.optional(v.unknown(), {}),
   episodeId: v.optional(v.string()),
 });
+
+const EXPECTED_SHAPE = '{"arguments": {...the tool\'s parameters...}, "episodeId"?: "..."}';
 
 /** Body of a successful `POST /tools/:name`: the tool's outcome (`error` is null, or `tool_exception` when it threw). */
 export interface ToolCallResponse {
@@ -41,7 +47,7 @@ export function mountToolRoutes(app: Hono, runner: ToolRunner): void {
       const known = [...runner.tools.keys()].join(", ");
       return jsonError(c, 404, "unknown_tool", `no tool named ${JSON.stringify(name)}; this server has: ${known}`);
     }
-    const body = await readBody(c, ToolCallBody);
+    const body = await readBody(c, ToolCallBody, { expected: EXPECTED_SHAPE });
     if (!body.ok) return body.response;
     const result = await runner.run(tool, body.value.arguments, { episodeId: body.value.episodeId });
     if (result.kind === "busy") return busyError(c, result.reason);
