@@ -76,7 +76,7 @@ def _guard():
 def run(code, key, last_expression, max_repr):
     _guard()
     ns = _namespace(key)
-    out = {"value": None, "error": None, "timedOut": False}
+    out = {"value": None, "error": None, "timedOut": False, "exitCode": None}
     try:
         tree = _parse(code, "<python>", "exec")
         last = None
@@ -90,8 +90,15 @@ def run(code, key, last_expression, max_repr):
                 out["value"] = text if len(text) <= max_repr else text[:max_repr] + "..."
     except KeyboardInterrupt:
         out["timedOut"] = True
-    except SystemExit:
-        pass
+    except SystemExit as stop:
+        # as CPython's exit: None is 0, an int is the code, anything else is printed to stderr and is 1
+        code = stop.code
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            _STDERR.write(str(code) + "\n")
+            code = 1
+        out["exitCode"] = int(code)
     except MemoryError:
         drop(key)
         _collect()

@@ -52,6 +52,8 @@ export interface ResultMessage {
   error: string | null;
   /** Stopped by the interrupt flag. */
   timedOut: boolean;
+  /** The code of `sys.exit()`/`SystemExit` when the code raised it, else null. */
+  exitCode: number | null;
   /** The interpreter is no longer usable; the host must start a fresh worker. */
   fatal: boolean;
 }

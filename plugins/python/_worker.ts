@@ -98,7 +98,10 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Session> {
   return {
     run(message) {
       if (flag) Atomics.store(flag, 0, 0);
-      let parsed = { value: null, error: null, timedOut: false } as Pick<ResultMessage, "value" | "error" | "timedOut">;
+      let parsed = { value: null, error: null, timedOut: false, exitCode: null } as Pick<
+        ResultMessage,
+        "value" | "error" | "timedOut" | "exitCode"
+      >;
       let fatal = false;
       try {
         parsed = JSON.parse(runPy(message.code, message.namespace, message.lastExpression, init.maxOutputChars));

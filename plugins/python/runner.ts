@@ -44,6 +44,8 @@ export interface RunOutcome {
   value: string | null;
   error: string | null;
   timedOut: boolean;
+  /** The code passed to `sys.exit()` (or raised as `SystemExit`), or null when the code did not exit. */
+  exitCode: number | null;
   /** The worker was terminated during this run: every namespace was lost. */
   restarted: boolean;
 }
@@ -167,7 +169,7 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
   }
 
   async function execute(code: string, run: RunOptions): Promise<RunOutcome> {
-    const outcome: RunOutcome = { stdout: "", stderr: "", value: null, error: null, timedOut: false, restarted: false };
+    const outcome: RunOutcome = { stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, restarted: false };
     if (run.signal?.aborted) return { ...outcome, error: "the run was cancelled before it started" };
     const target = ensure();
     try {
@@ -201,7 +203,15 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
       target.onResult = (reply) => {
         if (reply.type !== "result" || reply.id !== message.id) return;
         if (reply.fatal) kill(target);
-        finish({ stdout: reply.stdout, stderr: reply.stderr, value: reply.value, error: reply.error, timedOut: reply.timedOut || grace !== undefined, restarted: reply.fatal });
+        finish({
+          stdout: reply.stdout,
+          stderr: reply.stderr,
+          value: reply.value,
+          error: reply.error,
+          timedOut: reply.timedOut || grace !== undefined,
+          exitCode: reply.exitCode ?? null,
+          restarted: reply.fatal,
+        });
       };
       target.onDeath = (error) => finish({ ...outcome, error: `the Python worker died: ${error.message}`, restarted: true });
       timer = setTimeout(stop, run.timeoutMs);

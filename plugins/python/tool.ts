@@ -39,9 +39,15 @@ const parameters = v.object({
   code: v.pipe(v.string(), v.maxLength(20_000), v.description("Python source to run; print what you need to see.")),
 });
 
+/** A run that raised or exited non-zero; its message is everything the run printed, the traceback last. */
+export class PythonError extends Error {
+  override name = "PythonError";
+}
+
 /** Renders one run as the text the model reads; "(no output)" when there is nothing to show. */
 export function formatOutcome(outcome: RunOutcome, timeoutMs: number): string {
-  const parts = [outcome.stdout.trimEnd(), outcome.value ?? "", outcome.stderr.trimEnd(), outcome.error ?? ""];
+  const exited = outcome.exitCode !== null && outcome.exitCode !== 0 ? `SystemExit: exit code ${outcome.exitCode}` : "";
+  const parts = [outcome.stdout.trimEnd(), outcome.value ?? "", outcome.stderr.trimEnd(), outcome.error ?? "", exited];
   if (outcome.timedOut) {
     parts.push(`TimeoutError: the code ran longer than ${timeoutMs} ms and was stopped` +
       (outcome.restarted ? "; the interpreter was restarted and earlier variables are lost" : ""));
@@ -81,6 +87,8 @@ export function pythonTool(options: PythonToolOptions = {}): PythonTool {
     fromText: (query) => ({ code: query }),
     async run({ code }, { signal, episodeId }) {
       const outcome = await pick(episodeId).run(code, { timeoutMs, namespace: episodeId, signal, lastExpression });
+      // an exception or a non-zero exit is a tool error (error "tool_exception"), as the calculator's are
+      if (outcome.error !== null || (outcome.exitCode ?? 0) !== 0) throw new PythonError(formatOutcome(outcome, timeoutMs));
       return formatOutcome(outcome, timeoutMs);
     },
     release(episodeId) {

@@ -20,11 +20,22 @@ test("python captures every print and shows the value of a last expression", asy
   assert.is(out.text, "hi\n42\n40");
 });
 
-test("python returns the exception text as output instead of throwing", async () => {
+test("python reports an exception as a typed tool error holding what was printed and the exception", async () => {
   const out = await call("print('before')\n1 / 0");
-  assert.is(out.error, null);
-  assert.is(out.text, "before\nZeroDivisionError: division by zero");
-  assert.match((await call("def f(:\n  pass")).text, "SyntaxError");
+  assert.is(out.error, "tool_exception");
+  assert.is(out.text, "Tool error: before\nZeroDivisionError: division by zero");
+  const syntax = await call("def f(:\n  pass");
+  assert.is(syntax.error, "tool_exception");
+  assert.match(syntax.text, "SyntaxError");
+});
+
+test("python: sys.exit(0) is a normal end, SystemExit(3) and sys.exit('msg') are errors with their exit codes", async () => {
+  const clean = await call("print('ok')\nimport sys\nsys.exit(0)");
+  assert.equal([clean.error, clean.text], [null, "ok"]);
+  const three = await call("print('partial')\nraise SystemExit(3)");
+  assert.equal([three.error, three.text], ["tool_exception", "Tool error: partial\nSystemExit: exit code 3"]);
+  const message = await call("import sys\nsys.exit('bad input')");
+  assert.equal([message.error, message.text], ["tool_exception", "Tool error: bad input\nSystemExit: exit code 1"]);
 });
 
 test("python maps the submit format's raw query to code", async () => {
@@ -54,32 +65,32 @@ test("python terminates a worker stuck in C code and the next call gets a fresh 
 test("python refuses `import js` and the other ways to the host", async () => {
   for (const code of ["import js", "import pyodide_js", "from pyodide.ffi import to_js", "import importlib; importlib.import_module('js')"]) {
     const out = await call(code);
-    assert.match(out.text, /^ImportError: import of '(js|pyodide_js|pyodide)' is blocked/, code);
+    assert.match(out.text, /^Tool error: ImportError: import of '(js|pyodide_js|pyodide)' is blocked/, code);
   }
   assert.match((await call("import sys; sys.meta_path.pop(0)\nimport js")).text, "ModuleNotFoundError: No module named 'js'");
   assert.match((await call(`open(${JSON.stringify(thisFile)}).read()`)).text, "FileNotFoundError");
   assert.match((await call("import socket")).text, "import of 'socket' is blocked");
-  assert.match((await call("import os\nos.system('echo escaped')")).text, /^PermissionError/);
+  assert.match((await call("import os\nos.system('echo escaped')")).text, /^Tool error: PermissionError/);
 });
 
 test("python contains an allocation bomb and the next call still works", async () => {
   // Growing the heap to its bound takes about a second on a busy machine: give this run more time.
   const bomb = await py.runners[0].run("a = []\nwhile True: a.append(' ' * 10**6)", { timeoutMs: 20_000, namespace: "bomb" });
   assert.match(bomb.error ?? "", /^MemoryError/);
-  assert.match((await call("bytearray(10 ** 9)")).text, /^MemoryError/);
+  assert.match((await call("bytearray(10 ** 9)")).text, /^Tool error: MemoryError/);
   assert.is((await call("print(len(' ' * 10**7))", "bomb")).text, "10000000");
 });
 
 test("python keeps variables within an episode and never between episodes", async () => {
   await call("x = 41", "episode-a");
   assert.is((await call("x + 1", "episode-a")).text, "42");
-  assert.is((await call("x", "episode-b")).text, "NameError: name 'x' is not defined");
+  assert.is((await call("x", "episode-b")).text, "Tool error: NameError: name 'x' is not defined");
   await call("import builtins\nbuiltins.print = None\nimport sys\nsys.stdout = None", "episode-a");
   assert.is((await call("print('clean')", "episode-b")).text, "clean");
   await py.release!("episode-a");
-  assert.is((await call("x", "episode-a")).text, "NameError: name 'x' is not defined");
+  assert.is((await call("x", "episode-a")).text, "Tool error: NameError: name 'x' is not defined");
   assert.is((await call("y = 1")).text, "(no output)");
-  assert.is((await call("y")).text, "NameError: name 'y' is not defined");
+  assert.is((await call("y")).text, "Tool error: NameError: name 'y' is not defined");
 });
 
 test("python runs concurrent calls one after another without mixing their output", async () => {

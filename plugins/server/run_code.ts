@@ -42,13 +42,16 @@ function finished(run: CommandResult): RunCodeResponse {
   return { ...sandboxError(""), status: failed ? "Failed" : "Success", run_result: run };
 }
 
-/** Maps the python interpreter's outcome onto SandboxFusion's (an exception is exit code 1, its text on stderr). */
+/**
+ * Maps the python interpreter's outcome onto SandboxFusion's: `sys.exit(n)` is exit code n, an exception is exit
+ * code 1 with its text on stderr; any non-zero code makes the status `Failed`, as SandboxFusion reports it.
+ */
 export function fromRunOutcome(outcome: RunOutcome, seconds: number): RunCodeResponse {
   const stderr = [outcome.stderr, outcome.error ?? ""].filter((part) => part !== "").join(outcome.stderr.endsWith("\n") ? "" : "\n");
   if (outcome.timedOut) {
     return finished({ status: "TimeLimitExceeded", execution_time: seconds, return_code: null, stdout: outcome.stdout, stderr });
   }
-  const returnCode = outcome.error === null ? 0 : 1;
+  const returnCode = outcome.exitCode ?? (outcome.error === null ? 0 : 1);
   return finished({ status: "Finished", execution_time: seconds, return_code: returnCode, stdout: outcome.stdout, stderr });
 }
 
@@ -81,6 +84,14 @@ export function asScript(code: string, stdin: string): string {
         sys.stdin = saved
 __toolrl_script(${JSON.stringify(code)}, ${JSON.stringify(stdin)})
 `;
+}
+
+/** Why there is no python here, and the fix that fits the runtime (Workers cannot run Pyodide's worker). */
+function noPythonMessage(): string {
+  const workers = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === "Cloudflare-Workers";
+  return workers
+    ? 'this server has no "python" tool: Cloudflare Workers cannot run Pyodide\'s interpreter worker; serve /run_code from Node or Deno (toolrl serve --plugins python)'
+    : 'this server has no "python" tool; start it with the python plugin (--plugins python)';
 }
 
 function interpretersOf(tool: Tool | undefined): readonly PythonRunner[] | null {
@@ -122,7 +133,7 @@ export function mountRunCode(app: Hono, runner: ToolRunner): void {
     if (request.language !== "python") {
       return c.json(sandboxError(`language ${JSON.stringify(request.language)} is not supported here; this server runs only "python" (Pyodide)`));
     }
-    if (!python) return c.json(sandboxError('this server has no "python" tool; start it with the python plugin (--plugins python)'));
+    if (!python) return c.json(sandboxError(noPythonMessage()));
     const files = [...Object.keys(request.files), ...request.fetch_files];
     if (files.length > 0) return c.json(sandboxError(`files are not supported by this server (got ${files.join(", ")})`));
     const result = await run(python, request);

@@ -52,6 +52,16 @@ test("an exception Fails with return code 1 and its text on stderr, after what w
   assert.is(api.run_result.stderr, "warn\nZeroDivisionError: division by zero");
 });
 
+test("sys.exit and SystemExit codes reach return_code; a non-zero code Fails, as SandboxFusion reports it", async () => {
+  const three = await runCode("print('partial')\nraise SystemExit(3)");
+  assert.equal([three.status, three.run_result.status, three.run_result.return_code], ["Failed", "Finished", 3]);
+  assert.is(three.run_result.stdout, "partial\n");
+  const zero = await runCode("import sys\nprint('done')\nsys.exit()");
+  assert.equal([zero.status, zero.run_result.return_code, zero.run_result.stdout], ["Success", 0, "done\n"]);
+  const text = await runCode("import sys\nsys.exit('usage: x')");
+  assert.equal([text.status, text.run_result.return_code, text.run_result.stderr], ["Failed", 1, "usage: x\n"]);
+});
+
 test("verl's function wrapper runs: __name__ is __main__ and arguments come from stdin", async () => {
   const code = "import sys, json\ndef add(a, b):\n    return a + b\n" +
     "if __name__ == '__main__':\n    args = [json.loads(line) for line in sys.stdin.read().split('\\n')]\n    print(json.dumps(add(*args)))";
