@@ -103,7 +103,7 @@ function systemPrompt(api: Record<string, unknown>): string {
   }
   const components = described && typeof described.components === "string" ? described.components : "";
   const tools = entries.length > 0
-    ? entries.map(([key, text]) => `${key}: ${String(text)}`).join("\n") + components
+    ? [...entries.map(([key, text]) => `${key}: ${String(text)}`), ...(components ? [components.trim()] : [])].join("\n")
     : String(api.NLDocumentation);
   const names = entries.map(([key]) => key).join(", ");
   return [

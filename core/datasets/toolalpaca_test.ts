@@ -109,4 +109,14 @@ test("importToolAlpaca() refuses data that is not a list of APIs, naming what it
   assert.throws(() => importToolAlpaca({ Name: "x" }, { tokenizer }), /JSON list of APIs, got \{"Name":"x"\}/);
 });
 
+test("importToolAlpaca() keeps the components block on a line of its own after the tool list", async () => {
+  const apis = await toolAlpacaFile("eval_simulated.json");
+  const { episodes } = importToolAlpaca(apis, { tokenizer });
+  for (const episode of episodes) {
+    const prompt = episode.segments[0].text;
+    assert.not.match(prompt, /[a-z0-9]The detailed output format/i, "a tool line runs into the components text");
+  }
+  assert.ok(episodes.some((e) => /\nThe detailed output format/.test(e.segments[0].text)), "components are listed");
+});
+
 test.run();
