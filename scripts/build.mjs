@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds what the npm package ships beside its TypeScript source, with esbuild:
-//   dist/mod.js    the library (mod.ts) as one JavaScript module for Node; its npm dependencies stay
-//                  imports. package.json's "exports" points Node here, Deno at mod.ts.
+//   dist/mod.js    the library (mod.ts) as JavaScript for Node; its npm dependencies stay imports.
+//                  package.json's "exports" points Node here, Deno at mod.ts.
+//   dist/{server,trainer,engine,policies,plugins}.js  the subpath entries, sharing dist/chunks/.
 //   dist/browser.js  the same for browser bundlers (export condition "browser"), with the `*_node.ts`
 //                  runtime adapters replaced by stubs that throw.
 //   dist/demo/     the browser demo: demo/index.html, demo/main.ts bundled into demo.js, and chunks/
@@ -41,7 +42,6 @@ export const __esModule = true;`,
  */
 export async function buildLibrary(outDir = `${root}dist`) {
   const common = {
-    entryPoints: [`${root}mod.ts`],
     bundle: true,
     format: "esm",
     packages: "external",
@@ -49,9 +49,22 @@ export async function buildLibrary(outDir = `${root}dist`) {
     sourcemap: true,
     logLevel: "warning",
   };
-  await build({ ...common, outfile: `${outDir}/mod.js`, platform: "neutral" });
-  await build({ ...common, outfile: `${outDir}/browser.js`, platform: "browser", plugins: [nodeAdaptersStubbed] });
+  // the main entry and the subpath entries (toolrl/server, /trainer, /engine, /policies, /plugins), sharing chunks
+  const entries = Object.fromEntries(ENTRIES.map((name) => [name, `${root}${name}.ts`]));
+  await build({
+    ...common,
+    entryPoints: entries,
+    outdir: outDir,
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    platform: "neutral",
+    external: ["node:*"],
+  });
+  await build({ ...common, entryPoints: [`${root}mod.ts`], outfile: `${outDir}/browser.js`, platform: "browser", plugins: [nodeAdaptersStubbed] });
 }
+
+/** The package's entry modules: `mod` is "toolrl", the others its subpaths ("toolrl/server", ...). */
+export const ENTRIES = ["mod", "server", "trainer", "engine", "policies", "plugins"];
 
 /** The demo page's files by path (index.html, demo.js, chunks/...), bundled in memory for browsers. */
 export async function bundleDemo() {
@@ -89,5 +102,5 @@ export async function buildDemo(outDir = `${root}dist/demo`) {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await buildLibrary();
   await buildDemo();
-  process.stderr.write("built dist/mod.js, dist/browser.js and dist/demo/\n");
+  process.stderr.write(`built dist/{${ENTRIES.join(",")}}.js, dist/browser.js and dist/demo/\n`);
 }

@@ -9,8 +9,15 @@ import type { SearchIndex } from "../wiki/search_index.ts";
 import { busyError, jsonError, readBody } from "./errors.ts";
 import type { ToolRunner } from "./runner.ts";
 
+/** A Search-R1 `/retrieve` request after defaults. */
+export interface RetrieveRequest {
+  queries: string[];
+  topk: number;
+  return_scores: boolean;
+}
+
 /** Search-R1's request; `topk` defaults to 3 and `return_scores` to false, as its retrieval server. */
-export const RetrieveBody = v.object({
+export const RetrieveBody: v.GenericSchema<unknown, RetrieveRequest> = v.object({
   queries: v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(1024)),
   topk: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 3),
   return_scores: v.optional(v.boolean(), false),

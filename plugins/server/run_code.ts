@@ -16,11 +16,23 @@ import type { CommandResult, RunCodeResponse } from "../sandbox/client.ts";
 import { busyError, readBody } from "./errors.ts";
 import type { Guarded, ToolRunner } from "./runner.ts";
 
+/** SandboxFusion's `RunCodeRequest` after defaults. */
+export interface RunCodeRequest {
+  code: string;
+  language: string;
+  compile_timeout: number;
+  run_timeout: number;
+  memory_limit_MB: number;
+  stdin: string | null;
+  files: Record<string, string | null>;
+  fetch_files: string[];
+}
+
 /**
  * SandboxFusion's `RunCodeRequest`, defaults as SandboxFusion's (verl sends every field; its `stdin` may be
  * null). Responses use the `sandbox` client's `RunCodeResponse` type.
  */
-export const RunCodeBody = v.object({
+export const RunCodeBody: v.GenericSchema<unknown, RunCodeRequest> = v.object({
   code: v.string(),
   language: v.string(),
   compile_timeout: v.optional(v.number(), 10),

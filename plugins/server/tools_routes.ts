@@ -8,12 +8,18 @@ import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
 import { busyError, issuesToJson, jsonError, readBody } from "./errors.ts";
 import type { ToolRunner } from "./runner.ts";
 
+/** A `POST /tools/:name` body after defaults. */
+export interface ToolCallRequest {
+  arguments: unknown;
+  episodeId?: string;
+}
+
 /**
  * Body of `POST /tools/:name`; `episodeId` lets a tool keep per-episode state across calls. Other keys are
  * refused, so arguments sent at the top level (`{"expression": "1+2"}`) get `invalid_body` and the expected
  * shape instead of running the tool with no arguments.
  */
-export const ToolCallBody = v.strictObject({
+export const ToolCallBody: v.GenericSchema<unknown, ToolCallRequest> = v.strictObject({
   arguments: v.optional(v.unknown(), {}),
   episodeId: v.optional(v.string()),
 });

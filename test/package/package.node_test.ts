@@ -97,6 +97,41 @@ console.log(JSON.stringify({ rewards: episodes.map((e) => e.reward), lines, reso
   assert.equal(out.names, Object.keys(source).sort(), "dist/mod.js exports every value mod.ts exports");
 });
 
+test("every subpath entry (toolrl/server, /trainer, /engine, /policies, /plugins) imports from the tarball and exports what its .ts does", async () => {
+  const subpaths = ["server", "trainer", "engine", "policies", "plugins"];
+  await writeFile(join(project, "subpaths.mjs"), `
+const out = {};
+for (const name of ${JSON.stringify(subpaths)}) {
+  const module = await import("toolrl/" + name);
+  out[name] = { resolved: import.meta.resolve("toolrl/" + name), names: Object.keys(module).sort() };
+}
+const { createToolServer } = await import("toolrl/server");
+const { calculator } = await import("toolrl/plugins");
+const response = await createToolServer({ plugins: [calculator()] }).request("/tools/calculator", {
+  method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ arguments: { expression: "6*7" } }),
+});
+out.call = (await response.json()).text;
+out.steps = (await import("toolrl/trainer")).parseTrainConfig({ task: "calculator" }).steps;
+console.log(JSON.stringify(out));
+process.exit(0);
+`);
+  const ran = await sh(process.execPath, ["subpaths.mjs"], { cwd: project });
+  assert.is(ran.code, 0, ran.stderr);
+  const out = JSON.parse(ran.stdout);
+  assert.is(out.call, "42");
+  assert.type(out.steps, "number");
+  for (const name of subpaths) {
+    assert.ok(out[name].resolved.endsWith(`/node_modules/toolrl/dist/${name}.js`), out[name].resolved);
+    const source = await import(`../../${name}.ts`);
+    assert.equal(out[name].names, Object.keys(source).sort(), `dist/${name}.js exports what ${name}.ts exports`);
+    assert.ok(packedFiles.includes(`${name}.ts`), `the package ships ${name}.ts for its types`);
+  }
+  // JSR: the same subpaths but ./trainer, whose valibot config schemas are still slow types (see README)
+  const deno = JSON.parse(await readFile(join(root, "deno.json"), "utf8"));
+  const jsr = [".", ...subpaths.filter((n) => n !== "trainer").map((n) => `./${n}`)].sort();
+  assert.equal(Object.keys(deno.exports).sort(), jsr, "JSR exports the subpaths");
+});
+
 test("a browser bundle of \"toolrl\" made with esbuild has no Node imports and runs", async () => {
   await writeFile(join(project, "browser.mjs"), `
 import { calculatorTask, charTokenizer, rollout, solverPolicy } from "toolrl";
