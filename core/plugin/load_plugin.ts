@@ -13,6 +13,11 @@ export interface LoadPluginOptions {
   options?: Record<string, unknown>;
   /** Directory URL that relative paths resolve against (default: the working directory). */
   base?: string | URL;
+  /**
+   * How a plugin module is imported (default: the runtime's `import()`). Node's CLI passes tsx's, which loads a
+   * `.ts` plugin from any folder, with or without `"type": "module"` (see trainer/cli/plugin_import_node.ts).
+   */
+  importModule?: (url: string) => Promise<Record<string, unknown>>;
 }
 
 const PATH_LIKE = /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:|https?:)|\.(m?[jt]s)$/;
@@ -77,7 +82,7 @@ export async function loadPlugin(spec: string, options: LoadPluginOptions = {}):
   const url = resolveSpec(spec, options.base);
   let module: Record<string, unknown>;
   try {
-    module = await import(url);
+    module = commonJsExports(options.importModule ? await options.importModule(url) : await import(url));
   } catch (error) {
     throw new Error(`loadPlugin: could not import "${spec}" (${url}): ${(error as Error).message}`);
   }
@@ -90,6 +95,12 @@ export async function loadPlugin(spec: string, options: LoadPluginOptions = {}):
   }
   const value = typeof exported === "function" ? await exported(options.options) : exported;
   return checkPlugin(value, `"${spec}"`);
+}
+
+/** A module compiled to CommonJS (a `.ts` file outside a `"type": "module"` folder) as its own exports. */
+function commonJsExports(module: Record<string, unknown>): Record<string, unknown> {
+  const inner = module.default as Record<string, unknown> | undefined;
+  return inner !== null && typeof inner === "object" && inner.__esModule === true ? inner : module;
 }
 
 /**

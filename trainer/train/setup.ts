@@ -3,7 +3,7 @@
  * model (a fresh tiny model with the built-in tokenizer, or a checkpoint given with `--init`).
  */
 import { builtinPlugins } from "../../core/plugin/builtins.ts";
-import { findTask, loadPlugin } from "../../core/plugin/load_plugin.ts";
+import { findTask, loadPlugin, type LoadPluginOptions } from "../../core/plugin/load_plugin.ts";
 import { charTokenizer } from "../../core/tokenizer/index.ts";
 import type { Plugin, Task } from "../../core/types.ts";
 import type { Backend } from "../engine/backend/backend.ts";
@@ -23,9 +23,9 @@ import type { TrainConfig } from "./config.ts";
 export async function resolveTask(
   name: string,
   plugins: readonly string[],
-  options: { taskOptions?: Record<string, unknown> } = {},
+  options: { taskOptions?: Record<string, unknown>; importModule?: LoadPluginOptions["importModule"] } = {},
 ): Promise<Task> {
-  const load = (spec: string) => loadPlugin(spec, { options: options.taskOptions });
+  const load = (spec: string) => loadPlugin(spec, { options: options.taskOptions, importModule: options.importModule });
   const loaded: Plugin[] = [];
   for (const spec of plugins) loaded.push(await load(spec));
   if (loaded.some((plugin) => plugin.tasks.some((task) => task.name === name))) return findTask(loaded, name);

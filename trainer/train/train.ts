@@ -44,6 +44,8 @@ export interface TrainEnv {
   stopAfterStep?: number;
   /** Asked after every RL step: true checkpoints the run there and returns (Ctrl-C); `--resume` continues it. */
   shouldStop?: () => boolean;
+  /** How `--plugin` modules are imported (Node's CLI passes tsx's; see `LoadPluginOptions.importModule`). */
+  importModule?: (url: string) => Promise<Record<string, unknown>>;
 }
 
 /** What a run returns. */
@@ -67,7 +69,7 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const started = performance.now();
   const progress = createProgress(env.progress);
   // --- 1. setup ---
-  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions });
+  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule });
   const backend = await backendByName(config.backend);
   const policy = await buildModel(config, backend);
   const rng = createRng({ seed: config.seed });
@@ -168,7 +170,7 @@ export async function resumeTraining(dir: string, env: TrainEnv, options: { step
   const load = { backend, seed: config.seed, fs: env.checkpointFs };
   const policy = (await loadModel(checkpointDir, { ...load, withOptimizer: true })).model;
   const reference = (await loadModel(runPath(dir, "reference"), load)).model;
-  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions });
+  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule });
   const metrics = await readMetrics(env.files, dir, { upToStep: state.step });
   await writeEvaluations(env.files, dir, state.evaluations);
   progress.log(`resuming ${dir} at RL step ${state.step}/${config.steps}`);

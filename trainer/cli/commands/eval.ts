@@ -7,6 +7,7 @@ import type { FormatName } from "../../../core/types.ts";
 import { loadModel } from "../../train/checkpoint.ts";
 import { evaluatePolicy, toolOutputLogprob } from "../../train/evaluate.ts";
 import { backendByName, resolveTask } from "../../train/setup.ts";
+import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
 
 export const help = `toolrl eval <checkpoint> <task> [options]
@@ -43,7 +44,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive whole number, got ${n}`);
   // the task as it was trained (the same generated knowledge base, for instance) when the checkpoint says so
   const taskOptions = trainedWith?.task === taskName ? trainedWith.taskOptions : undefined;
-  const task = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { taskOptions });
+  const importModule = await pluginImporter();
+  const task = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { taskOptions, importModule });
   const { summary, episodes } = await evaluatePolicy(model, task, {
     format: format as FormatName,
     tokenizer: model.tokenizer,

@@ -4,6 +4,7 @@
  */
 import type { CliIO } from "../io.ts";
 import { loadPlugin } from "../../../core/plugin/load_plugin.ts";
+import { pluginImporter } from "../plugin_import_node.ts";
 import { builtinPlugins } from "../../../core/plugin/builtins.ts";
 import type { Plugin } from "../../../core/types.ts";
 import { createToolServer, DEFAULT_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
@@ -105,7 +106,8 @@ export async function run(argv: string[], io: CliIO, options: ServeRunOptions = 
     return 2;
   }
   const plugins: Plugin[] = [];
-  for (const spec of flags.plugins) plugins.push(await loadPlugin(spec));
+  const importModule = await pluginImporter();
+  for (const spec of flags.plugins) plugins.push(await loadPlugin(spec, { importModule }));
   const app = createToolServer({
     plugins,
     auth: flags.token === undefined ? undefined : { token: flags.token },

@@ -10,6 +10,7 @@ import { checkRunFolder } from "../../train/run_files.ts";
 import { resumeTraining, train, type TrainEnv, type TrainResult } from "../../train/train.ts";
 import { settingsHelp } from "../../train/config_help.ts";
 import { readFlags, settingsObject } from "./_flags.ts";
+import { pluginImporter } from "../plugin_import_node.ts";
 
 const usage = `toolrl train <task> [options]
 toolrl train --resume DIR
@@ -87,6 +88,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     files: nodeRunFiles(),
     progress: { write: io.stderr, isTTY: io.isTTY },
     shouldStop: () => interrupted,
+    importModule: await pluginImporter(),
   };
   try {
     return await runTraining(flags, positional, env, io);

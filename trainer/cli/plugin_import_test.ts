@@ -1,0 +1,40 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { loadPlugin } from "../../core/plugin/load_plugin.ts";
+import { pluginImporter } from "./plugin_import_node.ts";
+
+const modTs = pathToFileURL(new URL("../../mod.ts", import.meta.url).pathname).href;
+
+test("a .ts plugin in a folder without package.json loads, and failures name their real cause", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "toolrl-plugin-")); // no package.json, so no "type": "module"
+  try {
+    const files: Record<string, string> = {
+      "good.ts": `import { definePlugin, calculatorTool } from ${JSON.stringify(modTs)};\n` +
+        `const label: string = "mine";\nexport default definePlugin({ name: label, tools: [calculatorTool()] });\n`,
+      "factory.ts": `export default (options?: { name?: string }) => ({ name: options?.name ?? "f", tools: [], verifiers: [], tasks: [] });\n`,
+      "no_default.ts": "export const x: number = 1;\n",
+      "syntax.ts": "export default {{ broken\n",
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    const importModule = await pluginImporter();
+    const load = (name: string, options?: Record<string, unknown>) => loadPlugin(join(dir, name), { importModule, options });
+    const good = await load("good.ts");
+    assert.is(good.name, "mine");
+    assert.equal(good.tools.map((t) => t.name), ["calculator"]);
+    assert.is((await load("factory.ts", { name: "made" })).name, "made");
+    const noDefault = await load("no_default.ts").catch((e: Error) => e.message);
+    assert.match(noDefault, /exports x; export the plugin as default/);
+    const syntax = await load("syntax.ts").catch((e: Error) => e.message);
+    assert.match(syntax, /could not import ".*syntax\.ts"/);
+    assert.not.match(syntax, /require\(\) ES Module|in a cycle/);
+    assert.match(syntax, /syntax\.ts:1|Expected|Unexpected/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
