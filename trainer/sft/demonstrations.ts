@@ -6,7 +6,29 @@ import { solverPolicy } from "../../core/policy/solver.ts";
 import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, FormatName, Policy, RolloutLimits, Sample, Task, Tokenizer } from "../../core/types.ts";
 import { createPrng } from "../engine/random/prng.ts";
+import { resolveLimits } from "../../core/rollout/limits.ts";
 import { getParser } from "../../core/parsers/index.ts";
+
+/**
+ * A warning when the solver's first turn is longer than the run's `maxNewTokensPerTurn` on some samples (the
+ * rollout would cut it, e.g. `<tool_call> is never closed` in hermes), or null when every first turn fits.
+ *
+ * @example solverTurnsCut(task, samples, { format: "hermes", tokenizer, limits: { maxNewTokensPerTurn: 16 } });
+ */
+export function solverTurnsCut(
+  task: Task,
+  samples: readonly Sample[],
+  options: { format: FormatName; tokenizer: Tokenizer; limits?: Partial<RolloutLimits> },
+): string | null {
+  const limit = resolveLimits({ ...task.limits, ...options.limits }).maxNewTokensPerTurn;
+  const lengths = samples.slice(0, 50).map((sample) => options.tokenizer.encode(task.solve(sample, options.format, "")).length);
+  const longest = Math.max(0, ...lengths);
+  if (longest <= limit) return null;
+  const over = lengths.filter((length) => length > limit).length;
+  return `the reference solver of task "${task.name}" writes first turns of up to ${longest} tokens in the ${options.format} ` +
+    `format, over maxNewTokensPerTurn ${limit} (${over} of ${lengths.length} samples checked): those turns are cut; ` +
+    `raise it, e.g. --set limits.maxNewTokensPerTurn=${longest}`;
+}
 
 /** What `makeDemonstrations` needs. */
 export interface DemonstrationOptions {
@@ -22,6 +44,8 @@ export interface DemonstrationOptions {
   toolRate?: number;
   /** Rollout loop (default async). */
   mode?: "async" | "lockstep";
+  /** Told when the task's own solver does not fit its limits (its turns would be cut). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -41,6 +65,8 @@ export async function makeDemonstrations(task: Task, options: DemonstrationOptio
   const unaided = samples.filter((sample) => !picked.has(sample));
   const roll = (list: Sample[], policy: Policy) =>
     rolloutTask(task, { policy, tokenizer, format, samples: list, limits: options.limits, mode: options.mode ?? "async" });
+  const cut = solverTurnsCut(task, withTools, { format, tokenizer, limits: options.limits });
+  if (cut) options.onWarning?.(cut);
   const result = await roll(withTools, solverPolicy(task, format, tokenizer, withTools));
   const solved = result.episodes.filter((episode) => (episode.reward ?? 0) > 0.5);
   if (solved.length === 0 && withTools.length > 0) {
@@ -48,7 +74,7 @@ export async function makeDemonstrations(task: Task, options: DemonstrationOptio
     throw new Error(
       `The reference solver of task "${task.name}" solved none of ${options.n} samples in the ${format} format ` +
         `(first episode: status ${first?.status}, reward ${first?.reward}, text ${JSON.stringify(first?.text().slice(0, 200))}); ` +
-        `check the task's solve() and verifier.`,
+        `${cut ?? "check the task's solve() and verifier."}`,
     );
   }
   if (unaided.length > 0) {

@@ -42,4 +42,17 @@ test("guessAnswer() is exact on easy problems and rounds operands to tens on har
   assert.is(guessAnswer("12 - 7"), 3);
 });
 
+test("makeDemonstrations() warns when the solver's turns do not fit maxNewTokensPerTurn, and names it when nothing is solved", async () => {
+  const warnings: string[] = [];
+  const limits = { maxNewTokensPerTurn: 16 };
+  const error = await makeDemonstrations(task, { format: "hermes", tokenizer, n: 8, seed: 0, limits, onWarning: (m) => warnings.push(m) })
+    .catch((e: Error) => e.message);
+  assert.is(warnings.length, 1);
+  assert.match(warnings[0], /writes first turns of up to \d+ tokens in the hermes format, over maxNewTokensPerTurn 16/);
+  assert.match(String(error), /solved none of 8 samples.*over maxNewTokensPerTurn 16.*--set limits\.maxNewTokensPerTurn=/);
+  const quiet: string[] = [];
+  await makeDemonstrations(task, { format: "hermes", tokenizer, n: 4, seed: 0, onWarning: (m) => quiet.push(m) });
+  assert.equal(quiet, []);
+});
+
 test.run();

@@ -93,6 +93,8 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
       seed: rng.uint32(),
       toolRate: config.sft.toolRate,
       mode: config.rollout,
+      limits: config.limits,
+      onWarning: (message) => progress.log(`warning: ${message}`),
     });
     const sftStarted = performance.now();
     let tokens = 0;
