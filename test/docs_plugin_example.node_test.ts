@@ -1,0 +1,46 @@
+// docs/plugins.md's first example, verbatim: a tool written from scratch, run as a user's file under Node and Deno
+// (it imports "toolrl", as a project of its own would). Node only: it drives node and deno as child processes.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+function run(command: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out }));
+  });
+}
+
+test("the guide's first tool runs as written, and loads as a plugin", async () => {
+  const guide = await readFile(join(root, "docs", "plugins.md"), "utf8");
+  const section = guide.slice(guide.indexOf("## A first tool in ten lines"));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)![1];
+  const dir = join(root, ".tmp", `guide-${process.pid}`);
+  await mkdir(dir, { recursive: true });
+  try {
+    await writeFile(join(dir, "word_count.ts"), code);
+    const node = await run(process.execPath, ["--import", "tsx", join(dir, "word_count.ts")]);
+    assert.is(node.code, 0, node.out);
+    assert.is(node.out.trim(), "6");
+    const deno = await run(join(root, "node_modules", ".bin", "deno"), ["run", "-A", "--no-lock", join(dir, "word_count.ts")]);
+    assert.is(deno.code, 0, deno.out);
+    assert.match(deno.out, /^6\s*$/m);
+    const { loadPlugin } = await import("../core/plugin/load_plugin.ts");
+    const plugin = await loadPlugin(join(dir, "word_count.ts"));
+    assert.equal(plugin.tools.map((t) => t.name), ["word_count"]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
