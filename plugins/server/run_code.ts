@@ -35,13 +35,16 @@ export interface RunCodeRequest {
 export const RunCodeBody: v.GenericSchema<unknown, RunCodeRequest> = v.object({
   code: v.string(),
   language: v.string(),
-  compile_timeout: v.optional(v.number(), 10),
-  run_timeout: v.optional(v.pipe(v.number(), v.minValue(0)), 10),
+  compile_timeout: v.optional(v.pipe(v.number(), v.finite()), 10),
+  run_timeout: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0)), 10),
   memory_limit_MB: v.optional(v.number(), -1),
   stdin: v.optional(v.nullable(v.string()), null),
   files: v.optional(v.record(v.string(), v.nullable(v.string())), {}),
   fetch_files: v.optional(v.array(v.string()), []),
 });
+
+/** The longest a `/run_code` request may run when the server sets no `limits.timeoutMs`. */
+export const DEFAULT_MAX_RUN_TIMEOUT_MS = 30_000;
 
 /** The answer for a request this server cannot run (SandboxFusion's `SandboxError`). */
 export function sandboxError(message: string): RunCodeResponse {
@@ -125,7 +128,10 @@ export function mountRunCode(app: Hono, runner: ToolRunner): void {
   let turn = 0;
 
   async function run(tool: Tool, request: v.InferOutput<typeof RunCodeBody>): Promise<Guarded<RunCodeResponse>> {
-    const timeoutMs = Math.min(request.run_timeout * 1000, runner.maxTimeoutMs);
+    // a request never holds the interpreter past the server's cap (limits.timeoutMs, else 30 s); this also keeps
+    // the timer below 2^31 ms, past which setTimeout fires at once
+    const cap = Number.isFinite(runner.maxTimeoutMs) ? runner.maxTimeoutMs : DEFAULT_MAX_RUN_TIMEOUT_MS;
+    const timeoutMs = Math.min(request.run_timeout * 1000, cap);
     if (!interpreters) {
       const result = await runner.run(tool, { code: request.code }, { timeoutMs });
       return result.kind === "done" ? { kind: "done", value: fromToolOutcome(result.value) } : result;

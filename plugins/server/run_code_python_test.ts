@@ -82,4 +82,26 @@ test("code past run_timeout is TimeLimitExceeded and the next run works", async 
   assert.is(next.run_result.stdout, "alive\n");
 });
 
+test("run_timeout is capped by the server (limits.timeoutMs) and validated; huge values do not end at once", async () => {
+  const capped = await serve({
+    app: createToolServer({ plugins: [definePlugin({ name: "python", tools: [python] })], limits: { timeoutMs: 800 } }),
+    port: 0,
+  });
+  try {
+    const post = (body: string) =>
+      fetch(`${capped.url}/run_code`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const started = performance.now();
+    const spin = await (await post('{"code": "while True: pass", "language": "python", "run_timeout": 1000000000}')).json();
+    assert.is(spin.run_result.status, "TimeLimitExceeded");
+    assert.ok(performance.now() - started < 5000, "held no longer than the server's cap");
+    const sleepy = await (await post('{"code": "import time\\ntime.sleep(0.1)\\nprint(1)", "language": "python", "run_timeout": 3000000}')).json();
+    assert.equal([sleepy.status, sleepy.run_result.stdout], ["Success", "1\n"], "a run_timeout over 2^31 ms does not time out at once");
+    const infinite = await post('{"code": "print(1)", "language": "python", "run_timeout": 1e400}');
+    assert.is(infinite.status, 400);
+    assert.is((await infinite.json()).error.code, "invalid_body");
+  } finally {
+    await capped.close();
+  }
+});
+
 test.run();
