@@ -18,6 +18,10 @@ export interface PythonToolOptions extends PythonRunnerOptions {
   lastExpression?: boolean;
   /** Tool name the model calls (default "python"). */
   name?: string;
+  /** Episodes whose variables are kept at once (default 1024, as each interpreter keeps); the idlest is dropped past it. */
+  maxEpisodes?: number;
+  /** An episode unused this long (ms, default 10 minutes) is dropped, as if released: a server's clients may never release. */
+  episodeIdleMs?: number;
 }
 
 /** The python tool's arguments. */
@@ -33,6 +37,8 @@ export interface PythonTool extends Tool<PythonArgs> {
   close(): void;
   /** The interpreters, for their statistics. */
   readonly runners: readonly PythonRunner[];
+  /** Episodes whose state is kept now (bounded by `maxEpisodes`; idle ones expire). */
+  episodes(): number;
 }
 
 const parameters = v.object({
@@ -66,17 +72,38 @@ export function formatOutcome(outcome: RunOutcome, timeoutMs: number): string {
  * ```
  */
 export function pythonTool(options: PythonToolOptions = {}): PythonTool {
-  const { timeoutMs = 5000, workers = 1, lastExpression = true, name = "python", startTimeoutMs = 60_000, ...runnerOptions } = options;
+  const {
+    timeoutMs = 5000,
+    workers = 1,
+    lastExpression = true,
+    name = "python",
+    startTimeoutMs = 60_000,
+    maxEpisodes = 1024,
+    episodeIdleMs = 600_000,
+    ...runnerOptions
+  } = options;
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`pythonTool: workers ${workers} must be a positive integer.`);
   if (!(timeoutMs > 0)) throw new Error(`pythonTool: timeoutMs ${timeoutMs} must be a positive number of milliseconds.`);
   const runners = Array.from({ length: workers }, () => createPythonRunner({ ...runnerOptions, startTimeoutMs }));
-  const assigned = new Map<string, PythonRunner>();
+  // episode -> its interpreter, in least-recently-used order (a Map keeps insertion order; a use re-inserts)
+  const assigned = new Map<string, { runner: PythonRunner; usedAt: number }>();
   let turn = 0;
+  const forget = (episodeId: string) => {
+    assigned.get(episodeId)?.runner.drop(episodeId);
+    assigned.delete(episodeId);
+  };
   const pick = (episodeId: string): PythonRunner => {
+    const now = Date.now();
+    for (const [id, entry] of assigned) {
+      if (assigned.size < maxEpisodes && now - entry.usedAt < episodeIdleMs) break;
+      if (id !== episodeId) forget(id);
+    }
     const known = assigned.get(episodeId);
-    if (known) return known;
-    const runner = runners[turn++ % runners.length];
-    if (episodeId !== "") assigned.set(episodeId, runner);
+    const runner = known?.runner ?? runners[turn++ % runners.length];
+    if (episodeId !== "") {
+      assigned.delete(episodeId);
+      assigned.set(episodeId, { runner, usedAt: now });
+    }
     return runner;
   };
   const tool = defineTool<PythonArgs>({
@@ -92,13 +119,13 @@ export function pythonTool(options: PythonToolOptions = {}): PythonTool {
       return formatOutcome(outcome, timeoutMs);
     },
     release(episodeId) {
-      assigned.get(episodeId)?.drop(episodeId);
-      assigned.delete(episodeId);
+      forget(episodeId);
     },
   });
   return {
     ...tool,
     runners,
+    episodes: () => assigned.size,
     warm: async () => void await Promise.all(runners.map((runner) => runner.warm())),
     close: () => runners.forEach((runner) => runner.close()),
   };

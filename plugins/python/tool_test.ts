@@ -93,6 +93,23 @@ test("python keeps variables within an episode and never between episodes", asyn
   assert.is((await call("y")).text, "Tool error: NameError: name 'y' is not defined");
 });
 
+test("python keeps at most maxEpisodes episodes and drops idle ones, so a server's memory stays bounded", async () => {
+  const small = pythonTool({ timeoutMs: TIMEOUT_MS, memoryLimitMb: 192, maxEpisodes: 3, episodeIdleMs: 400 });
+  try {
+    const run = (code: string, episodeId: string) => invokeTool(small, { code }, { episodeId });
+    for (let i = 0; i < 6; i++) await run(`x = ${i}`, `unique-${i}`);
+    assert.is(small.episodes(), 3);
+    assert.is((await run("x", "unique-5")).text, "5", "a recent episode keeps its variables");
+    assert.match((await run("x", "unique-0")).text, /NameError/, "the idlest episode was dropped");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await run("y = 1", "fresh");
+    assert.is(small.episodes(), 1, "episodes idle past episodeIdleMs were dropped");
+    assert.match((await run("x", "unique-5")).text, /NameError/);
+  } finally {
+    small.close();
+  }
+});
+
 test("python runs concurrent calls one after another without mixing their output", async () => {
   const outs = await Promise.all([1, 2, 3].map((i) => call(`print(${i})`, `e${i}`)));
   assert.equal(outs.map((out) => out.text), ["1", "2", "3"]);
