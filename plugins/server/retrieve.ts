@@ -16,10 +16,15 @@ export interface RetrieveRequest {
   return_scores: boolean;
 }
 
+/** Queries one `/retrieve` request may carry (verl sends one per call; 1,024 x topk 100 was 17 MB of answer). */
+export const MAX_QUERIES = 128;
+/** Hits per query one request may ask for. */
+export const MAX_TOPK = 20;
+
 /** Search-R1's request; `topk` defaults to 3 and `return_scores` to false, as its retrieval server. */
 export const RetrieveBody: v.GenericSchema<unknown, RetrieveRequest> = v.object({
-  queries: v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(1024)),
-  topk: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 3),
+  queries: v.pipe(v.array(v.pipe(v.string(), v.maxLength(2000))), v.minLength(1), v.maxLength(MAX_QUERIES)),
+  topk: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TOPK)), 3),
   return_scores: v.optional(v.boolean(), false),
 });
 
@@ -52,7 +57,15 @@ export function mountRetrieve(app: Hono, runner: ToolRunner): void {
       const message = "this server has no search index; serve the wiki plugin with a local corpus (--plugins wiki)";
       return jsonError(c, 404, "unknown_tool", message);
     }
-    const result = await runner.guard(found.tool.name, async () => await found.index.retrieve(body.value));
+    // one query at a time, yielding in between, so a large request never stalls the other routes
+    const result = await runner.guard(found.tool.name, async () => {
+      const answers: unknown[] = [];
+      for (const query of body.value.queries) {
+        answers.push(found.index.retrieve({ ...body.value, queries: [query] }).result[0]);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      return { result: answers };
+    });
     if (result.kind === "busy") return busyError(c, result.reason);
     return c.json(result.value);
   });

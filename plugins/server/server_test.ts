@@ -82,6 +82,18 @@ test("POST /retrieve answers Search-R1's shape through the wiki tool's index, wi
   assert.equal(Object.keys(bare.json.result[0][0]), ["id", "contents"], "no scores unless asked");
 });
 
+test("POST /retrieve caps queries (128) and topk (20); the largest allowed request is answered whole", async () => {
+  const tooMany = await postJson(`${server.url}/retrieve`, { queries: Array.from({ length: 1024 }, () => "river"), topk: 3 });
+  assert.is(tooMany.status, 400);
+  assert.match(tooMany.json.error.message, /queries/);
+  const deep = await postJson(`${server.url}/retrieve`, { queries: ["river"], topk: 100 });
+  assert.is(deep.status, 400);
+  const answer = await postJson(`${server.url}/retrieve`, { queries: Array.from({ length: 128 }, (_, i) => `river ${i}`), topk: 20 });
+  assert.is(answer.status, 200);
+  assert.is(answer.json.result.length, 128);
+  assert.equal(answer.json.result[0], (await postJson(`${server.url}/retrieve`, { queries: ["river 0"], topk: 20 })).json.result[0]);
+});
+
 test("POST /mcp answers a JSON-RPC tools/list", async () => {
   const response = await fetch(`${server.url}/mcp`, {
     method: "POST",
