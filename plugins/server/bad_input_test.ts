@@ -52,6 +52,18 @@ test("a body of the wrong shape gets 400 invalid_body on every route", async () 
   await stillServes(open);
 });
 
+test("a body that is not a JSON object ([], null, a number) gets 400 invalid_body on every route", async () => {
+  for (const path of ["/tools/add", "/run_code", "/retrieve"]) {
+    for (const body of ["[]", "null", "7", '"text"']) {
+      const { status, json } = await postJson(`${open.url}${path}`, body);
+      assert.is(status, 400, `${path} ${body}`);
+      assert.is(json.error.code, "invalid_body", `${path} ${body}`);
+      assert.match(json.error.message, "must be a JSON object");
+    }
+  }
+  await stillServes(open);
+});
+
 test("arguments sent at the top level get 400 invalid_body showing the expected shape", async () => {
   const { status, json } = await postJson(`${open.url}/tools/add`, { a: 1, b: 2 });
   assert.is(status, 400);

@@ -90,6 +90,11 @@ export async function readBody<T>(
     const message = `the request body is not valid JSON (${(error as Error).message}): ${JSON.stringify(preview)}`;
     return { ok: false, response: jsonError(c, 400, "bad_json", message) };
   }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    const got = json === null ? "null" : Array.isArray(json) ? "an array" : typeof json;
+    const message = `the request body must be a JSON object${options.expected ? ` ${options.expected}` : ""}, got ${got}`;
+    return { ok: false, response: jsonError(c, 400, "invalid_body", message) };
+  }
   const parsed = v.safeParse(schema, json);
   if (!parsed.success) {
     const issues = issuesToJson(parsed.issues);
