@@ -5,6 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ServerHandle } from "./adapter/types.ts";
+import { request as httpRequest } from "node:http";
 import { postJson, startServer } from "./_fixtures.ts";
 
 const TOKEN = "s3cret-token.1";
@@ -143,6 +144,63 @@ test("calls over the per-tool or server limit get 429 with Retry-After", async (
   assert.ok(fourth.json.error.message.includes("server"), fourth.json.error.message);
   assert.equal((await Promise.all(first)).map((r) => r.json.text), ["slept", "slept"]);
   await other;
+  await stillServes(open);
+});
+
+test("without a token, a foreign Host (DNS rebinding) gets 421; loopback names and allowedHosts are served", async () => {
+  const guarded = await startServer({ allowedHosts: ["tools.lan"] });
+  try {
+    // fetch never sends a Host of its choosing, so a raw HTTP request plays the rebinding browser
+    const call = (host: string, url = guarded.url, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest(`${url}/tools`, { headers: { host, ...headers } }, (response) => {
+          let body = "";
+          response.on("data", (chunk) => (body += chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        request.on("error", reject);
+        request.end();
+      });
+    const port = new URL(guarded.url).port;
+    const evil = await call(`evil.example:${port}`);
+    assert.is(evil.status, 421);
+    assert.match(evil.body, /"bad_host"/);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `tools.lan:${port}`]) {
+      assert.is((await call(host)).status, 200, host);
+    }
+    // with a token the token guards, whatever the Host
+    const withToken = await call("evil.example", locked.url, { authorization: `Bearer ${TOKEN}` });
+    assert.is(withToken.status, 200);
+  } finally {
+    await guarded.close();
+  }
+});
+
+test("cross-origin pages get 403 unless their origin is allowed (then CORS headers); text/plain posts get 415", async () => {
+  const cors = await startServer({ corsOrigins: ["http://app.example:5173"] });
+  try {
+    const post = (server: ServerHandle, headers: Record<string, string>, body = '{"arguments": {"a": 1, "b": 2}}') =>
+      fetch(`${server.url}/tools/add`, { method: "POST", headers, body }).then(async (r) => ({ r, body: await r.text() }));
+    const evil = await post(open, { origin: "http://evil.example", "content-type": "application/json" });
+    assert.is(evil.r.status, 403);
+    assert.match(evil.body, /"cross_origin"/);
+    const plain = await post(open, { "content-type": "text/plain" });
+    assert.is(plain.r.status, 415);
+    assert.match(plain.body, /"unsupported_media_type"/);
+    const same = await post(open, { origin: open.url, "content-type": "application/json" });
+    assert.is(same.r.status, 200, "the server's own pages (the demo) are same-origin");
+    const allowed = await post(cors, { origin: "http://app.example:5173", "content-type": "application/json" });
+    assert.is(allowed.r.status, 200);
+    assert.is(allowed.r.headers.get("access-control-allow-origin"), "http://app.example:5173");
+    const preflight = await fetch(`${cors.url}/tools/add`, {
+      method: "OPTIONS",
+      headers: { origin: "http://app.example:5173", "access-control-request-method": "POST" },
+    });
+    assert.is(preflight.status, 204);
+    assert.is(preflight.headers.get("access-control-allow-origin"), "http://app.example:5173");
+  } finally {
+    await cors.close();
+  }
   await stillServes(open);
 });
 

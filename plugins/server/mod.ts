@@ -18,4 +18,5 @@ export * from "./tools_routes.ts";
 export * from "./run_code.ts";
 export * from "./retrieve.ts";
 export * from "./mcp.ts";
+export * from "./origin_guard.ts";
 export type * from "./adapter/types.ts";

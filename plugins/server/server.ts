@@ -14,6 +14,7 @@ import { mountRetrieve } from "./retrieve.ts";
 import { mountRunCode } from "./run_code.ts";
 import { createRunner } from "./runner.ts";
 import { mountToolRoutes } from "./tools_routes.ts";
+import { originGuard } from "./origin_guard.ts";
 
 /** What RFC 6750 allows in a bearer token (and hono's bearerAuth accepts). */
 const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
@@ -57,6 +58,10 @@ export interface ToolServerOptions {
   limits?: Partial<ServerLimits>;
   /** Receives one line per request: method, path, status, milliseconds. */
   logger?: (line: string) => void;
+  /** Host names served besides loopback when there is no token (DNS-rebinding guard; see origin_guard.ts). */
+  allowedHosts?: readonly string[];
+  /** Origins whose pages may call the server (CORS); other cross-origin browser requests get 403. */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -82,6 +87,7 @@ export function createToolServer(options: ToolServerOptions): Hono {
     });
   }
 
+  app.use("*", originGuard({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins, authenticated: Boolean(options.auth) }));
   app.get("/health", (c) => c.json({ ok: true }));
   app.get("/v1/ping", (c) => c.text("pong"));
 

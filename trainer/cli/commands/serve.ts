@@ -24,6 +24,9 @@ POST /run_code and GET /v1/ping, Search-R1's POST /retrieve, and MCP at /mcp. On
   --plugins A,B        built-in plugins (default: ${DEFAULT_PLUGINS.join(",")})
   --plugin ./p.ts      a plugin module of your own (repeatable)
   --token T            require "Authorization: Bearer T" on every route but /health and /v1/ping
+  --allowed-host H     answer for Host H too (repeatable); without a token only localhost, 127.0.0.1 and [::1]
+                       are served, which stops DNS rebinding
+  --cors-origin O      let pages at origin O call the server (repeatable; "*" for any); other pages get 403
   --timeout-ms N       cap on the time of one tool call (default: each tool's own limit)
   --max-concurrent N   tool calls at once on the server (default ${DEFAULT_LIMITS.maxConcurrent})
   --max-per-tool N     tool calls at once per tool (default ${DEFAULT_LIMITS.maxConcurrentPerTool})
@@ -37,6 +40,8 @@ interface ServeFlags {
   host: string;
   plugins: string[];
   token?: string;
+  allowedHosts: string[];
+  corsOrigins: string[];
   limits: Partial<ServerLimits>;
   demo: boolean;
   demoCheckpoint?: string;
@@ -50,11 +55,11 @@ const NUMBER_FLAGS: Record<string, keyof ServerLimits | "port"> = {
   "--max-body-bytes": "maxBodyBytes",
 };
 
-const TEXT_FLAGS = new Set(["--host", "--token", "--plugins", "--plugin", "--demo-checkpoint"]);
+const TEXT_FLAGS = new Set(["--host", "--token", "--plugins", "--plugin", "--demo-checkpoint", "--allowed-host", "--cors-origin"]);
 
 /** Reads argv into flags; throws a one-sentence error naming the bad flag. */
 function parseFlags(argv: string[]): ServeFlags {
-  const flags: ServeFlags = { port: DEFAULT_PORT, host: DEFAULT_HOSTNAME, plugins: [], limits: {}, demo: false };
+  const flags: ServeFlags = { port: DEFAULT_PORT, host: DEFAULT_HOSTNAME, plugins: [], allowedHosts: [], corsOrigins: [], limits: {}, demo: false };
   let builtins: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const equals = argv[i].indexOf("=");
@@ -78,6 +83,8 @@ function parseFlags(argv: string[]): ServeFlags {
       else flags.limits[key] = number;
     } else if (name === "--host") flags.host = value;
     else if (name === "--token") flags.token = value;
+    else if (name === "--allowed-host") flags.allowedHosts.push(value);
+    else if (name === "--cors-origin") flags.corsOrigins.push(value);
     else if (name === "--demo-checkpoint") [flags.demo, flags.demoCheckpoint] = [true, value];
     else if (name === "--plugins") builtins = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
     else flags.plugins.push(value);
@@ -113,6 +120,8 @@ export async function run(argv: string[], io: CliIO, options: ServeRunOptions = 
     auth: flags.token === undefined ? undefined : { token: flags.token },
     limits: flags.limits,
     logger: (line) => io.stderr(line + "\n"),
+    allowedHosts: flags.allowedHosts,
+    corsOrigins: flags.corsOrigins,
   });
   const site = flags.demo ? await demoSite({ checkpoint: flags.demoCheckpoint }) : null;
   const server: ServerHandle = await serve({ app: site ? withDemo(app, site) : app, port: flags.port, hostname: flags.host });

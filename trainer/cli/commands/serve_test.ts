@@ -28,7 +28,8 @@ test("toolrl serve serves the built-in calculator until closed, one log line per
     body: JSON.stringify({ arguments: { expression: "7*6" } }),
   });
   assert.is((await response.json()).text, "42");
-  await fetch(`${server.url}/tools/nope`, { method: "POST", body: "{}" }).then((r) => r.body?.cancel());
+  await fetch(`${server.url}/tools/nope`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+    .then((r) => r.body?.cancel());
   assert.match(server.io.err, /tools: calculator\)/);
   assert.match(server.io.err, /\nPOST \/tools\/calculator 200 \d+\.\dms\n/);
   assert.match(server.io.err, /\nPOST \/tools\/nope 404 \d+\.\dms\n/);
