@@ -1,12 +1,12 @@
 /**
- * `toolrl parse --format submit|hermes|react`: model text on stdin, its tool calls as JSON on stdout:
+ * `toolrl parse --format submit|hermes|react|llama3_json`: model text on stdin, its tool calls as JSON on stdout:
  * `{"calls": [{"name": ..., "arguments": ...}], "final": <string|null>, "errors": [...]}`.
  */
 import type { CliIO } from "../io.ts";
-import { parsers } from "../../../core/parsers/index.ts";
-import type { FormatName } from "../../../core/types.ts";
+import { allParsers } from "../../../core/parsers/index.ts";
+import type { ParserName } from "../../../core/types.ts";
 
-export const help = `toolrl parse --format submit|hermes|react [--tools NAME,NAME]
+export const help = `toolrl parse --format submit|hermes|react|llama3_json [--tools NAME,NAME]
 
 Reads model text on stdin and prints one JSON object on stdout:
   {"calls": [{"name": ..., "arguments": ...}], "final": <string|null>, "errors": [{"kind", "message", "text"}]}
@@ -19,13 +19,13 @@ For submit, "arguments" is the raw query string; for hermes and react, the parse
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const format = option(argv, "--format");
   const tools = option(argv, "--tools");
-  if (format === undefined || !Object.hasOwn(parsers, format)) {
+  if (format === undefined || !Object.hasOwn(allParsers, format)) {
     const got = format === undefined ? "no --format" : `--format ${format}`;
-    io.stderr(`toolrl parse: ${got}; give --format submit, hermes or react\n`);
+    io.stderr(`toolrl parse: ${got}; give --format submit, hermes, react or llama3_json\n`);
     return 2;
   }
   const toolNames = tools?.split(",").map((name) => name.trim()).filter((name) => name !== "");
-  const result = parsers[format as FormatName].parse(await io.readStdin(), toolNames);
+  const result = allParsers[format as ParserName].parse(await io.readStdin(), toolNames);
   const output = {
     calls: result.calls.map((call) => ({ name: call.name, arguments: call.arguments })),
     final: result.final,
