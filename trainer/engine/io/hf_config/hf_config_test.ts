@@ -100,6 +100,7 @@ test("modelConfigToHfConfig() writes the fields and architectures transformers r
 
 test("hfConfigToModelConfig() refuses what the engine does not implement, naming the value", () => {
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "yarn", factor: 4 } })).includes(`"yarn"`));
+  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, model_type: "qwen3", architectures: ["Qwen3ForCausalLM"] })).includes(`"qwen3"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "llama3" } })).includes(`"factor"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, attention_bias: true })).includes("attention_bias"));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, hidden_act: "gelu" })).includes(`"gelu"`));
