@@ -199,6 +199,7 @@ test("a Llama 3 rope_scaling changes the rotation: same logits at position 0, ot
   const V = config.vocabSize;
   assert.ok(close(a.slice(0, V), b.slice(0, V), 1e-6), "position 0 has angle 0 either way");
   assert.ok(!close(a.slice(V), b.slice(V), 1e-4), "later positions turn at the scaled frequencies");
+  await rejects(() => createModel({ ...config, ropeScaling: { ...ropeScaling, highFreqFactor: 1 } }, { tokenizer }), /highFreqFactor, got 1 and 1/);
 });
 
 test.run();
