@@ -107,8 +107,11 @@ export interface Episode {
 // ---------------------------------------------------------------------------------------------
 // Parsers
 
-/** The three tool-call formats. */
+/** The three tool-call formats that tasks render prompts and demonstrations for. */
 export type FormatName = "submit" | "hermes" | "react";
+
+/** Every tool-call parser: the task formats and `llama3_json` (Llama 3.1 JSON calls, parse and write-back only). */
+export type ParserName = FormatName | "llama3_json";
 
 /** A tool call found in model text. `arguments` is the raw query string for `submit`, parsed JSON otherwise. */
 export interface ParsedCall {
@@ -144,7 +147,7 @@ export interface ToolOutput {
 
 /** One tool-call format: how to stop generation, read calls and answers, and write results back. */
 export interface Parser {
-  name: FormatName;
+  name: ParserName;
   /** Stop strings for generation; the model's text keeps the stop string it wrote. */
   stop: string[];
   /** Strings that should be single tokens in a tokenizer made for this format. */

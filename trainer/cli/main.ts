@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   logits: () => import("./commands/logits.ts"),
   "export-onnx": () => import("./commands/export_onnx.ts"),
   bench: () => import("./commands/bench.ts"),
+  template: () => import("./commands/template.ts"),
 };
 
 const usage = `toolrl — teach language models to use tools with reinforcement learning
@@ -37,6 +38,7 @@ commands:
   logits <checkpoint> --text T the engine's logits for T (JSON)
   export-onnx <checkpoint> <dir> a folder transformers.js loads (ONNX + config + tokenizer)
   bench [suite...] [--quick]   the benchmarks: tables, and JSON in bench/results/
+  template <model-dir>         chat JSON on stdin -> the model's chat template rendered, exactly
 
 toolrl <command> --help shows a command's options.`;
 

@@ -6,6 +6,15 @@
  */
 import type { Policy, Tokenizer } from "../../core/types.ts";
 
+/** Llama 3.x RoPE scaling: long wavelengths are slowed by `factor`, short ones kept, the band between blended. */
+export interface RopeScaling {
+  type: "llama3";
+  factor: number;
+  lowFreqFactor: number;
+  highFreqFactor: number;
+  originalMaxPositionEmbeddings: number;
+}
+
 /** Model architecture, with Hugging Face `config.json` meaning. */
 export interface ModelConfig {
   /** "gpt2" (learned positions, LayerNorm, GELU, biases, tied embeddings) or "llama" / "qwen2" (RoPE, RMSNorm, SwiGLU, GQA). */
@@ -24,6 +33,8 @@ export interface ModelConfig {
   /** Epsilon of LayerNorm / RMSNorm. */
   normEps: number;
   ropeTheta: number;
+  /** Llama 3.x RoPE frequency scaling (`rope_scaling` with `rope_type: "llama3"`); absent or null for plain RoPE. */
+  ropeScaling?: RopeScaling | null;
   /** Bias on q/k/v projections (Qwen2). */
   qkvBias: boolean;
   /** Output head shares the token embedding. */

@@ -1,11 +1,11 @@
 /**
- * `toolrl parse --format submit|hermes|react`: model text on stdin, its tool calls as JSON on stdout:
+ * `toolrl parse --format submit|hermes|react|llama3_json`: model text on stdin, its tool calls as JSON on stdout:
  * `{"calls": [{"name": ..., "arguments": ...}], "final": <string|null>, "errors": [...]}`.
  */
 import type { CliIO } from "../io.ts";
-import { getParser, parsers } from "../../../core/parsers/index.ts";
+import { allParsers, getParser } from "../../../core/parsers/index.ts";
 
-export const help = `toolrl parse --format submit|hermes|react [--tools NAME,NAME] [--repair-json] [--lossy]
+export const help = `toolrl parse --format submit|hermes|react|llama3_json [--tools NAME,NAME] [--repair-json] [--lossy]
 
 Reads model text on stdin and prints one JSON object on stdout:
   {"calls": [{"name": ..., "arguments": ...}], "final": <string|null>, "errors": [{"kind", "message", "text"}]}
@@ -21,9 +21,9 @@ For submit, "arguments" is the raw query string; for hermes and react, the parse
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const format = option(argv, "--format");
   const tools = option(argv, "--tools");
-  if (format === undefined || !Object.hasOwn(parsers, format)) {
+  if (format === undefined || !Object.hasOwn(allParsers, format)) {
     const got = format === undefined ? "no --format" : `--format ${format}`;
-    io.stderr(`toolrl parse: ${got}; give --format submit, hermes or react\n`);
+    io.stderr(`toolrl parse: ${got}; give --format submit, hermes, react or llama3_json\n`);
     return 2;
   }
   const toolNames = tools?.split(",").map((name) => name.trim()).filter((name) => name !== "");

@@ -37,11 +37,16 @@ test("toolrl parse lists malformed calls and unknown tools from --tools as error
   assert.equal(Object.keys(json.errors[0]).sort(), ["kind", "message", "text"]);
 });
 
+test("toolrl parse --format llama3_json prints a Llama 3.1 JSON call", async () => {
+  const { json } = await parse(["--format", "llama3_json"], '{"name": "a", "parameters": {"x": 1}}<|eom_id|>');
+  assert.equal(json, { calls: [{ name: "a", arguments: { x: 1 } }], final: null, errors: [] });
+});
+
 test("toolrl parse without a known --format exits 2 and says what to give", async () => {
   for (const args of [[], ["--format", "xml"]]) {
     const { code, io } = await parse(args, "x");
     assert.is(code, 2);
-    assert.ok(io.err.includes("submit, hermes or react"), io.err);
+    assert.ok(io.err.includes("submit, hermes, react or llama3_json"), io.err);
   }
 });
 

@@ -51,6 +51,8 @@ export async function generate(
   const seed = options.seed ?? 0;
   const stops = (options.stop ?? []).filter((s) => s.length > 0);
   const stopTokens = new Set(options.stopTokens ?? [tokenizer.eosId]);
+  // A stop string that is one special token (`<|im_end|>`, `<|eot_id|>`) stops on its id, without decoding the row.
+  const stopIds = new Set(stops.map((s) => tokenizer.specialTokens[s]).filter((id) => id !== undefined));
   const sampling = { temperature: options.temperature ?? 1, topK: options.topK, topP: options.topP };
   const rows: Row[] = contexts.map((context, i) => {
     if (context.length === 0) throw new Error(`generate: context ${i} is empty; give at least one token (e.g. BOS).`);
@@ -74,6 +76,7 @@ export async function generate(
     row.tokens.push(token);
     row.logprobs.push(logprob);
     if (stopTokens.has(token)) row.finish = "eos";
+    else if (stopIds.has(token)) row.finish = "stop";
     else if (stops.length > 0 && hitsStop(tokenizer.decode(row.tokens), stops)) row.finish = "stop";
     else if (row.tokens.length >= row.budget) row.finish = "length";
   };

@@ -63,5 +63,17 @@ export function validateConfig(config: ModelConfig): ModelConfig {
   if (config.family !== "gpt2" && headSize(config) % 2 !== 0) fail(`RoPE needs an even head size, got ${headSize(config)}`);
   if (!(config.normEps > 0)) fail(`normEps ${config.normEps} must be positive`);
   if (config.family !== "gpt2" && !(config.ropeTheta > 0)) fail(`ropeTheta ${config.ropeTheta} must be positive`);
+  const scaling = config.ropeScaling;
+  if (scaling) {
+    if (config.family === "gpt2") fail("gpt2 has no RoPE, so ropeScaling must be null");
+    if (scaling.type !== "llama3") fail(`ropeScaling.type ${JSON.stringify(scaling.type)} must be "llama3"`);
+    if (!(scaling.factor > 0)) fail(`ropeScaling.factor ${scaling.factor} must be positive`);
+    if (!(scaling.lowFreqFactor > 0 && scaling.highFreqFactor > scaling.lowFreqFactor)) {
+      fail(`ropeScaling needs 0 < lowFreqFactor < highFreqFactor, got ${scaling.lowFreqFactor} and ${scaling.highFreqFactor}`);
+    }
+    if (!(scaling.originalMaxPositionEmbeddings > 0)) {
+      fail(`ropeScaling.originalMaxPositionEmbeddings ${scaling.originalMaxPositionEmbeddings} must be positive`);
+    }
+  }
   return config;
 }

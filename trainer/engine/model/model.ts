@@ -67,7 +67,7 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
   let table: Tensor | null = null;
   if (config.family !== "gpt2") {
     table = backend.alloc([config.maxSeqLen, hs]);
-    await backend.upload(table, ropeTable(config.maxSeqLen, hs, config.ropeTheta));
+    await backend.upload(table, ropeTable(config.maxSeqLen, hs, config.ropeTheta, config.ropeScaling));
   }
   const net: Net = { config, backend, weights: bindWeights(config, named(params)), ropeTable: table };
 

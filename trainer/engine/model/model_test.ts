@@ -190,4 +190,16 @@ test("misuse fails with errors that say what to do", async () => {
   await rejects(() => createModel({ ...config, nHead: 3 }, { tokenizer }), /not divisible by nHead 3/);
 });
 
+test("a Llama 3 rope_scaling changes the rotation: same logits at position 0, other logits after it", async () => {
+  const ropeScaling = { type: "llama3" as const, factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8 };
+  const plain = await createModel(config, { tokenizer, seed: 1 });
+  const scaled = await createModel({ ...config, ropeScaling }, { tokenizer, seed: 1 });
+  const input = batch(3, 1, 6);
+  const a = await plain.logits(input), b = await scaled.logits(input);
+  const V = config.vocabSize;
+  assert.ok(close(a.slice(0, V), b.slice(0, V), 1e-6), "position 0 has angle 0 either way");
+  assert.ok(!close(a.slice(V), b.slice(V), 1e-4), "later positions turn at the scaled frequencies");
+  await rejects(() => createModel({ ...config, ropeScaling: { ...ropeScaling, highFreqFactor: 1 } }, { tokenizer }), /highFreqFactor, got 1 and 1/);
+});
+
 test.run();

@@ -162,7 +162,7 @@ function gelu(g: GraphBuilder, x: string, name: string): string {
 /** The engine's RoPE table split into cos and sin halves, (maxSeqLen, hs/2) each. */
 function ropeTables(config: ModelConfig): { cos: Float32Array; sin: Float32Array } {
   const hs = config.nEmbd / config.nHead, half = hs / 2;
-  const table = ropeTable(config.maxSeqLen, hs, config.ropeTheta);
+  const table = ropeTable(config.maxSeqLen, hs, config.ropeTheta, config.ropeScaling);
   const cos = new Float32Array(config.maxSeqLen * half), sin = new Float32Array(config.maxSeqLen * half);
   for (let p = 0; p < config.maxSeqLen; p++) {
     cos.set(table.subarray(p * hs, p * hs + half), p * half);

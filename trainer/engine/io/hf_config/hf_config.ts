@@ -1,10 +1,10 @@
 /**
  * Hugging Face `config.json` ⇄ `ModelConfig` for the three families the engine runs:
  * GPT-2 (`GPT2LMHeadModel`), Llama (`LlamaForCausalLM`) and Qwen2 (`Qwen2ForCausalLM`, qkv bias).
- * Settings the engine does not implement (RoPE scaling, MLP or output biases, other activations)
+ * Settings the engine does not implement (RoPE scaling other than Llama 3's, MLP or output biases, other activations)
  * are refused with an error instead of being silently ignored.
  */
-import type { ModelConfig } from "../../types.ts";
+import type { ModelConfig, RopeScaling } from "../../types.ts";
 
 /** A parsed `config.json`. */
 export type HfConfig = Record<string, unknown>;
@@ -74,15 +74,12 @@ function gpt2FromHf(json: HfConfig): ModelConfig {
 
 function llamaFromHf(json: HfConfig, family: "llama" | "qwen2"): ModelConfig {
   if ((json.hidden_act ?? "silu") !== "silu") fail(`${family} hidden_act must be "silu"`, json.hidden_act);
-  if (json.rope_scaling != null) fail(`${family} rope_scaling is not supported; only plain RoPE is`, json.rope_scaling);
   if (json.mlp_bias === true) fail("mlp_bias is not supported", true);
   if (family === "llama" && json.attention_bias === true) {
     fail("Llama attention_bias (which also biases o_proj) is not supported; Qwen2's q/k/v-only bias is", true);
   }
   const ropeParameters = (json.rope_parameters ?? {}) as Record<string, unknown>;
-  if (ropeParameters.rope_type !== undefined && ropeParameters.rope_type !== "default") {
-    fail(`${family} rope_parameters.rope_type must be "default"`, ropeParameters.rope_type);
-  }
+  const ropeScaling = ropeScalingOf(family, json.rope_scaling ?? (ropeParameters.rope_type === undefined ? null : ropeParameters));
   const nEmbd = integer(json, "hidden_size");
   const nHead = integer(json, "num_attention_heads");
   const nKvHead = integer(json, "num_key_value_heads", nHead);
@@ -102,8 +99,37 @@ function llamaFromHf(json: HfConfig, family: "llama" | "qwen2"): ModelConfig {
     nInner: integer(json, "intermediate_size"),
     normEps: positive(json, "rms_norm_eps", 1e-6),
     ropeTheta: positive({ rope_theta: json.rope_theta ?? ropeParameters.rope_theta }, "rope_theta", DEFAULT_ROPE_THETA),
+    ...(ropeScaling ? { ropeScaling } : {}),
     qkvBias: family === "qwen2",
     tieEmbeddings: json.tie_word_embeddings === true,
+  };
+}
+
+/** Reads `rope_scaling` (or `rope_parameters`): none, `default`, or `llama3`; any other type is refused by name. */
+function ropeScalingOf(family: string, value: unknown): RopeScaling | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== "object" || Array.isArray(value)) fail(`${family} rope_scaling must be an object or null`, value);
+  const scaling = value as HfConfig;
+  const type = scaling.rope_type ?? scaling.type;
+  if (type === "default") return null;
+  if (type !== "llama3") fail(`${family} rope_scaling type must be "default" or "llama3" (others are not supported)`, type);
+  return {
+    type: "llama3",
+    factor: positive(scaling, "factor", NaN),
+    lowFreqFactor: positive(scaling, "low_freq_factor", NaN),
+    highFreqFactor: positive(scaling, "high_freq_factor", NaN),
+    originalMaxPositionEmbeddings: integer(scaling, "original_max_position_embeddings"),
+  };
+}
+
+function ropeScalingToHf(scaling: RopeScaling | null | undefined): HfConfig | null {
+  if (!scaling) return null;
+  return {
+    rope_type: scaling.type,
+    factor: scaling.factor,
+    low_freq_factor: scaling.lowFreqFactor,
+    high_freq_factor: scaling.highFreqFactor,
+    original_max_position_embeddings: scaling.originalMaxPositionEmbeddings,
   };
 }
 
@@ -183,7 +209,7 @@ export function modelConfigToHfConfig(config: ModelConfig, ids: SpecialTokenIds 
     max_position_embeddings: config.maxSeqLen,
     rms_norm_eps: config.normEps,
     rope_theta: config.ropeTheta,
-    rope_scaling: null,
+    rope_scaling: ropeScalingToHf(config.ropeScaling),
     ...(family === "llama" ? { attention_bias: false, mlp_bias: false } : { use_sliding_window: false }),
     attention_dropout: 0,
     initializer_range: 0.02,

@@ -57,6 +57,20 @@ test("hfConfigToModelConfig() takes rope_theta from transformers v5 rope_paramet
   assert.is(hfConfigToModelConfig(v5).ropeTheta, 250000);
 });
 
+const llama31Scaling = { factor: 8.0, low_freq_factor: 1.0, high_freq_factor: 4.0, original_max_position_embeddings: 8192, rope_type: "llama3" };
+
+test("hfConfigToModelConfig() reads Llama 3.1's rope_scaling (rope_type or type), and writes it back", () => {
+  const expected = { type: "llama3", factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 };
+  const config = hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: llama31Scaling });
+  assert.equal(config.ropeScaling, expected);
+  const { rope_type: _, ...old } = llama31Scaling;
+  assert.equal(hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { ...old, type: "llama3" } }).ropeScaling, expected);
+  assert.equal(hfConfigToModelConfig({ ...tinyLlamaHub, rope_parameters: { ...llama31Scaling, rope_theta: 500000 } }).ropeScaling, expected);
+  assert.equal(modelConfigToHfConfig(config).rope_scaling, llama31Scaling);
+  assert.equal(hfConfigToModelConfig(modelConfigToHfConfig(config)), config);
+  assert.is(hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "default" } }).ropeScaling, undefined);
+});
+
 test("modelConfigToHfConfig() then hfConfigToModelConfig() gives the config back for every family", () => {
   const variants: ModelConfig[] = [
     ...Object.values(tinyConfigs),
@@ -85,7 +99,9 @@ test("modelConfigToHfConfig() writes the fields and architectures transformers r
 });
 
 test("hfConfigToModelConfig() refuses what the engine does not implement, naming the value", () => {
-  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "llama3" } })).includes("llama3"));
+  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "yarn", factor: 4 } })).includes(`"yarn"`));
+  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, model_type: "qwen3", architectures: ["Qwen3ForCausalLM"] })).includes(`"qwen3"`));
+  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "llama3" } })).includes(`"factor"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, attention_bias: true })).includes("attention_bias"));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, hidden_act: "gelu" })).includes(`"gelu"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, head_dim: 128 })).includes("128"));

@@ -8,6 +8,21 @@ import { defaultFileSystem, type FileSystem, joinPath, parentPath } from "../fs/
 /** A Hugging Face tokenizer with the files it came from (a checkpoint save writes them again). */
 export interface HfTokenizer extends Tokenizer {
   readonly files: Readonly<Record<string, Uint8Array>>;
+  /** The model's Jinja chat template (`chat_template.jinja`, else `tokenizer_config.json`'s), or null when it has none. */
+  readonly chatTemplate: string | null;
+  /** Renders a conversation with the model's chat template and tools as `apply_chat_template(..., tokenize=False)` does. */
+  renderChat(messages: readonly ChatMessage[], options?: RenderChatOptions): string;
+}
+
+/** A chat message as Hugging Face chat templates read it (`role`, `content`, optional `tool_calls` and more). */
+export type ChatMessage = { role: string; content?: string | null; [key: string]: unknown };
+
+/** Options of `HfTokenizer.renderChat`. */
+export interface RenderChatOptions {
+  /** Tools as OpenAI function schemas (`{type: "function", function: {name, description, parameters}}`). */
+  tools?: readonly Record<string, unknown>[];
+  /** Appends the header of an assistant turn, as HF's `add_generation_prompt`. */
+  addGenerationPrompt?: boolean;
 }
 
 /** The tokenizer files of a Hugging Face model folder that a checkpoint carries along, when present. */
@@ -32,6 +47,18 @@ async function readFiles(dir: string, fs: FileSystem): Promise<Record<string, Ui
     }
   }
   return files;
+}
+
+function chatTemplateOf(files: Record<string, Uint8Array>): string | null {
+  if (files["chat_template.jinja"]) return new TextDecoder().decode(files["chat_template.jinja"]);
+  const config = JSON.parse(new TextDecoder().decode(files["tokenizer_config.json"])) as { chat_template?: unknown };
+  const template = config.chat_template;
+  if (typeof template === "string") return template;
+  if (Array.isArray(template)) {
+    const named = template.find((entry: { name?: string }) => entry.name === "default") as { template?: string } | undefined;
+    return named?.template ?? null;
+  }
+  return null;
 }
 
 /**
@@ -65,7 +92,21 @@ export async function loadHfTokenizer(dir: string, options: LoadHfTokenizerOptio
   if (eosId === undefined || eosId === null) {
     throw new Error(`tokenizer: ${dir}/tokenizer_config.json names no eos_token and no eosId was given; add "eos_token" to it.`);
   }
+  const chatTemplate = chatTemplateOf(files);
+  const renderChat = (messages: readonly ChatMessage[], render: RenderChatOptions = {}): string => {
+    if (chatTemplate === null) {
+      throw new Error(`tokenizer: ${dir} has no chat template; add "chat_template" to tokenizer_config.json or a chat_template.jinja file.`);
+    }
+    return hf.apply_chat_template(messages as Parameters<typeof hf.apply_chat_template>[0], {
+      chat_template: chatTemplate,
+      tools: render.tools as NonNullable<Parameters<typeof hf.apply_chat_template>[1]>["tools"],
+      add_generation_prompt: render.addGenerationPrompt ?? false,
+      tokenize: false,
+    }) as string;
+  };
   return {
+    chatTemplate,
+    renderChat,
     vocabSize: ids.reduce((max, id) => Math.max(max, id + 1), 0),
     specialTokens,
     eosId,
