@@ -88,7 +88,7 @@ export async function stepEpisode(episode: EnvEpisode, action: EnvAction): Promi
   const last = segments[segments.length - 1];
   const toolText = plan && last.role === "tool" ? last.text : "";
   const tool_results = state.episode.calls.slice(before).map((call) => ({ name: call.name, text: call.result, error: call.error }));
-  const done = state.phase === "finished";
+  const done = (state.phase as EpisodeState["phase"]) === "finished";
   let reward: number | null = null;
   const metadata: Record<string, unknown> = { turn: state.turns, status: done ? state.episode.status : null };
   if (done) {
