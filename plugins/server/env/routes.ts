@@ -64,7 +64,7 @@ export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: str
             try {
               message = JSON.parse(String(event.data));
             } catch {
-              const data = { message: `message ${String(event.data).slice(0, 80)} is not JSON`, code: "bad_json" };
+              const data = { message: `message ${String(event.data).slice(0, 80)} is not JSON`, code: "INVALID_JSON" };
               ws.send(JSON.stringify({ type: "error", data }));
               return;
             }

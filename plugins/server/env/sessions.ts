@@ -89,9 +89,11 @@ export function createSessions(tasks: readonly Task[], options: SessionOptions =
           await sessions.close(session);
           return null;
         }
-        throw new Error(`message type ${JSON.stringify(type)} is not one of reset, step, state, close`);
+        const message = `message type ${JSON.stringify(type)} is not one of reset, step, state, close`;
+        return { type: "error", data: { message, code: "UNKNOWN_TYPE" } };
       } catch (error) {
-        return { type: "error", data: { message: error instanceof Error ? error.message : String(error), code: "bad_request" } };
+        // OpenEnv's WSErrorCode names: the episode's own errors are EXECUTION_ERROR.
+        return { type: "error", data: { message: error instanceof Error ? error.message : String(error), code: "EXECUTION_ERROR" } };
       }
     },
     size: () => live.size,

@@ -75,6 +75,8 @@ test("/ws: bad messages answer type error, and a wrong token is refused", async 
   assert.match(reply.data.message as string, /reset/);
   const bad = await client.send("dance", {});
   assert.match(bad.data.message as string, /"dance"/);
+  assert.is(bad.data.code, "UNKNOWN_TYPE");
+  assert.is(reply.data.code, "EXECUTION_ERROR");
   client.close();
   const refused = await fetch(server.url + "/ws?token=nope", { headers: { upgrade: "websocket" } });
   assert.is(refused.status, 401);
