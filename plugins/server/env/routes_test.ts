@@ -47,6 +47,13 @@ test("routes need the bearer token; /health does not", async () => {
   assert.is((await app.fetch(new Request("http://x/health"))).status, 200);
 });
 
+test("GET /ws without a runtime upgrade answers 501, and checks ?token= first", async () => {
+  assert.is((await app.fetch(new Request("http://x/ws?token=bad"))).status, 401);
+  const response = await app.fetch(new Request("http://x/ws?token=t0k"));
+  assert.is(response.status, 501);
+  assert.match((await response.json()).error.message, /WebSocket/);
+});
+
 test("GET /schema gives JSON Schemas of action, observation and state; /metadata lists the task", async () => {
   const schema = await (await app.fetch(new Request("http://x/schema", { headers: auth }))).json();
   assert.ok(Array.isArray(schema.action.anyOf));
