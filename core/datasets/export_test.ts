@@ -70,7 +70,26 @@ test("verl records carry the reward and the sampler's logprobs, 0 on tool tokens
   const record = toVerlRecord(episode);
   assert.equal(record.response_logprobs, [-0.5, -0.25, 0, -1]);
   assert.equal(record.response_mask, [1, 1, 0, 1]);
-  assert.is(record.reward, 0.75);
+  assert.is(record.reward_score, 0.75);
+  assert.is(record.scored, true);
+  assert.is(record.metrics.tool_calls, 0);
+});
+
+test("verl records of unscored episodes say scored: false and carry no reward_score", () => {
+  const episode = createEpisode({ id: "u", prompt: "Q\n", tokenizer });
+  appendSegment(episode, "model", "ab", [97, 98]);
+  episode.metrics.tool_ms = 1500;
+  const record = toVerlRecord(episode);
+  assert.is(record.scored, false);
+  assert.ok(!("reward_score" in record) && !("reward" in record));
+  assert.is(record.metrics.tool_calls, 1.5);
+});
+
+test("TRL records carry a tools column when tools are given", () => {
+  const episode = createEpisode({ id: "t", prompt: "Q\n", tokenizer });
+  const tools = [{ type: "function", function: { name: "calculator", parameters: {} } }];
+  assert.equal(toTrlRecord(episode, { tools }).tools, tools);
+  assert.ok(!("tools" in toTrlRecord(episode)));
 });
 
 test("the JSONL writers give one parseable record per line, in episode order", () => {
@@ -78,7 +97,7 @@ test("the JSONL writers give one parseable record per line, in episode order", (
   const verl = episodesToVerlJSONL(imported).split("\n");
   assert.is(trl.pop(), "");
   assert.is(verl.pop(), "");
-  assert.equal(trl.map((line) => JSON.parse(line)), imported.map(toTrlRecord));
+  assert.equal(trl.map((line) => JSON.parse(line)), imported.map((e) => toTrlRecord(e)));
   assert.equal(verl.map((line) => JSON.parse(line).id), imported.map((e) => e.id));
 });
 

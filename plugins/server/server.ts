@@ -15,6 +15,7 @@ import { mountRunCode } from "./run_code.ts";
 import { createRunner } from "./runner.ts";
 import { mountToolRoutes } from "./tools_routes.ts";
 import { originGuard } from "./origin_guard.ts";
+import { type EnvServerOptions, mountEnvRoutes, mountEnvSocket } from "./env/routes.ts";
 
 /** What RFC 6750 allows in a bearer token (and hono's bearerAuth accepts). */
 const BEARER_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
@@ -62,6 +63,8 @@ export interface ToolServerOptions {
   allowedHosts?: readonly string[];
   /** Origins whose pages may call the server (CORS); other cross-origin browser requests get 403. */
   corsOrigins?: readonly string[];
+  /** Tasks served as OpenEnv environments (`/reset`, `/step`, `/ws`, `/reward`; see env/routes.ts). */
+  env?: EnvServerOptions;
 }
 
 /**
@@ -91,6 +94,8 @@ export function createToolServer(options: ToolServerOptions): Hono {
   app.get("/health", (c) => c.json({ ok: true }));
   app.get("/v1/ping", (c) => c.text("pong"));
 
+  if (options.env) mountEnvSocket(app, options.env, options.auth?.token);
+
   if (options.auth) {
     if (typeof options.auth.token !== "string" || !BEARER_TOKEN.test(options.auth.token)) {
       throw new Error(
@@ -116,6 +121,7 @@ export function createToolServer(options: ToolServerOptions): Hono {
   mountRunCode(app, runner);
   mountRetrieve(app, runner);
   mountMcp(app, runner);
+  if (options.env) mountEnvRoutes(app, options.env);
 
   app.notFound((c) => jsonError(c, 404, "not_found", `no route ${c.req.method} ${c.req.path}; GET /tools lists the tools`));
   app.onError((error, c) => {

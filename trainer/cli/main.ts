@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   parse: () => import("./commands/parse.ts"),
   logits: () => import("./commands/logits.ts"),
   "export-onnx": () => import("./commands/export_onnx.ts"),
+  export: () => import("./commands/export_verl.ts"),
   bench: () => import("./commands/bench.ts"),
   template: () => import("./commands/template.ts"),
 };
@@ -37,6 +38,7 @@ commands:
   parse --format F             model text on stdin -> JSON tool calls on stdout
   logits <checkpoint> --text T the engine's logits for T (JSON)
   export-onnx <checkpoint> <dir> a folder transformers.js loads (ONNX + config + tokenizer)
+  export verl-dataset <task>   a task's samples as a verl parquet dataset (--n N --out F)
   bench [suite...] [--quick]   the benchmarks: tables, and JSON in bench/results/
   template <model-dir>         chat JSON on stdin -> the model's chat template rendered, exactly
 

@@ -9,6 +9,7 @@ import { builtinPlugins } from "../../../core/plugin/builtins.ts";
 import type { Plugin } from "../../../core/types.ts";
 import { createToolServer, DEFAULT_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
 import { serve } from "../../../plugins/server/adapter/serve.ts";
+import { runtimeUpgradeWebSocket } from "../../../plugins/server/adapter/ws.ts";
 import { DEFAULT_HOSTNAME, DEFAULT_PORT, type ServerHandle } from "../../../plugins/server/adapter/types.ts";
 import { demoSite, withDemo } from "../../../demo/site_node.ts";
 
@@ -23,6 +24,7 @@ POST /run_code and GET /v1/ping, Search-R1's POST /retrieve, and MCP at /mcp. On
   --host H             address to bind (default ${DEFAULT_HOSTNAME}; 0.0.0.0 for every interface)
   --plugins A,B        built-in plugins (default: ${DEFAULT_PLUGINS.join(",")})
   --plugin ./p.ts      a plugin module of your own (repeatable)
+  --env T1,T2          also serve these tasks as OpenEnv environments (/reset, /step, /ws, /reward)
   --token T            require "Authorization: Bearer T" on every route but /health and /v1/ping
   --allowed-host H     answer for Host H too (repeatable); without a token only localhost, 127.0.0.1 and [::1]
                        are served, which stops DNS rebinding
@@ -45,6 +47,7 @@ interface ServeFlags {
   limits: Partial<ServerLimits>;
   demo: boolean;
   demoCheckpoint?: string;
+  env?: string[];
 }
 
 const NUMBER_FLAGS: Record<string, keyof ServerLimits | "port"> = {
@@ -55,7 +58,7 @@ const NUMBER_FLAGS: Record<string, keyof ServerLimits | "port"> = {
   "--max-body-bytes": "maxBodyBytes",
 };
 
-const TEXT_FLAGS = new Set(["--host", "--token", "--plugins", "--plugin", "--demo-checkpoint", "--allowed-host", "--cors-origin"]);
+const TEXT_FLAGS = new Set(["--env", "--host", "--token", "--plugins", "--plugin", "--demo-checkpoint", "--allowed-host", "--cors-origin"]);
 
 /** Reads argv into flags; throws a one-sentence error naming the bad flag. */
 function parseFlags(argv: string[]): ServeFlags {
@@ -85,6 +88,7 @@ function parseFlags(argv: string[]): ServeFlags {
     else if (name === "--token") flags.token = value;
     else if (name === "--allowed-host") flags.allowedHosts.push(value);
     else if (name === "--cors-origin") flags.corsOrigins.push(value);
+    else if (name === "--env") flags.env = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
     else if (name === "--demo-checkpoint") [flags.demo, flags.demoCheckpoint] = [true, value];
     else if (name === "--plugins") builtins = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
     else flags.plugins.push(value);
@@ -115,7 +119,15 @@ export async function run(argv: string[], io: CliIO, options: ServeRunOptions = 
   const plugins: Plugin[] = [];
   const importModule = await pluginImporter();
   for (const spec of flags.plugins) plugins.push(await loadPlugin(spec, { importModule }));
+  const tasks = plugins.flatMap((plugin) => plugin.tasks);
+  const envTasks = (flags.env ?? []).map((name) => {
+    const task = tasks.find((t) => t.name === name);
+    if (!task) throw new Error(`--env ${name} is not a task of the served plugins (${tasks.map((t) => t.name).join(", ")})`);
+    return task;
+  });
+  const env = envTasks.length > 0 ? { tasks: envTasks, upgradeWebSocket: await runtimeUpgradeWebSocket() } : undefined;
   const app = createToolServer({
+    env,
     plugins,
     auth: flags.token === undefined ? undefined : { token: flags.token },
     limits: flags.limits,

@@ -50,6 +50,23 @@ test("toolrl serve --plugin loads a plugin module and --token guards it", async 
   assert.is(await server.exited, 0);
 });
 
+test("toolrl serve --env serves the task as an environment beside the tools", async () => {
+  const server = await start(["--plugins", "calculator", "--env", "calculator"]);
+  const response = await fetch(`${server.url}/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"seed":4,"format":"submit"}' });
+  const { observation, done } = await response.json();
+  assert.is(done, false);
+  assert.is(observation.format, "submit");
+  assert.match(observation.prompt, /\?/);
+  server.stop();
+  assert.is(await server.exited, 0);
+});
+
+test("toolrl serve --env names a task no served plugin has", async () => {
+  const io = memoryIO();
+  assert.is.not(await main(["serve", "--plugins", "calculator", "--env", "chess", "--port", "0"], io), 0);
+  assert.match(io.err, /chess/);
+});
+
 test("toolrl serve rejects unknown options and bad numbers with exit code 2", async () => {
   for (const args of [["--bogus", "1"], ["--port", "-1"], ["--max-concurrent", "x"], ["--host"]]) {
     const io = memoryIO();

@@ -1,0 +1,74 @@
+/**
+ * Load on the environment server's `/ws`: 64 concurrent sessions × 20 calculator episodes on loopback,
+ * each played by the task's solver; prints errors, rewards and p50/p99 per step. Deno (the /ws upgrade):
+ *   deno run -A --no-lock bench/server/env_bench.ts [sessions] [episodes]
+ */
+import { calculator } from "../../plugins/calculator/mod.ts";
+import { createToolServer } from "../../plugins/server/server.ts";
+import { serve } from "../../plugins/server/adapter/serve.ts";
+import { runtimeUpgradeWebSocket } from "../../plugins/server/adapter/ws.ts";
+
+const [sessions = 64, episodes = 20] = Deno.args.map(Number);
+const plugin = calculator();
+const task = plugin.tasks[0];
+const upgradeWebSocket = await runtimeUpgradeWebSocket();
+const app = createToolServer({ plugins: [plugin], env: { tasks: [task], upgradeWebSocket, maxSessions: sessions } });
+const server = await serve({ app, port: 0 });
+const times: number[] = [];
+let errors = 0;
+let wrong = 0;
+
+async function client(k: number) {
+  const ws = new WebSocket(server.url.replace("http", "ws") + "/ws");
+  const replies: ((d: { type: string; data: Record<string, unknown> }) => void)[] = [];
+  ws.onmessage = (event) => replies.shift()?.(JSON.parse(event.data));
+  await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
+  const send = (type: string, data: unknown) =>
+    new Promise<{ type: string; data: Record<string, unknown> }>((resolve) => {
+      replies.push(resolve);
+      ws.send(JSON.stringify({ type, data }));
+    });
+  for (let e = 0; e < episodes; e++) {
+    const seed = k * 1000 + e;
+    const [sample] = task.samples({ seed, n: 1 });
+    if ((await send("reset", { seed, format: "hermes" })).type !== "observation") errors++;
+    let response = "";
+    for (let turn = 0; turn < 8; turn++) {
+      const text = task.solve(sample, "hermes", response);
+      const started = performance.now();
+      const reply = await send("step", { text });
+      times.push(performance.now() - started);
+      if (reply.type !== "observation") {
+        errors++;
+        break;
+      }
+      const data = reply.data as { observation: { text: string }; reward: number; done: boolean };
+      response += text + data.observation.text;
+      if (data.done) {
+        if (data.reward !== 1) wrong++;
+        break;
+      }
+    }
+  }
+  ws.close();
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: sessions }, (_, k) => client(k)));
+const seconds = (performance.now() - started) / 1000;
+times.sort((a, b) => a - b);
+const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))].toFixed(2);
+console.log(JSON.stringify({
+  runtime: `deno ${Deno.version.deno}`,
+  sessions,
+  episodes_per_session: episodes,
+  steps: times.length,
+  errors,
+  reward_not_1: wrong,
+  seconds: Number(seconds.toFixed(2)),
+  steps_per_s: Math.round(times.length / seconds),
+  p50_ms: Number(at(0.5)),
+  p99_ms: Number(at(0.99)),
+}));
+await server.close();
+if (errors > 0 || wrong > 0) Deno.exit(1);

@@ -1,0 +1,117 @@
+/**
+ * OpenEnv's routes on the tool server: one-shot HTTP `/reset`, `/step`, `/state`, `/schema`, `/metadata`
+ * and `/reward`, and multi-turn sessions at `/ws` when the runtime gives a WebSocket upgrade.
+ */
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { UpgradeWebSocket } from "hono/ws";
+import type { Task } from "../../../core/types.ts";
+import { episodeState, resetEpisode, stepEpisode } from "./episode.ts";
+import { createSessions, pickTask, type SessionOptions, type Sessions } from "./sessions.ts";
+import { ACTION_SCHEMA, OBSERVATION_SCHEMA, STATE_SCHEMA } from "./schema.ts";
+import { scoreRequest } from "./reward.ts";
+
+/** Options of {@link mountEnv}. */
+export interface EnvServerOptions extends SessionOptions {
+  /** The tasks served as environments; a reset picks one with `task` (default the first). */
+  tasks: readonly Task[];
+  /** The runtime's WebSocket upgrade (hono/deno's `upgradeWebSocket`); without it `/ws` answers 501. */
+  upgradeWebSocket?: UpgradeWebSocket;
+}
+
+const fail = (c: Context, status: 400 | 401 | 501 | 503, code: string, message: string) =>
+  c.json({ error: { code, message } }, status);
+
+async function body(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  const value = JSON.parse(text);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`the body ${text.slice(0, 80)} must be a JSON object`);
+  return value;
+}
+
+/** Adds the environment routes; `/ws` checks `token` itself (header or `?token=`), so mount it before bearer auth. */
+export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: string): Sessions {
+  const sessions = createSessions(options.tasks, options);
+  const upgrade = options.upgradeWebSocket;
+  const authorize: MiddlewareHandler = async (c, next) => {
+    if (token !== undefined) {
+      const given = c.req.query("token") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
+      if (given !== token) return fail(c, 401, "unauthorized", "send the token as ?token=<token> or Authorization: Bearer <token>");
+    }
+    if (!upgrade) return fail(c, 501, "no_websocket", "this runtime's adapter gave no WebSocket upgrade; serve on Deno");
+    if (sessions.size() >= (options.maxSessions ?? 256)) {
+      return fail(c, 503, "session_limit", `the server holds its limit of ${options.maxSessions ?? 256} sessions; retry later`);
+    }
+    await next();
+  };
+  const sweep = setInterval(() => sessions.sweep(), Math.min(options.idleMs ?? 600_000, 30_000));
+  (sweep as { unref?: () => void }).unref?.();
+  if (typeof (globalThis as { Deno?: unknown }).Deno === "object") (globalThis as unknown as { Deno: { unrefTimer(id: number): void } }).Deno.unrefTimer(sweep as unknown as number);
+  if (!upgrade) {
+    app.get("/ws", authorize);
+    return sessions;
+  }
+  app.get(
+    "/ws",
+    authorize,
+    upgrade(() => {
+      const session = sessions.open();
+      let queue = Promise.resolve();
+      return {
+        onMessage(event, ws) {
+          queue = queue.then(async () => {
+            let message: unknown;
+            try {
+              message = JSON.parse(String(event.data));
+            } catch {
+              const data = { message: `message ${String(event.data).slice(0, 80)} is not JSON`, code: "INVALID_JSON" };
+              ws.send(JSON.stringify({ type: "error", data }));
+              return;
+            }
+            const reply = await sessions.handle(session, message);
+            if (reply) ws.send(JSON.stringify(reply));
+            else ws.close(1000, "closed");
+          });
+        },
+        onClose() {
+          sessions.close(session);
+        },
+      };
+    }),
+  );
+  return sessions;
+}
+
+/** Adds the stateless routes (behind the server's auth). */
+export function mountEnvRoutes(app: Hono, options: EnvServerOptions): void {
+  const { tasks } = options;
+  const guard = async (c: Context, run: (data: Record<string, unknown>) => Promise<unknown>) => {
+    let data: Record<string, unknown>;
+    try {
+      data = await body(c);
+    } catch (error) {
+      return fail(c, 400, "bad_json", (error as Error).message);
+    }
+    try {
+      return c.json(await run(data) as Record<string, unknown>);
+    } catch (error) {
+      return fail(c, 400, "invalid_body", (error as Error).message);
+    }
+  };
+  app.post("/reset", (c) => guard(c, async (data) => resetEpisode(pickTask(tasks, data.task), data).result));
+  app.post("/step", (c) =>
+    guard(c, async (data) => {
+      // One-shot, as OpenEnv's HTTP step: a fresh environment per request, reset with the body's seed.
+      const { episode } = resetEpisode(pickTask(tasks, data.task), data);
+      return await stepEpisode(episode, data.action as never);
+    }));
+  app.get("/state", (c) => c.json(episodeState(undefined)));
+  app.get("/schema", (c) => c.json({ action: ACTION_SCHEMA, observation: OBSERVATION_SCHEMA, state: STATE_SCHEMA }));
+  app.get("/metadata", (c) =>
+    c.json({
+      name: "toolrl",
+      description: `toolrl tasks as environments: ${tasks.map((t) => t.name).join(", ")}`,
+      tasks: tasks.map((t) => ({ name: t.name, description: t.description, tools: t.tools.map((tool) => tool.name) })),
+    }));
+  app.post("/reward", (c) => guard(c, (data) => scoreRequest(tasks, data)));
+}

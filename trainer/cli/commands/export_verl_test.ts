@@ -1,0 +1,32 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parquetReadObjects } from "hyparquet";
+import { main } from "../main.ts";
+import { memoryIO } from "../io.ts";
+
+test("toolrl export verl-dataset writes N rows of the task in parquet", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "toolrl-verl-"));
+  const out = join(dir, "train.parquet");
+  const io = memoryIO();
+  assert.is(await main(["export", "verl-dataset", "calculator", "--n", "7", "--out", out], io), 0);
+  const bytes = await readFile(out);
+  const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+  assert.is(rows.length, 7);
+  assert.is(rows[0].data_source, "toolrl/calculator");
+  assert.is(rows[0].prompt[0].role, "user");
+  await rm(dir, { recursive: true });
+});
+
+test("toolrl export names an unknown kind and option", async () => {
+  const io = memoryIO();
+  assert.is.not(await main(["export", "csv", "calculator"], io), 0);
+  assert.match(io.err, /"csv"/);
+  const io2 = memoryIO();
+  assert.is.not(await main(["export", "verl-dataset", "calculator", "--bogus", "1"], io2), 0);
+  assert.match(io2.err, /--bogus/);
+});
+
+test.run();
