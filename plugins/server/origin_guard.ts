@@ -57,6 +57,19 @@ export function originGuard(options: OriginGuardOptions = {}): MiddlewareHandler
     if (crossOrigin && c.req.method === "OPTIONS") {
       return new Response(null, { status: 204, headers: corsHeaders(origin, c.req.header("access-control-request-headers")) });
     }
+    await next();
+    if (crossOrigin) for (const [name, value] of Object.entries(corsHeaders(origin))) c.res.headers.set(name, value);
+  };
+}
+
+/**
+ * 415 for a POST whose body is not declared `application/json` (mounted after authentication, so an
+ * unauthenticated caller learns only that it is unauthenticated).
+ *
+ * @example app.use("*", requireJsonBody());
+ */
+export function requireJsonBody(): MiddlewareHandler {
+  return async (c, next) => {
     if (c.req.method === "POST") {
       const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
       if (type !== "application/json") {
@@ -64,7 +77,6 @@ export function originGuard(options: OriginGuardOptions = {}): MiddlewareHandler
       }
     }
     await next();
-    if (crossOrigin) for (const [name, value] of Object.entries(corsHeaders(origin))) c.res.headers.set(name, value);
   };
 }
 

@@ -14,7 +14,7 @@ import { mountRetrieve } from "./retrieve.ts";
 import { mountRunCode } from "./run_code.ts";
 import { createRunner } from "./runner.ts";
 import { mountToolRoutes } from "./tools_routes.ts";
-import { originGuard } from "./origin_guard.ts";
+import { originGuard, requireJsonBody } from "./origin_guard.ts";
 import { type EnvServerOptions, mountEnvRoutes, mountEnvSocket } from "./env/routes.ts";
 
 /** What RFC 6750 allows in a bearer token (and hono's bearerAuth accepts). */
@@ -115,6 +115,7 @@ export function createToolServer(options: ToolServerOptions): Hono {
     );
   }
 
+  app.use("*", requireJsonBody());
   app.use("*", limitBody(limits.maxBodyBytes));
 
   mountToolRoutes(app, runner);
