@@ -16,7 +16,7 @@ export function tinyRunConfig(out: string, overrides: Partial<TrainConfigInput> 
     checkpointEvery: 2,
     evalSamples: 4,
     model: { nLayer: 1, nEmbd: 32, nHead: 2, nKvHead: 1, nInner: 64, maxSeqLen: 96 },
-    limits: { maxTurns: 2, maxNewTokensPerTurn: 12 },
+    limits: { maxTurns: 2, maxNewTokensPerTurn: 24 }, // room for the solver's call (demonstrations use these limits too)
     sft: { steps: 2, batchSize: 4, demonstrations: 16 },
     ppo: { batchSize: 4, miniBatchSize: 2, ppoEpochs: 1, learningRate: 1e-3 },
     grpo: { promptsPerStep: 2, numGenerations: 2, miniBatchSize: 4, learningRate: 1e-3 },
