@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Machine-readable error codes, one per way a request can fail. */
@@ -22,6 +23,7 @@ export type ServerErrorCode =
   | "busy"
   | "timeout"
   | "unavailable"
+  | "client_aborted"
   | "internal";
 
 /** One valibot issue as JSON: where (`path`, dotted) and what (`message`, `expected`, `received`). */
@@ -84,7 +86,15 @@ export async function readBody<T>(
   schema: v.GenericSchema<unknown, T>,
   options: { expected?: string } = {},
 ): Promise<BodyResult<T>> {
-  const text = await c.req.text();
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (error) {
+    if (error instanceof HTTPException) throw error;
+    // The connection broke mid-body: the client went away, not the server (nginx's 499); no one reads this answer.
+    const message = `the client closed the connection before sending the whole body (${(error as Error).message})`;
+    return { ok: false, response: jsonError(c, 499 as ContentfulStatusCode, "client_aborted", message) };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
