@@ -46,6 +46,13 @@ async function readFiles(dir: string, fs: FileSystem): Promise<Record<string, Ui
       throw new Error(`tokenizer: ${required} is missing in ${dir}; a Hugging Face tokenizer folder needs tokenizer.json and tokenizer_config.json.`);
     }
   }
+  for (const name of ["tokenizer.json", "tokenizer_config.json"]) {
+    try {
+      JSON.parse(new TextDecoder().decode(files[name]));
+    } catch (error) {
+      throw new Error(`tokenizer: ${joinPath(dir, name)} is not valid JSON (${(error as Error).message}); restore it from the model's source.`);
+    }
+  }
   return files;
 }
 

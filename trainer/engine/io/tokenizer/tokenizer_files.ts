@@ -54,7 +54,12 @@ export function tokenizerFiles(tokenizer: Tokenizer, options: { modelMaxLength?:
 export async function readTokenizer(dir: string, options: { fs: FileSystem; eosId?: number }): Promise<Tokenizer> {
   const charPath = joinPath(dir, CHAR_TOKENIZER_FILE);
   if (await options.fs.exists(charPath)) {
-    return charTokenizerFromJSON(JSON.parse(new TextDecoder().decode(await options.fs.readFile(charPath))));
+    const text = new TextDecoder().decode(await options.fs.readFile(charPath));
+    try {
+      return charTokenizerFromJSON(JSON.parse(text));
+    } catch (error) {
+      throw new Error(`${charPath} is not a char tokenizer (${(error as Error).message}); rewrite it or delete it to use tokenizer.json`);
+    }
   }
   return await loadHfTokenizer(dir, options);
 }
