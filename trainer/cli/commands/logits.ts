@@ -7,39 +7,42 @@ import type { CliIO } from "../io.ts";
 import { loadCheckpoint } from "../../engine/io/checkpoint/load_checkpoint.ts";
 import { createModel } from "../../engine/model/model.ts";
 
-export const help = `toolrl logits <checkpoint-dir> --text T
+export const help = `toolrl logits <checkpoint-dir> --text T [--allow-nonfinite]
 
 Loads a checkpoint folder (config.json + model.safetensors, or a Hugging Face model folder with
 tokenizer.json) and prints one JSON object on stdout:
   {"tokens": [id, ...], "logits": [[...], ...]}
 with one row of vocabulary-sized logits per token of T (row t scores the token after position t).
-  --text T    the text to encode with the checkpoint's tokenizer (required)`;
+  --text T           the text to encode with the checkpoint's tokenizer (required)
+  --allow-nonfinite  load NaN/infinite weights instead of refusing them (non-finite logits still exit 1)`;
 
 /** Reads `<dir> --text T`; returns an error sentence instead when the arguments are wrong. */
-function parseArgs(argv: string[]): { dir: string; text: string } | string {
+function parseArgs(argv: string[]): { dir: string; text: string; allowNonfinite: boolean } | string {
   let dir: string | undefined, text: string | undefined;
+  let allowNonfinite = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--text") text = argv[++i];
     else if (arg.startsWith("--text=")) text = arg.slice("--text=".length);
+    else if (arg === "--allow-nonfinite") allowNonfinite = true;
     else if (arg.startsWith("--")) return `unknown option ${JSON.stringify(arg)}`;
     else if (dir === undefined) dir = arg;
     else return `unexpected argument ${JSON.stringify(arg)}`;
   }
   if (dir === undefined) return "no checkpoint folder";
   if (text === undefined) return "no --text";
-  return { dir, text };
+  return { dir, text, allowNonfinite };
 }
 
-/** Runs `toolrl logits`; exit code 2 for bad options. */
+/** Runs `toolrl logits`; exit code 2 for bad options, 1 when the logits are not finite (never printed as null). */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
     io.stderr(`toolrl logits: ${args}; usage: toolrl logits <checkpoint-dir> --text T\n`);
     return 2;
   }
-  const { dir, text } = args;
-  const checkpoint = await loadCheckpoint(dir);
+  const { dir, text, allowNonfinite } = args;
+  const checkpoint = await loadCheckpoint(dir, { allowNonfinite });
   const model = await createModel(checkpoint.config, { tokenizer: checkpoint.tokenizer });
   await model.loadStateDict(new Map([...checkpoint.weights, ...(checkpoint.valueHead ?? [])]));
   const tokens = checkpoint.tokenizer.encode(text);
@@ -49,8 +52,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const V = checkpoint.config.vocabSize;
   const logits = await model.logits({ tokens: Int32Array.from(tokens), B: 1, T: tokens.length });
+  const bad = logits.findIndex((x) => !Number.isFinite(x));
+  model.dispose();
+  if (bad !== -1) {
+    io.stderr(`toolrl logits: logit ${bad % V} of token ${Math.floor(bad / V)} is ${logits[bad]}; the weights are damaged\n`);
+    return 1;
+  }
   const rows = tokens.map((_, t) => Array.from(logits.subarray(t * V, (t + 1) * V)));
   io.stdout(JSON.stringify({ tokens, logits: rows }) + "\n");
-  model.dispose();
   return 0;
 }

@@ -34,6 +34,24 @@ test("toolrl logits prints the saved model's tokens and logits as JSON", async (
   }
 });
 
+test("toolrl logits refuses NaN weights, and with --allow-nonfinite exits 1 instead of printing null logits", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "toolrl-logits-"));
+  try {
+    const model = await createModel(config, { tokenizer, seed: 4 });
+    const weights = await model.stateDict();
+    for (const tensor of weights.values()) tensor.data.fill(NaN);
+    await saveCheckpoint(join(dir, "ckpt"), { config, weights, tokenizer });
+    const refused = await run([join(dir, "ckpt"), "--text", "2+2"], memoryIO()).then(() => "ran", (error: Error) => error.message);
+    assert.match(refused, /is NaN; the checkpoint is damaged/);
+    const io = memoryIO();
+    assert.is(await run([join(dir, "ckpt"), "--text", "2+2", "--allow-nonfinite"], io), 1);
+    assert.is(io.out, "");
+    assert.match(io.err, /is NaN; the weights are damaged/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("toolrl logits without --text or a folder exits 2 and says what is missing", async () => {
   const io = memoryIO();
   assert.is(await run(["some/dir"], io), 2);

@@ -13,6 +13,7 @@ import { readTokenizer } from "../tokenizer/tokenizer_files.ts";
 import { normalizeHfWeights, validateWeights } from "../weights/validate_weights.ts";
 import { stagingPaths } from "../fs/atomic_folder.ts";
 import { CHECKPOINT_FILES } from "./save_checkpoint.ts";
+import { checkConfigAgainstWeights, checkFinite } from "./_bounds.ts";
 
 /** A loaded checkpoint. */
 export interface Checkpoint {
@@ -99,7 +100,8 @@ function firstId(value: unknown): number | undefined {
 }
 
 /**
- * Loads a checkpoint or Hugging Face model folder, validating the weights against `config.json`.
+ * Loads a checkpoint or Hugging Face model folder, validating the weights against `config.json`; NaN or infinite
+ * weights are refused unless `allowNonfinite`.
  *
  * @example
  * ```ts
@@ -107,7 +109,7 @@ function firstId(value: unknown): number | undefined {
  * await model.loadStateDict(weights);
  * ```
  */
-export async function loadCheckpoint(dir: string, options: { fs?: FileSystem } = {}): Promise<Checkpoint> {
+export async function loadCheckpoint(dir: string, options: { fs?: FileSystem; allowNonfinite?: boolean } = {}): Promise<Checkpoint> {
   const fs = options.fs ?? await defaultFileSystem();
   const root = await resolveDir(fs, dir);
   const hfConfig = (await readJson(fs, joinPath(root, CHECKPOINT_FILES.config))) as HfConfig;
@@ -117,7 +119,14 @@ export async function loadCheckpoint(dir: string, options: { fs?: FileSystem } =
   } catch (error) {
     throw new Error(`${joinPath(root, CHECKPOINT_FILES.config)}: ${(error as Error).message}`);
   }
-  const all = normalizeHfWeights(config, await readWeights(fs, root));
+  const raw = await readWeights(fs, root);
+  try {
+    checkConfigAgainstWeights(config, raw);
+    if (!options.allowNonfinite) checkFinite(raw);
+  } catch (error) {
+    throw new Error(`${joinPath(root, CHECKPOINT_FILES.config)}: ${(error as Error).message}`);
+  }
+  const all = normalizeHfWeights(config, raw);
   const valueHeadPath = joinPath(root, CHECKPOINT_FILES.valueHead);
   const head: TensorMap = (await fs.exists(valueHeadPath)) ? await readSafetensors(fs, valueHeadPath) : new Map();
   const weights: TensorMap = new Map();
