@@ -34,6 +34,23 @@ export interface HttpToolOptions extends HttpServerOptions {
   fromText?: (query: string) => unknown;
 }
 
+/** Whether allow-list `entry` (`host`, `host:port`, `::1`, `[::1]:port`, any case) names `url`'s host and port. */
+function hostMatches(url: URL, entry: string): boolean {
+  const lower = entry.trim().toLowerCase();
+  let host = lower;
+  let port: string | undefined;
+  if (lower.startsWith("[")) {
+    const close = lower.indexOf("]");
+    host = lower.slice(1, close === -1 ? undefined : close);
+    if (close !== -1 && lower[close + 1] === ":") port = lower.slice(close + 2);
+  } else if (lower.indexOf(":") !== -1 && lower.indexOf(":") === lower.lastIndexOf(":")) {
+    [host, port] = lower.split(":");
+  }
+  const urlHost = url.hostname.replace(/^\[|\]$/g, "");
+  const urlPort = url.port || (url.protocol === "https:" ? "443" : "80");
+  return host === urlHost && (port === undefined || port === urlPort);
+}
+
 /** Throws unless `url` is http(s) on an allowed host; returns the URL without a trailing slash. */
 export function checkAllowed(url: string, allowHosts: readonly string[]): string {
   let parsed: URL;
@@ -45,10 +62,42 @@ export function checkAllowed(url: string, allowHosts: readonly string[]): string
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new Error(`http tool: ${url} must use http or https.`);
   }
-  if (!allowHosts.includes(parsed.host) && !allowHosts.includes(parsed.hostname)) {
+  if (!allowHosts.some((entry) => hostMatches(parsed, entry))) {
     throw new Error(`http tool: host ${parsed.host} is not in allowHosts ${JSON.stringify(allowHosts)}; add it to call this server.`);
   }
   return parsed.href.replace(/\/+$/, "");
+}
+
+/** Largest response body read from a tool server (a `GET /tools` listing included). */
+export const MAX_RESPONSE_BYTES = 4 << 20;
+
+/** The response body as text, refusing (and cancelling) it past `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  const tooLarge = () => new Error(`the tool server's answer from ${url} is larger than ${maxBytes} bytes; refused`);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(read.value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /** Sends one request to the server and returns its JSON body; throws with the server's own message otherwise. */
@@ -65,7 +114,7 @@ async function request(server: HttpServerOptions, path: string, init: RequestIni
     if (timeout.aborted) throw new Error(`the tool server ${base} did not answer ${path} within ${timeoutMs} ms`);
     throw new Error(`the tool server ${base} could not be reached (${path}): ${(error as Error).message}`);
   }
-  const text = await response.text();
+  const text = await readCapped(response, MAX_RESPONSE_BYTES, `${base}${path}`);
   let body: unknown;
   try {
     body = JSON.parse(text);
