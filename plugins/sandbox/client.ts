@@ -91,11 +91,17 @@ export async function runCode(
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(request),
+        redirect: "manual",
         signal,
       });
     } catch (error) {
       if (timeout.aborted) throw new Error(`SandboxFusion at ${endpoint} did not answer within ${requestTimeoutMs} ms`);
       throw new Error(`SandboxFusion at ${endpoint} could not be reached: ${(error as Error).message}`);
+    }
+    if (isRedirect(response)) {
+      await response.body?.cancel();
+      const location = response.headers.get("location") ?? "(hidden)";
+      throw new Error(`SandboxFusion at ${endpoint} answered a redirect to ${location}; the code is not re-sent elsewhere, give the final URL`);
     }
     const body = await response.text();
     if (response.status === 504 && attempt < retries) {
@@ -117,4 +123,9 @@ export async function runCode(
     }
     return parsed;
   }
+}
+
+/** Whether `response` is a redirect left unfollowed (`redirect: "manual"`; browsers hide it as `opaqueredirect`). */
+export function isRedirect(response: Response): boolean {
+  return response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
 }

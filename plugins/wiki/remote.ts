@@ -1,5 +1,6 @@
 /** A client for any Search-R1 `/retrieve` service: `POST {queries, topk, return_scores}` → `{result: [[...]]}`. */
 import { fromContents, type Passage } from "./format.ts";
+import { isRedirect } from "../sandbox/client.ts";
 
 /** Where the service is and how long to wait for it. */
 export interface RemoteRetriever {
@@ -40,11 +41,17 @@ export async function retrieveRemote(
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ queries: [query], topk: options.topk, return_scores: true }),
+      redirect: "manual",
       signal,
     });
   } catch (error) {
     if (timeout.aborted) throw new Error(`the retrieval service ${url} did not answer within ${timeoutMs} ms`);
     throw new Error(`the retrieval service ${url} could not be reached: ${(error as Error).message}`);
+  }
+  if (isRedirect(response)) {
+    await response.body?.cancel();
+    const location = response.headers.get("location") ?? "(hidden)";
+    throw new Error(`the retrieval service ${url} answered a redirect to ${location}; the query is not re-sent elsewhere, give the final URL`);
   }
   const body = await response.text();
   if (!response.ok) throw new Error(`the retrieval service ${url} answered ${response.status}: ${body.slice(0, 200)}`);
