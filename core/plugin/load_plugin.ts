@@ -18,6 +18,21 @@ export interface LoadPluginOptions {
    * `.ts` plugin from any folder, with or without `"type": "module"` (see trainer/cli/plugin_import_node.ts).
    */
   importModule?: (url: string) => Promise<Record<string, unknown>>;
+  /** Milliseconds the module's import and its factory may take together (default 30000). */
+  timeoutMs?: number;
+}
+
+/** `promise`, or a rejection saying `what` did not settle within `ms`; the timer never outlives it. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`loadPlugin: ${what} did not settle within ${ms} ms; check it for a top-level await or a factory that never resolves.`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const PATH_LIKE = /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:|https?:)|\.(m?[jt]s)$/;
@@ -41,8 +56,19 @@ function checkPlugin(value: unknown, where: string): Plugin {
   if (typeof value !== "object" || value === null) {
     throw new Error(`loadPlugin: ${where} exported ${String(value)}; export a plugin made with definePlugin(...).`);
   }
-  const plugin = definePlugin(value as Plugin);
+  const tools = (value as { tools?: unknown }).tools;
+  if (Array.isArray(tools)) {
+    const bad = tools.findIndex((tool) => typeof tool !== "object" || tool === null);
+    if (bad !== -1) throw new Error(`loadPlugin: ${where} has tools[${bad}] = ${String(tools[bad])}; each tool must be made with defineTool(...).`);
+  }
+  let plugin: Plugin;
+  try {
+    plugin = definePlugin(value as Plugin);
+  } catch (error) {
+    throw new Error(`loadPlugin: ${where}: ${(error as Error).message}`);
+  }
   for (const tool of plugin.tools) {
+    if (tool.name === "__proto__") throw new Error(`loadPlugin: ${where} has a tool named "__proto__"; rename it.`);
     if (typeof tool?.name !== "string" || typeof tool.run !== "function" || !(tool.timeoutMs > 0)) {
       throw new Error(`loadPlugin: ${where} has a tool ${JSON.stringify(tool?.name)} not made with defineTool(...).`);
     }
@@ -69,6 +95,7 @@ function checkPlugin(value: unknown, where: string): Plugin {
  * ```
  */
 export async function loadPlugin(spec: string, options: LoadPluginOptions = {}): Promise<Plugin> {
+  const { timeoutMs = 30_000 } = options;
   if (!isPluginPath(spec)) {
     const factory = builtinPlugins[spec];
     if (!factory) {
@@ -82,18 +109,27 @@ export async function loadPlugin(spec: string, options: LoadPluginOptions = {}):
   const url = resolveSpec(spec, options.base);
   let module: Record<string, unknown>;
   try {
-    module = commonJsExports(options.importModule ? await options.importModule(url) : await import(url));
+    module = commonJsExports(
+      await within(options.importModule ? options.importModule(url) : import(url), timeoutMs, `importing "${spec}"`),
+    );
   } catch (error) {
     throw new Error(`loadPlugin: could not import "${spec}" (${url}): ${(error as Error).message}`);
   }
-  const exported = module.default ?? module.plugin;
+  const exported = module.default !== undefined ? module.default : module.plugin;
   if (exported === undefined) {
     const names = Object.keys(module).join(", ") || "nothing";
     throw new Error(
       `loadPlugin: "${spec}" exports ${names}; export the plugin as default or as "plugin" (export default definePlugin({...})).`,
     );
   }
-  const value = typeof exported === "function" ? await exported(options.options) : exported;
+  if (exported === null) throw new Error(`loadPlugin: "${spec}" exports null; export a plugin made with definePlugin(...).`);
+  let value: unknown;
+  try {
+    value = typeof exported === "function" ? await within(Promise.resolve(exported(options.options)), timeoutMs, `the factory of "${spec}"`) : exported;
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.startsWith("loadPlugin:") ? message : `loadPlugin: the factory of "${spec}" threw: ${message}`);
+  }
   return checkPlugin(value, `"${spec}"`);
 }
 

@@ -71,4 +71,19 @@ test("findTask() lists the known tasks when the name is missing", async () => {
   assert.throws(() => findTask([plugin], "chess"), /no task "chess" .*tasks: calculator/);
 });
 
+test("loadPlugin() times out a factory that never settles, naming the file", async () => {
+  const message = await errorOf(() => loadPlugin("./fixtures/never_settles.ts", { base: here, timeoutMs: 200 }));
+  assert.match(message, /the factory of "\.\/fixtures\/never_settles\.ts" did not settle within 200 ms/);
+});
+
+test("loadPlugin() names the file for tools: [null], export default null, a throwing factory and a __proto__ tool", async () => {
+  const cases: [string, RegExp][] = [
+    ["null_tool", /null_tool\.ts" has tools\[0\] = null/],
+    ["default_null", /default_null\.ts" exports null/],
+    ["throwing_factory", /factory of "\.\/fixtures\/throwing_factory\.ts" threw: no config found/],
+    ["proto_tool", /proto_tool\.ts" has a tool named "__proto__"/],
+  ];
+  for (const [name, expected] of cases) assert.match(await errorOf(() => loadPlugin(`./fixtures/${name}.ts`, { base: here })), expected);
+});
+
 test.run();
