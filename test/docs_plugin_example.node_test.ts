@@ -2,24 +2,12 @@
 // (it imports "toolrl", as a project of its own would). Node only: it drives node and deno as child processes.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { root, runChild as run } from "./_child.ts";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
 
-function run(command: string, args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out }));
-  });
-}
 
 test("the guide's first tool runs as written, and loads as a plugin", async () => {
   const guide = await readFile(join(root, "docs", "plugins.md"), "utf8");

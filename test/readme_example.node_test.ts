@@ -3,26 +3,12 @@
 // name its comment gives. Node only: it drives node and deno as child processes.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { root, runChild as run } from "./_child.ts";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
 const deno = join(root, "node_modules", ".bin", "deno");
-
-function run(command: string, args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, NO_COLOR: "1" } });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    // deno-lint-ignore no-control-regex
-    child.on("close", (code) => resolve({ code, out: out.replace(/\x1b\[[0-9;]*m/g, "") }));
-  });
-}
 
 /** The first ```ts block of the README's "Install and use as a library" section. */
 async function readmeExample(): Promise<string> {

@@ -2,6 +2,7 @@
  * The run folder's plain files: `metrics.jsonl` (one JSON object per RL step) and `report.html`.
  * File access goes through `RunFiles` (the runtime adapter is run_files_node.ts), so tests can use memory.
  */
+import type { ReportEvaluation } from "./report.ts";
 
 /** What the trainer does with files besides checkpoints. */
 export interface RunFiles {
@@ -103,15 +104,7 @@ export async function writeEvaluations(files: RunFiles, dir: string, evaluations
 }
 
 /** The fields of an evaluation that eval.jsonl keeps. */
-export interface EvaluationRow {
-  label: string;
-  step?: number;
-  phase?: "sft" | "rl";
-  n: number;
-  accuracy: number;
-  toolCallRate: number;
-  errorRate: number;
-}
+export type EvaluationRow = Pick<ReportEvaluation, "label" | "step" | "phase" | "n" | "accuracy" | "toolCallRate" | "errorRate">;
 
 /**
  * In-memory `RunFiles`, for tests.
