@@ -10,7 +10,7 @@ const integer = (defaultValue: number, doc: string, min = 1) =>
   v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.description(doc)), defaultValue);
 
 /** The GRPO config schema. */
-export const GrpoConfigSchema = v.strictObject({
+export const GrpoConfigSchema: v.GenericSchema<Partial<GrpoConfig>, GrpoConfig> = v.strictObject({
   learningRate: number(1e-6, "Adam learning rate."),
   promptsPerStep: integer(16, "Distinct prompts per step; each is rolled out `numGenerations` times."),
   numGenerations: integer(8, "Group size G: rollouts per prompt.", 2),
@@ -55,8 +55,23 @@ export function checkGrpoConfig(config: GrpoConfig, path = "grpo"): string[] {
   return issues;
 }
 
-/** GRPO settings with every default filled in. */
-export type GrpoConfig = v.InferOutput<typeof GrpoConfigSchema>;
+/** GRPO settings with every default filled in (the schema above documents each). */
+export interface GrpoConfig {
+  learningRate: number;
+  promptsPerStep: number;
+  numGenerations: number;
+  miniBatchSize: number;
+  epochs: number;
+  epsilon: number;
+  epsilonHigh?: number;
+  lossType: "grpo" | "bnpo" | "dr_grpo" | "dapo";
+  entCoef: number;
+  gradientAccumulationSteps: number;
+  beta: number;
+  scaleRewards: boolean;
+  maxGradNorm: number;
+  adamEps: number;
+}
 
 /**
  * Validates GRPO settings and fills in defaults; throws with the offending fields.

@@ -12,7 +12,7 @@ const boolean = (defaultValue: boolean, doc: string) =>
   v.optional(v.pipe(v.boolean(), v.description(doc)), defaultValue);
 
 /** The PPO config schema. */
-export const PpoConfigSchema = v.strictObject({
+export const PpoConfigSchema: v.GenericSchema<Partial<PpoConfig>, PpoConfig> = v.strictObject({
   learningRate: number(1.41e-5, "Adam learning rate."),
   batchSize: integer(128, "Episodes rolled out per PPO step."),
   miniBatchSize: integer(128, "Episodes per gradient step inside a PPO step."),
@@ -56,8 +56,30 @@ export function checkPpoConfig(config: PpoConfig, path = "ppo"): string[] {
   return issues;
 }
 
-/** PPO settings with every default filled in. */
-export type PpoConfig = v.InferOutput<typeof PpoConfigSchema>;
+/** PPO settings with every default filled in (the schema above documents each). */
+export interface PpoConfig {
+  learningRate: number;
+  batchSize: number;
+  miniBatchSize: number;
+  ppoEpochs: number;
+  initKlCoef: number;
+  adapKlCtrl: boolean;
+  target: number;
+  horizon: number;
+  gamma: number;
+  lam: number;
+  cliprange: number;
+  cliprangeValue: number;
+  vfCoef: number;
+  entCoef: number;
+  klPenalty: "kl" | "abs" | "mse";
+  gradientAccumulationSteps: number;
+  ratioThreshold: number;
+  earlyStopping: boolean;
+  targetKl: number;
+  maxGradNorm: number;
+  adamEps: number;
+}
 
 /**
  * Validates PPO settings and fills in defaults; throws with the offending fields.

@@ -9,7 +9,7 @@ const integer = (defaultValue: number, doc: string, min = 0) =>
   v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.description(doc)), defaultValue);
 
 /** The SFT config schema. */
-export const SftConfigSchema = v.strictObject({
+export const SftConfigSchema: v.GenericSchema<Partial<SftConfig>, SftConfig> = v.strictObject({
   steps: integer(300, "Optimizer steps of the warm-up; 0 skips SFT."),
   batchSize: integer(32, "Demonstration episodes per step.", 1),
   demonstrations: integer(2000, "Demonstration episodes rolled out with the task's reference solver.", 1),
@@ -28,8 +28,17 @@ export const SftConfigSchema = v.strictObject({
   maxGradNorm: number(1, "Clip the global gradient norm to this; 0 turns clipping off."),
 });
 
-/** SFT settings with every default filled in. */
-export type SftConfig = v.InferOutput<typeof SftConfigSchema>;
+/** SFT settings with every default filled in (the schema above documents each). */
+export interface SftConfig {
+  steps: number;
+  batchSize: number;
+  demonstrations: number;
+  toolRate: number;
+  learningRate: number;
+  warmupSteps: number;
+  weightDecay: number;
+  maxGradNorm: number;
+}
 
 /**
  * Validates SFT settings and fills in defaults; throws with the offending fields.

@@ -4,9 +4,9 @@
  * starting from the task's preset (presets.ts).
  */
 import * as v from "valibot";
-import { checkGrpoConfig, GrpoConfigSchema } from "../grpo/config.ts";
-import { checkPpoConfig, PpoConfigSchema } from "../ppo/config.ts";
-import { SftConfigSchema } from "../sft/config.ts";
+import { checkGrpoConfig, type GrpoConfig, GrpoConfigSchema } from "../grpo/config.ts";
+import { checkPpoConfig, type PpoConfig, PpoConfigSchema } from "../ppo/config.ts";
+import { type SftConfig, SftConfigSchema } from "../sft/config.ts";
 import { mergeConfig } from "./merge.ts";
 import { presetFor } from "./presets.ts";
 
@@ -35,7 +35,7 @@ const LimitsSchema = v.strictObject({
 });
 
 /** The train config schema. */
-export const TrainConfigSchema = v.strictObject({
+export const TrainConfigSchema: v.GenericSchema<TrainConfigInput, TrainConfig> = v.strictObject({
   task: v.pipe(v.string(), v.minLength(1), v.description("Task name (built-in or from a --plugin).")),
   algo: v.optional(v.pipe(v.picklist(["ppo", "grpo"]), v.description("RL algorithm.")), "ppo"),
   format: v.optional(v.pipe(v.picklist(["submit", "hermes", "react"]), v.description("Tool-call format.")), "submit"),
@@ -82,11 +82,61 @@ export const TrainConfigSchema = v.strictObject({
   grpo: v.optional(GrpoConfigSchema, {}),
 });
 
-/** A run's settings with every default filled in. */
-export type TrainConfig = v.InferOutput<typeof TrainConfigSchema>;
+/** Model-size overrides (any subset; the schema above documents each). */
+export interface ModelOverrides {
+  nLayer?: number;
+  nHead?: number;
+  nKvHead?: number;
+  nEmbd?: number;
+  nInner?: number;
+  maxSeqLen?: number;
+}
+
+/** Rollout limits a run sets over the task's (any subset). */
+export interface LimitOverrides {
+  maxTurns?: number;
+  maxToolCalls?: number;
+  maxParallelCalls?: number;
+  maxTotalResponseTokens?: number;
+  maxNewTokensPerTurn?: number;
+  maxToolResponseLength?: number;
+}
+
+/** A run's settings with every default filled in (the schema above documents each). */
+export interface TrainConfig {
+  task: string;
+  algo: "ppo" | "grpo";
+  format: "submit" | "hermes" | "react";
+  backend: "cpu" | "webgpu";
+  seed: number;
+  steps: number;
+  out: string;
+  init?: string;
+  plugins: string[];
+  taskOptions: Record<string, unknown>;
+  includeToolTokens: boolean;
+  checkpointEvery: number;
+  evalSamples: number;
+  evalEvery: number;
+  evalBeforeSft: boolean;
+  rollout: "async" | "lockstep";
+  temperature: number;
+  rewardScale: number;
+  rewardClip: number;
+  generationBatchSize: number;
+  reportEpisodes: number;
+  model: ModelOverrides;
+  limits: LimitOverrides;
+  sft: SftConfig;
+  ppo: PpoConfig;
+  grpo: GrpoConfig;
+}
 
 /** What may be given: the task and any overrides. */
-export type TrainConfigInput = v.InferInput<typeof TrainConfigSchema>;
+export type TrainConfigInput =
+  & { task: string }
+  & Partial<Omit<TrainConfig, "task" | "sft" | "ppo" | "grpo">>
+  & { sft?: Partial<SftConfig>; ppo?: Partial<PpoConfig>; grpo?: Partial<GrpoConfig> };
 
 type Json = Record<string, unknown>;
 
