@@ -37,7 +37,7 @@ function fakeWorkers() {
           return;
         }
         if (message.type !== "run") return;
-        const result = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, fatal: false };
+        const result = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, fatal: false };
         const flag = new Int32Array(fake.init!.interrupt!);
         if (message.code === "hang") return;
         if (message.code === "die") return void setTimeout(() => fail(new Error("out of memory")), 1);

@@ -17,7 +17,7 @@ test("makeDemonstrations() with toolRate calls the tool in about that fraction a
   assert.ok(calling.every((e) => e.reward === 1));
   const unaided = demos.filter((e) => !e.segments.some((s) => s.role === "tool"));
   for (const episode of unaided) {
-    const sample = episode.sample as { expression: string };
+    const sample = episode.sample as unknown as { expression: string };
     assert.is(episode.response(), `Result = ${guessAnswer(sample.expression)} <submit>`);
   }
   const unaidedAccuracy = unaided.filter((e) => e.reward === 1).length / unaided.length;
