@@ -1,7 +1,8 @@
 /**
  * What keeps web pages away from a tool server on loopback: a page on another site can make the browser send
  * requests to 127.0.0.1 (cross-site `fetch` with a `text/plain` body needs no preflight), and DNS rebinding can make
- * `evil.example` resolve to it. Three checks, before any route runs:
+ * `evil.example` resolve to it. Three checks; `originGuard` makes the first two before any route (and before
+ * authentication), `requireJsonBody` the third after authentication:
  *
  * - **Host**: without a bearer token, only `localhost`, `127.0.0.1` and `[::1]` (any port) and the hosts in
  *   `allowedHosts` are served (421 otherwise), which defeats DNS rebinding. With a token, the token protects.
