@@ -9,6 +9,8 @@ import { evaluatePolicy, toolOutputLogprob } from "../../train/evaluate.ts";
 import { backendByName, resolveTask } from "../../train/setup.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
+import { writeNewFile } from "./_new_file.ts";
+import { episodesToJSONL } from "../../../core/episode/episode.ts";
 
 export const help = `toolrl eval <checkpoint> <task> [options]
 
@@ -22,9 +24,20 @@ has learned to imitate its tools (tool tokens trained on), far below 0 when they
   --format submit|hermes|react   tool-call format (default: the one the checkpoint was trained with, else submit)
   --seed N                   seed of the held-out draw (default 0)
   --backend cpu|webgpu       engine backend (default cpu)
-  --plugin PATH              load a plugin module (repeatable)`;
+  --plugin PATH              load a plugin module (repeatable)
+  --episodes FILE            also write the rolled-out episodes as JSONL (text, tokens, mask, reward, tool calls),
+                             to read the failures; an existing FILE is refused unless --overwrite
+  --overwrite                replace FILE given to --episodes`;
 
-const FLAGS = { n: "number", format: "string", seed: "number", backend: "string", plugin: "list" } as const;
+const FLAGS = {
+  n: "number",
+  format: "string",
+  seed: "number",
+  backend: "string",
+  plugin: "list",
+  episodes: "string",
+  overwrite: "boolean",
+} as const;
 const FORMATS = ["submit", "hermes", "react"];
 
 /** Runs `toolrl eval`. */
@@ -55,6 +68,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   });
   const logprob = await toolOutputLogprob(model, episodes);
   const toolLogprob = Number.isFinite(logprob) ? Number(logprob.toFixed(4)) : null;
+  if (typeof flags.episodes === "string") {
+    await writeNewFile(flags.episodes, episodesToJSONL(episodes), { overwrite: flags.overwrite === true });
+  }
   io.stdout(JSON.stringify({ task: taskName, ...summary, tool_output_logprob: toolLogprob, format, checkpoint }) + "\n");
   return 0;
 }

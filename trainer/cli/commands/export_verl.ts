@@ -2,20 +2,22 @@
  * `toolrl export verl-dataset <task> --n N --out F`: a task's samples as a verl parquet dataset
  * (see core/datasets/verl_dataset.ts for the columns).
  */
-import { writeFile } from "node:fs/promises";
 import type { CliIO } from "../io.ts";
+import { writeNewFile } from "./_new_file.ts";
 import { verlDatasetParquet, verlDatasetRows } from "../../../core/datasets/verl_dataset.ts";
 import type { FormatName } from "../../../core/types.ts";
 import { resolveTask } from "../../train/setup.ts";
 
-export const help = `toolrl export verl-dataset <task> --n N --out FILE [--seed S] [--split train|eval] [--format F] [--plugin ./p.ts]...
+export const help = `toolrl export verl-dataset <task> --n N --out FILE [--seed S] [--split train|eval] [--format F] [--plugin ./p.ts]... [--overwrite]
 
 Writes N samples of <task> as a verl RL dataset in parquet (data_source, prompt, ability, reward_model,
-extra_info, agent_name).`;
+extra_info, agent_name). An existing FILE is refused unless --overwrite is given.`;
 
 /** Runs the command; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const [kind, taskName, ...rest] = argv;
+  const [kind, taskName, ...given] = argv;
+  const overwrite = given.includes("--overwrite");
+  const rest = given.filter((arg) => arg !== "--overwrite");
   if (kind === "--help" || kind === undefined) {
     io.stdout(help + "\n");
     return kind === undefined ? 2 : 0;
@@ -41,7 +43,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     split: (flags["--split"] ?? "train") as "train" | "eval",
     format: (flags["--format"] ?? "hermes") as FormatName,
   });
-  await writeFile(flags["--out"], verlDatasetParquet(rows));
+  await writeNewFile(flags["--out"], verlDatasetParquet(rows), { overwrite });
   io.stderr(`toolrl export: ${rows.length} rows of ${task.name} → ${flags["--out"]}\n`);
   return 0;
 }

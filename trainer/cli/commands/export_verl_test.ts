@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
@@ -17,6 +17,19 @@ test("toolrl export verl-dataset writes N rows of the task in parquet", async ()
   assert.is(rows.length, 7);
   assert.is(rows[0].data_source, "toolrl/calculator");
   assert.is(rows[0].prompt[0].role, "user");
+  await rm(dir, { recursive: true });
+});
+
+test("toolrl export verl-dataset refuses to replace an existing file unless --overwrite", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "toolrl-verl-"));
+  const out = join(dir, "train.parquet");
+  await writeFile(out, "mine");
+  const io = memoryIO();
+  assert.is.not(await main(["export", "verl-dataset", "calculator", "--n", "3", "--out", out], io), 0);
+  assert.match(io.err, /train\.parquet exists; pass --overwrite/);
+  assert.is(await readFile(out, "utf8"), "mine");
+  assert.is(await main(["export", "verl-dataset", "calculator", "--n", "3", "--out", out, "--overwrite"], memoryIO()), 0);
+  assert.is.not(await readFile(out, "utf8"), "mine");
   await rm(dir, { recursive: true });
 });
 

@@ -44,6 +44,20 @@ test("toolrl train writes metrics, checkpoint and report, and toolrl eval reads 
     assert.is(result.n, 3);
     assert.is(result.format, "submit");
     for (const key of ["accuracy", "tool_call_rate", "error_rate"]) assert.type(result[key], "number");
+    // --episodes writes what was scored, one JSON line per episode, and never replaces a file without --overwrite
+    const episodesFile = `${dir.path}/episodes.jsonl`;
+    assert.is(await main(["eval", `${dir.path}/checkpoint`, "calculator", "--n", "3", "--episodes", episodesFile], memoryIO()), 0);
+    const episodes = (await readFile(episodesFile, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    assert.is(episodes.length, 3);
+    assert.is(episodes.filter((e) => e.reward === 1).length / 3, result.accuracy);
+    assert.match(episodes[0].prompt, /^What is /);
+    const again = memoryIO();
+    assert.is.not(await main(["eval", `${dir.path}/checkpoint`, "calculator", "--n", "2", "--episodes", episodesFile], again), 0);
+    assert.match(again.err, /episodes\.jsonl exists; pass --overwrite/);
+    assert.is((await readFile(episodesFile, "utf8")).trim().split("\n").length, 3);
+    const forced = ["eval", `${dir.path}/checkpoint`, "calculator", "--n", "2", "--episodes", episodesFile, "--overwrite"];
+    assert.is(await main(forced, memoryIO()), 0);
+    assert.is((await readFile(episodesFile, "utf8")).trim().split("\n").length, 2);
   } finally {
     await dir.cleanup();
   }
