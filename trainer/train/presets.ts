@@ -41,7 +41,10 @@ const fromScratch: Preset = {
 };
 
 const byTask: Record<string, Preset> = {
-  calculator: {},
+  // 16,000 demonstrations instead of 4,000: the basic problems number about 6,500 in training, and with 4,000
+  // demonstrations (each seen 16 times) seed 8 copied one-digit results wrong (0.930 held-out after SFT, 0.925
+  // after PPO); with 16,000 (about every problem, each demonstration seen 4 times, same 2,000 steps) 0.965.
+  calculator: { sft: { demonstrations: 16000 } },
   // With the task's default 200 towns the model memorises the facts of the training towns instead of reading
   // the documents, and held-out towns fail; 2000 towns make reading the tool's output the only way.
   wiki: { taskOptions: { towns: 2000 } },
