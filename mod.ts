@@ -20,5 +20,6 @@ export * from "./core/rollout/index.ts";
 export * from "./core/plugin/index.ts";
 export * from "./core/datasets/index.ts";
 export * from "./plugins/verifiers/mod.ts";
+export { builtinPlugins, loadPlugin } from "./plugins/builtins.ts";
 export { calculator, calculatorTask, calculatorTool } from "./plugins/calculator/mod.ts";
 export type { CalculatorPluginOptions, CalculatorSample, CalculatorTaskOptions, CalculatorVariant } from "./plugins/calculator/mod.ts";
