@@ -89,7 +89,12 @@ export function readToolResult(format: FormatName | Format, modelTurn: string, r
   const at = responseSoFar.indexOf(modelTurn);
   if (at === -1) return null;
   const output: ToolOutput = { name: "", text: MARK, error: null };
-  const [before, after] = formatOf(format).renderResults([output], modelTurn).split(MARK);
+  const fmt = formatOf(format);
+  const parts = fmt.renderResults([output], modelTurn).split(MARK);
+  if (parts.length !== 2) {
+    throw new Error(`format "${fmt.name}" does not write a tool result verbatim in renderResults, so readToolResult cannot find it; read the episode's calls instead`);
+  }
+  const [before, after] = parts;
   const rest = responseSoFar.slice(at + modelTurn.length);
   if (!rest.startsWith(before)) return null;
   if (rest.length >= before.length + after.length && rest.endsWith(after)) {
