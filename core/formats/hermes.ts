@@ -35,6 +35,8 @@ export const hermesFormat: Format = {
   final: (answer) => `${answer}${IM_END}`,
   toolsHeader: hermesSystemPrompt,
   fewShot: (tools, examples) => hermesSystemPrompt(tools) + examples.map((example) => `${example}\n`).join(""),
+  writeCalls: (calls, content) =>
+    content + calls.map((call) => `${OPEN}\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n${CLOSE}`).join("\n"),
   wroteToolOutput: (text) => text.includes("<tool_response>"),
   transcript: transcriptRenderer(),
 };

@@ -40,6 +40,11 @@ export const reactFormat: Format = {
   final: (answer, options = {}) => `${options.thought ? `${THOUGHT} ${options.thought}\n` : ""}${FINAL_ANSWER} ${answer}`,
   toolsHeader: (tools) => `Tools:\n${tools.map((tool) => `${tool.name}: ${tool.description}\n`).join("")}\n`,
   fewShot: (tools, examples) => `${reactFormat.toolsHeader(tools)}${examples.join("\n\n")}\n\n`,
+  writeCalls(calls, content) {
+    const [call] = calls; // ReAct makes one call per turn
+    if (!call) return content;
+    return `${content ? `${THOUGHT} ${content}\n` : ""}${ACTION} ${call.name}\n${ACTION_INPUT} ${JSON.stringify(call.arguments)}\n`;
+  },
   wroteToolOutput(text) {
     const at = text.indexOf(OBSERVATION);
     return at !== -1 && at + OBSERVATION.length < text.trimEnd().length;

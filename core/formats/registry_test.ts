@@ -40,6 +40,17 @@ test("every built-in format writes calls, answers and results that its own parse
   }
 });
 
+test("structured calls written with writeCalls() parse back to the same calls", () => {
+  for (const name of formatNames()) {
+    const format = getFormat(name);
+    if (!format.writeCalls) continue;
+    const parsed = format.parse(format.writeCalls([{ name: "lookup", arguments: { key: "a b" } }], ""), ["lookup"]);
+    assert.equal(parsed.errors, [], name);
+    assert.equal(parsed.calls.map((c) => [c.name, c.arguments]), [["lookup", format.argumentsAsText ? "a b" : { key: "a b" }]], name);
+  }
+  assert.is(getFormat("react").writeCalls!([{ name: "f", arguments: {} }], "why"), "Thought: why\nAction: f\nAction Input: {}\n");
+});
+
 test("llama3_json, now a whole format, writes Llama 3.1's turns", () => {
   const format = getFormat("llama3_json");
   assert.is(format.question("Hi?"), "<|start_header_id|>user<|end_header_id|>\n\nHi?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");

@@ -34,6 +34,12 @@ export const submitFormat: Format = {
   final: (answer) => `${answer} ${SUBMIT}`,
   toolsHeader: () => "",
   fewShot: (_tools, examples) => `${examples.join("\n\n")}\n\n`,
+  writeCalls: (calls, content) =>
+    content + calls.map((call) => {
+      const args = call.arguments as Record<string, unknown> | string;
+      const query = typeof args === "string" ? args : Object.values(args ?? {})[0];
+      return `${REQUEST}<${call.name}>${String(query ?? "")}${CALL}`;
+    }).join(""),
   wroteToolOutput: (text) => text.includes(RESPONSE),
 };
 

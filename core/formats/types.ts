@@ -54,6 +54,11 @@ export interface Format extends Parser {
   toolsHeader(tools: readonly Tool[]): string;
   /** The few-shot block: the tools header, then the worked examples, ending where the next question starts. */
   fewShot(tools: readonly Tool[], examples: readonly string[]): string;
+  /**
+   * A model turn holding structured calls (as an OpenAI-style client sends them) after `content`; default:
+   * `content` followed by `call(...)` for each call.
+   */
+  writeCalls?(calls: readonly { name: string; arguments: unknown }[], content: string): string;
   /** Whether model text holds what only a tool should write (the symptom of training on tool tokens). */
   wroteToolOutput(text: string): boolean;
   /** How chat transcripts are written in this format, for formats that datasets import into. */

@@ -17,6 +17,7 @@ import {
   solverPolicy,
 } from "../../mod.ts";
 import { wikiTask } from "../../plugins/wiki/mod.ts";
+import { resetEpisode, stepEpisode } from "../../plugins/server/env/episode.ts";
 import { mistralFormat } from "./mistral.ts";
 
 const tokenizer = charTokenizer({ specials: [...DEFAULT_SPECIALS, ...mistralFormat.specialTokens] });
@@ -105,6 +106,18 @@ test("the wiki task answers in the new format too (its verifier reads the final 
   assert.equal(errors, []);
   assert.equal(episodes.map((e) => e.reward), [1, 1, 1, 1]);
   assert.ok(mistralFormat.wroteToolOutput("[TOOL_RESULTS]x"));
+});
+
+test("the environment server plays the new format, structured tool_calls included", async () => {
+  const { episode, result } = resetEpisode(task, { seed: 3, format: "mistral" });
+  assert.is(result.observation.prompt, `[INST] ${episode.sample.question} [/INST]`);
+  assert.equal(result.observation.stop, ["</s>"]);
+  const expression = (episode.sample as { expression: string }).expression;
+  const called = await stepEpisode(episode, { tool_calls: [{ name: "calculator", arguments: { expression } }] });
+  assert.is(called.observation.text, `[TOOL_RESULTS]${episode.sample.answer}[/TOOL_RESULTS]`);
+  const answered = await stepEpisode(episode, { text: `Result = ${episode.sample.answer}</s>` });
+  assert.equal([answered.done, answered.reward], [true, 1]);
+  assert.is(episode.state.episode.format, "mistral");
 });
 
 test.run();

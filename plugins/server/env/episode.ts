@@ -128,18 +128,9 @@ function actionText(episode: EnvEpisode, action: EnvAction): string {
   throw new Error(`action ${JSON.stringify(action)?.slice(0, 200)} must be {text} or {tool_calls, content?}`);
 }
 
-/** Structured calls as the model would have written them in `format`. */
+/** Structured calls as the model would have written them in `format` (the format's `writeCalls`, else its `call` per call). */
 function renderCalls(format: FormatName, calls: { name: string; arguments: unknown }[], content: string): string {
-  if (format === "hermes") {
-    return content + calls.map((call) => `<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n</tool_call>`).join("\n");
-  }
-  if (format === "react") {
-    const [call] = calls;
-    return call ? `${content ? `Thought: ${content}\n` : ""}Action: ${call.name}\nAction Input: ${JSON.stringify(call.arguments)}\n` : content;
-  }
-  return content + calls.map((call) => {
-    const args = call.arguments as Record<string, unknown> | string;
-    const query = typeof args === "string" ? args : Object.values(args ?? {})[0];
-    return `<request><${call.name}>${String(query ?? "")}<call>`;
-  }).join("");
+  const fmt = getFormat(format);
+  if (fmt.writeCalls) return fmt.writeCalls(calls, content);
+  return content + calls.map((call) => fmt.call({ name: call.name, arguments: call.arguments as Record<string, unknown> })).join("");
 }
