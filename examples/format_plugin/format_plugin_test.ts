@@ -112,7 +112,7 @@ test("the environment server plays the new format, structured tool_calls include
   const { episode, result } = resetEpisode(task, { seed: 3, format: "mistral" });
   assert.is(result.observation.prompt, `[INST] ${episode.sample.question} [/INST]`);
   assert.equal(result.observation.stop, ["</s>"]);
-  const expression = (episode.sample as { expression: string }).expression;
+  const expression = String(episode.sample.expression);
   const called = await stepEpisode(episode, { tool_calls: [{ name: "calculator", arguments: { expression } }] });
   assert.is(called.observation.text, `[TOOL_RESULTS]${episode.sample.answer}[/TOOL_RESULTS]`);
   const answered = await stepEpisode(episode, { text: `Result = ${episode.sample.answer}</s>` });
