@@ -275,6 +275,11 @@ export interface GenerateOptions {
    * (episode, turn) this way.
    */
   seeds?: number[];
+  /**
+   * The task sample each context is for, by id, where the caller knows it (the rollout loop passes its
+   * episodes' `sampleId`s). Samplers ignore it; a policy that plays a task's solver finds its sample by it.
+   */
+  sampleIds?: (string | undefined)[];
   signal?: AbortSignal;
 }
 

@@ -256,6 +256,7 @@ async function generateIsolated(
       topK: sampling.topK,
       seed: sampling.seed,
       seeds: sampling.seed === undefined ? undefined : states.map((state) => turnSeed(sampling.seed!, state.index, state.turns)),
+      sampleIds: states.map((state) => state.episode.sampleId),
       signal: ctx.signal,
     }).then((generations) => {
       if (generations.length !== states.length) {
