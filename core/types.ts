@@ -124,7 +124,7 @@ export type FormatName = "submit" | "hermes" | "react" | (string & {});
 /** The name of a parser: a format's name. */
 export type ParserName = FormatName;
 
-/** A tool call found in model text. `arguments` is the raw query string for `submit`, parsed JSON otherwise. */
+/** A tool call found in model text. `arguments` is the raw query string in formats whose arguments are text (submit), parsed JSON otherwise. */
 export interface ParsedCall {
   name: string;
   arguments: unknown;
@@ -193,7 +193,7 @@ export interface Tool<TArgs = unknown> {
   run(args: TArgs, context: ToolContext): ToolReturn | Promise<ToolReturn>;
   /** Time limit per call in milliseconds. */
   timeoutMs: number;
-  /** Maps the raw query of the `submit` format (`<request><Tool>query<call>`) to arguments. */
+  /** Maps the raw query of a format whose arguments are text (submit's `<request><Tool>query<call>`) to arguments. */
   fromText?(query: string): unknown;
   /** Called when an episode ends, to drop per-episode state. */
   release?(episodeId: string): void | Promise<void>;
