@@ -13,12 +13,13 @@
 export * from "./core/types.ts";
 export * from "./core/tokenizer/index.ts";
 export * from "./core/episode/index.ts";
-export * from "./core/parsers/index.ts";
+export * from "./core/formats/index.ts";
 export * from "./core/truncate/index.ts";
 export * from "./core/policy/index.ts";
 export * from "./core/rollout/index.ts";
 export * from "./core/plugin/index.ts";
 export * from "./core/datasets/index.ts";
 export * from "./plugins/verifiers/mod.ts";
+export { builtinPlugins, loadPlugin } from "./plugins/builtins.ts";
 export { calculator, calculatorTask, calculatorTool } from "./plugins/calculator/mod.ts";
 export type { CalculatorPluginOptions, CalculatorSample, CalculatorTaskOptions, CalculatorVariant } from "./plugins/calculator/mod.ts";

@@ -6,7 +6,7 @@
 import { numpyYardstick } from "./kernels/numpy_node.ts";
 import { DEFAULT_SHAPES, formatTable, type MatmulBenchReport, runMatmulBench } from "./kernels/suite.ts";
 import type { SuiteOutput } from "./report.ts";
-import type { SuiteContext } from "./suites.ts";
+import type { SuiteContext } from "./suite_types.ts";
 
 const QUICK_SHAPES = [{ name: "tiny MLP 256x64x176", BT: 256, C: 64, OC: 176 }];
 

@@ -5,7 +5,7 @@
  */
 import { formatTable, runServerBench, type ServerBenchReport } from "./server/suite.ts";
 import type { SuiteOutput } from "./report.ts";
-import type { SuiteContext } from "./suites.ts";
+import type { SuiteContext } from "./suite_types.ts";
 
 /** Runs the suite. */
 export async function run(context: SuiteContext): Promise<SuiteOutput<ServerBenchReport>> {

@@ -2,22 +2,10 @@
  * The benchmark suites by name, in the order `toolrl bench` runs them, each loaded only when it runs
  * (so a quick run of one suite never starts Pyodide or a server).
  */
-import type { BackendName } from "./engine.ts";
 import type { SuiteOutput } from "./report.ts";
+import type { SuiteContext } from "./suite_types.ts";
 
-/** What a suite gets from the runner. */
-export interface SuiteContext {
-  /** A short run (seconds) with small shapes and batches, for smoke tests. */
-  quick: boolean;
-  /** The engine backend of the model-driven suites. */
-  backend: BackendName;
-  /** A checkpoint folder for the model-driven suites instead of random weights. */
-  init?: string;
-  /** Set in a runner spawned by another runner: then it spawns nothing itself. */
-  child: boolean;
-  /** A progress line (to stderr). */
-  log(line: string): void;
-}
+export type { SuiteContext };
 
 /** A suite: its name, what it measures, and how to run it. */
 export interface Suite {

@@ -6,7 +6,7 @@
  */
 import { readJson, spawnScript, temporaryDir } from "./host_node.ts";
 import { formatTable, type SuiteOutput } from "./report.ts";
-import type { SuiteContext } from "./suites.ts";
+import type { SuiteContext } from "./suite_types.ts";
 
 /** What webgpu_bench.ts writes. */
 export interface WebGpuFigures {

@@ -79,6 +79,10 @@ export interface EpisodeRecord {
   calls: ToolCallRecord[];
   metrics: Record<string, number>;
   sample?: unknown;
+  /** The tool-call format the episode was written in. */
+  format?: FormatName;
+  /** The id of the task sample it was rolled out for. */
+  sampleId?: string;
 }
 
 /** An episode: ordered segments, tool-call records, reward, status and metrics. */
@@ -91,6 +95,10 @@ export interface Episode {
   metrics: Record<string, number>;
   /** The task sample this episode was rolled out for, if any. */
   sample?: Sample;
+  /** The id of that sample (kept when the sample itself is not). */
+  sampleId?: string;
+  /** The tool-call format its turns are written in; verifiers read it (never guess it from the text). */
+  format?: FormatName;
   /** All token ids, segment by segment. */
   tokens(): number[];
   /** 1 exactly on tokens the model generated, 0 on prompt and tool tokens; same length as `tokens()`. */
@@ -107,13 +115,16 @@ export interface Episode {
 // ---------------------------------------------------------------------------------------------
 // Parsers
 
-/** The three tool-call formats that tasks render prompts and demonstrations for. */
-export type FormatName = "submit" | "hermes" | "react";
+/**
+ * The name of a tool-call format: a built-in (submit, hermes, react, llama3_json) or one a plugin registered
+ * with `registerFormat`. Open: any string, checked against the registry where it is used.
+ */
+export type FormatName = "submit" | "hermes" | "react" | (string & {});
 
-/** Every tool-call parser: the task formats and `llama3_json` (Llama 3.1 JSON calls, parse and write-back only). */
-export type ParserName = FormatName | "llama3_json";
+/** The name of a parser: a format's name. */
+export type ParserName = FormatName;
 
-/** A tool call found in model text. `arguments` is the raw query string for `submit`, parsed JSON otherwise. */
+/** A tool call found in model text. `arguments` is the raw query string in formats whose arguments are text (submit), parsed JSON otherwise. */
 export interface ParsedCall {
   name: string;
   arguments: unknown;
@@ -148,6 +159,8 @@ export interface ToolOutput {
 /** One tool-call format: how to stop generation, read calls and answers, and write results back. */
 export interface Parser {
   name: ParserName;
+  /** True when a call's arguments are the raw query text (submit), handed to the tool's `fromText`. */
+  argumentsAsText?: boolean;
   /** Stop strings for generation; the model's text keeps the stop string it wrote. */
   stop: string[];
   /** Strings that should be single tokens in a tokenizer made for this format. */
@@ -180,7 +193,7 @@ export interface Tool<TArgs = unknown> {
   run(args: TArgs, context: ToolContext): ToolReturn | Promise<ToolReturn>;
   /** Time limit per call in milliseconds. */
   timeoutMs: number;
-  /** Maps the raw query of the `submit` format (`<request><Tool>query<call>`) to arguments. */
+  /** Maps the raw query of a format whose arguments are text (submit's `<request><Tool>query<call>`) to arguments. */
   fromText?(query: string): unknown;
   /** Called when an episode ends, to drop per-episode state. */
   release?(episodeId: string): void | Promise<void>;
@@ -203,7 +216,10 @@ export interface Sample {
   [key: string]: unknown;
 }
 
-/** Scores an episode for a sample; rewards compose by weighted sums. */
+/**
+ * Scores an episode for a sample; rewards compose by weighted sums. The episode carries its `format` and
+ * `sampleId`, so a verifier that depends on the format reads it there.
+ */
 export interface Verifier<S extends Sample = Sample> {
   name: string;
   score(episode: Episode, sample: S): number | Promise<number>;
@@ -259,6 +275,11 @@ export interface GenerateOptions {
    * (episode, turn) this way.
    */
   seeds?: number[];
+  /**
+   * The task sample each context is for, by id, where the caller knows it (the rollout loop passes its
+   * episodes' `sampleId`s). Samplers ignore it; a policy that plays a task's solver finds its sample by it.
+   */
+  sampleIds?: (string | undefined)[];
   signal?: AbortSignal;
 }
 

@@ -23,7 +23,7 @@ test("the guide's first tool runs as written, and loads as a plugin", async () =
     const deno = await run(join(root, "node_modules", ".bin", "deno"), ["run", "-A", "--no-lock", join(dir, "word_count.ts")]);
     assert.is(deno.code, 0, deno.out);
     assert.match(deno.out, /^6\s*$/m);
-    const { loadPlugin } = await import("../core/plugin/load_plugin.ts");
+    const { loadPlugin } = await import("../plugins/builtins.ts");
     const plugin = await loadPlugin(join(dir, "word_count.ts"));
     assert.equal(plugin.tools.map((t) => t.name), ["word_count"]);
   } finally {

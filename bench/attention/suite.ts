@@ -12,7 +12,7 @@ import type { Kernels } from "../../trainer/engine/backend/backend.ts";
 import { createWasmKernels } from "../../trainer/engine/wasm/wasm_kernels.ts";
 import { wasmBuildName } from "../engine.ts";
 import { formatTable, type SuiteOutput } from "../report.ts";
-import type { SuiteContext } from "../suites.ts";
+import type { SuiteContext } from "../suite_types.ts";
 import { type RunCounts, timeRuns } from "../timing.ts";
 
 /** One attention shape. */

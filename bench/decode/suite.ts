@@ -5,7 +5,7 @@
  */
 import { benchBackend, benchModel, type BackendName } from "../engine.ts";
 import { formatTable, type SuiteOutput } from "../report.ts";
-import type { SuiteContext } from "../suites.ts";
+import type { SuiteContext } from "../suite_types.ts";
 import { timeRuns } from "../timing.ts";
 
 /** One backend at one batch. */

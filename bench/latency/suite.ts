@@ -10,7 +10,7 @@ import { benchBackend, benchModel } from "../engine.ts";
 import { formatTable, type SuiteOutput } from "../report.ts";
 import { ceilingProbe, type LoopProbe, type LoopRow, loopProbe, measureRows, positionsFor, solverShape } from "../rollout/measure.ts";
 import { loadBenchTask } from "../rollout/tasks.ts";
-import type { SuiteContext } from "../suites.ts";
+import type { SuiteContext } from "../suite_types.ts";
 
 /** One latency in one mode. */
 export interface LatencyRow extends LoopRow {

@@ -10,7 +10,7 @@ import type { FormatName, Tokenizer } from "../../core/types.ts";
 import { benchBackend, benchModel } from "../engine.ts";
 import { otherRuntime, readJson, runtime, spawnScript, temporaryDir } from "../host_node.ts";
 import { type BenchResult, formatTable, type SuiteOutput } from "../report.ts";
-import type { SuiteContext } from "../suites.ts";
+import type { SuiteContext } from "../suite_types.ts";
 import { ceilingProbe, type LoopRow, loopProbe, measureRows, positionsFor, solverShape, toolsOnlyProbe } from "./measure.ts";
 import { loadBenchTask, ROLLOUT_TASKS } from "./tasks.ts";
 

@@ -4,7 +4,7 @@
  * `node:http` in one measurement here), which would measure the client instead of the server.
  */
 import http from "node:http";
-import type { LoadRequest } from "./load.ts";
+import type { LoadRequest } from "./types.ts";
 
 /** A function that sends `request` once and resolves with the response status. */
 export function nodeSender(request: LoadRequest): () => Promise<number> {

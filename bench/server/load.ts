@@ -4,14 +4,9 @@
  * latency percentiles and status classes. Requests go through fetch on Deno and through `node:http`
  * on Node (see `_send_node.ts`), chosen once when this module loads.
  */
+import type { LoadRequest } from "./types.ts";
 
-/** One request to send (the same one every time). */
-export interface LoadRequest {
-  url: string;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
+export type { LoadRequest };
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {

@@ -5,20 +5,14 @@
  * segments (mask 1); system and user turns are `prompt` segments and tool results `tool` segments (mask 0).
  */
 import { appendSegment, createEpisode } from "../episode/episode.ts";
-import { isPlainObject } from "../parsers/_common.ts";
-import { getParser } from "../parsers/index.ts";
-import type { Episode, Parser, Sample, Segment, Tokenizer, ToolCallRecord, ToolOutput } from "../types.ts";
+import { getFormat } from "../formats/registry.ts";
+import type { ChatTurn } from "../formats/types.ts";
+import type { Episode, FormatName, Parser, Sample, Tokenizer, ToolCallRecord, ToolOutput } from "../types.ts";
 
-/** One turn of a transcript, with the roles named the same way whatever the source called them. */
-export interface ChatTurn {
-  role: "system" | "user" | "assistant" | "tool";
-  content: string;
-  /** The tool's name for a `tool` turn, when the source records it. */
-  name?: string;
-}
+export type { ChatTurn };
 
-/** The two formats transcripts are written in: ReAct text, or ChatML with `<tool_call>` blocks. */
-export type TranscriptFormat = "react" | "hermes";
+/** The formats transcripts are written in: any registered format with a `transcript` renderer (react, hermes). */
+export type TranscriptFormat = FormatName;
 
 /** What `conversationToEpisode` needs besides the turns. */
 export interface ConversationOptions {
@@ -33,11 +27,6 @@ export interface DatasetImport {
   episodes: Episode[];
   skipped: { index: number; reason: string }[];
 }
-
-const IM_START = "<|im_start|>";
-const IM_END = "<|im_end|>";
-const OBSERVATION = "Observation:";
-const RESPONSE_BLOCK = /<tool_response>\s*([\s\S]*?)\s*<\/tool_response>/g;
 
 /**
  * An episode holding a transcript: prompt segments for system and user turns, model segments for the
@@ -58,10 +47,13 @@ export function conversationToEpisode(turns: readonly ChatTurn[], options: Conve
   if (firstUser === -1) throw new Error(`transcript ${options.id} has no user turn; a prompt needs a question`);
   const early = turns.slice(0, firstUser).find((turn) => turn.role !== "system");
   if (early) throw new Error(`transcript ${options.id} has a ${early.role} turn before its first user turn`);
-  const render = options.format === "hermes" ? hermesText : reactText;
+  const format = getFormat(options.format);
+  const render = format.transcript;
+  if (!render) throw new Error(`format "${format.name}" has no transcript renderer; import transcripts as hermes or react`);
   const head = turns.slice(0, firstUser + 1).map((turn, k) => render.prompt(turn, k === firstUser)).join("");
-  const episode = createEpisode({ id: options.id, prompt: head, tokenizer: options.tokenizer, sample: options.sample });
-  const parser = getParser(options.format, { repairJson: true }); // datasets hold Python-style dicts too
+  const { id, tokenizer, sample } = options;
+  const episode = createEpisode({ id, prompt: head, tokenizer, sample, format: format.name });
+  const parser = format.lenient ?? format; // datasets hold Python-style dicts too
   let lastModel: string | null = null;
   for (let k = firstUser + 1; k < turns.length;) {
     const turn = turns[k];
@@ -89,56 +81,6 @@ export function conversationToEpisode(turns: readonly ChatTurn[], options: Conve
   const modelTurns = episode.segments.filter((s) => s.role === "model").length;
   episode.metrics = { turns: modelTurns, toolCalls: episode.calls.length };
   return episode;
-}
-
-/** How one format writes each kind of turn. */
-interface Renderer {
-  /** A system turn, or the first user turn (`last`), which ends where the model starts writing. */
-  prompt(turn: ChatTurn, last: boolean): string;
-  /** A system or user turn after the conversation has started. */
-  later(turn: ChatTurn, previous: Segment): string;
-  /** An assistant turn as the model writes it, stop string included. */
-  model(content: string): string;
-  /** Tool results in one turn. */
-  outputs(turn: ChatTurn): ToolOutput[];
-  /** What opens a second assistant turn right after another. */
-  reopen: string;
-}
-
-const hermesText: Renderer = {
-  prompt: (turn, last) =>
-    `${IM_START}${turn.role}\n${turn.content}${IM_END}\n${last ? `${IM_START}assistant\n` : ""}`,
-  later: (turn, previous) =>
-    `${previous.role === "model" ? "\n" : ""}${IM_START}${turn.role}\n${turn.content}${IM_END}\n${IM_START}assistant\n`,
-  model: (content) => (content.endsWith(IM_END) ? content : content + IM_END),
-  outputs(turn) {
-    const blocks = [...turn.content.matchAll(RESPONSE_BLOCK)].map((match) => match[1]);
-    const texts = blocks.length > 0 ? blocks : [turn.content.trim()];
-    return texts.map((text) => ({ name: turn.name ?? nameInJson(text) ?? "", text, error: null }));
-  },
-  reopen: `\n${IM_START}assistant\n`,
-};
-
-const reactText: Renderer = {
-  prompt: (turn, last) => (last ? `Question: ${turn.content.trim()}\n` : `${turn.content.trim()}\n\n`),
-  later: (turn) => `\n${turn.role === "user" ? "Question: " : ""}${turn.content.trim()}\n`,
-  model(content) {
-    const text = content.replace(/^\s+/, "").replace(/\s+$/, "");
-    const calls = /^Action:/m.test(text) && !text.includes("Final Answer:");
-    return calls && !text.endsWith(OBSERVATION) ? `${text}\n${OBSERVATION}` : text;
-  },
-  outputs: (turn) => [{ name: turn.name ?? "", text: turn.content.trim(), error: null }],
-  reopen: "\n",
-};
-
-/** The `name` field of a JSON tool result (Hermes writes `{"name": ..., "content": ...}`), if any. */
-function nameInJson(text: string): string | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isPlainObject(value) && typeof value.name === "string" ? value.name : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Pairs the calls written in `modelText` with the results that followed, in order. */

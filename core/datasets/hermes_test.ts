@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { hermesParser } from "../parsers/index.ts";
+import { hermesParser } from "../formats/index.ts";
 import { charTokenizer } from "../tokenizer/index.ts";
 import { importHermes } from "./hermes.ts";
 import { parseRecords } from "./records.ts";

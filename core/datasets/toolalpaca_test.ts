@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { reactParser } from "../parsers/index.ts";
+import { reactParser } from "../formats/index.ts";
 import { charTokenizer } from "../tokenizer/index.ts";
 import { importToolAlpaca, UNRECORDED_OBSERVATION } from "./toolalpaca.ts";
 import { assertAligned, trainedText } from "./_testing.ts";

@@ -1,10 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
-import { calculator } from "../../plugins/calculator/mod.ts";
+import { addTask as task } from "../rollout/_testing.ts";
 import { verlDatasetParquet, verlDatasetRows } from "./verl_dataset.ts";
-
-const task = calculator().tasks[0];
 
 test("verlDatasetParquet() writes verl's columns, read back by hyparquet with nested prompt and reward_model", async () => {
   const rows = verlDatasetRows(task, { n: 5, seed: 2 });
@@ -16,12 +14,13 @@ test("verlDatasetParquet() writes verl's columns, read back by hyparquet with ne
   for (const column of ["data_source", "prompt", "ability", "reward_model", "extra_info", "agent_name"]) assert.ok(top.includes(column), column);
   const read = await parquetReadObjects({ file });
   const [sample] = task.samples({ seed: 2, n: 5 });
+  assert.is(read[0].prompt[0].content, "\n\nWhat is 0 + 0?");
   assert.equal(read[0].prompt, [{ role: "user", content: task.prompt(sample, "hermes") }]);
   assert.equal(read[0].reward_model, { style: "rule", ground_truth: JSON.stringify(sample.answer) });
-  assert.is(read[0].data_source, "toolrl/calculator");
+  assert.is(read[0].data_source, "toolrl/add");
   assert.is(Number(read[4].extra_info.index), 4);
   assert.equal(JSON.parse(read[0].extra_info.sample), sample);
-  assert.is(JSON.parse(read[0].extra_info.tools)[0].function.name, "calculator");
+  assert.is(JSON.parse(read[0].extra_info.tools)[0].function.name, "Calculator");
 });
 
 test("verlDatasetRows() names a bad n", () => {

@@ -3,7 +3,7 @@
  * ids of an episode are the segments' ids concatenated, never a re-encoding of the whole text, so
  * the mask (1 exactly on model tokens) always lines up with what the model saw and wrote.
  */
-import type { Episode, EpisodeRecord, Role, Sample, Segment, Tokenizer } from "../types.ts";
+import type { Episode, EpisodeRecord, FormatName, Role, Sample, Segment, Tokenizer } from "../types.ts";
 import { showEpisode } from "./show.ts";
 
 /** The tokenizer each episode encodes its segments with. */
@@ -15,6 +15,10 @@ export interface EpisodeInit {
   prompt: string;
   tokenizer: Tokenizer;
   sample?: Sample;
+  /** The tool-call format the episode is written in (verifiers read it). */
+  format?: FormatName;
+  /** The sample's id (default: `sample.id` when a sample is given). */
+  sampleId?: string;
 }
 
 /**
@@ -22,7 +26,7 @@ export interface EpisodeInit {
  *
  * @example
  * ```ts
- * const episode = createEpisode({ id: "0", prompt: "What is 2+2?", tokenizer: charTokenizer() });
+ * const episode = createEpisode({ id: "0", prompt: "What is 2+2?", tokenizer: charTokenizer(), format: "submit" });
  * ```
  */
 export function createEpisode(init: EpisodeInit): Episode {
@@ -41,6 +45,9 @@ export function createEpisode(init: EpisodeInit): Episode {
     toJSON: () => toRecord(episode),
   };
   if (init.sample !== undefined) episode.sample = init.sample;
+  const sampleId = init.sampleId ?? init.sample?.id;
+  if (sampleId !== undefined) episode.sampleId = sampleId;
+  if (init.format !== undefined) episode.format = init.format;
   tokenizers.set(episode, init.tokenizer);
   appendSegment(episode, "prompt", init.prompt);
   return episode;
@@ -110,5 +117,7 @@ function toRecord(episode: Episode): EpisodeRecord {
     metrics: { ...episode.metrics },
   };
   if (episode.sample !== undefined) record.sample = episode.sample;
+  if (episode.format !== undefined) record.format = episode.format;
+  if (episode.sampleId !== undefined) record.sampleId = episode.sampleId;
   return record;
 }

@@ -3,7 +3,7 @@ import { colorByDefault } from "./adapter/terminal.ts";
 import * as assert from "uvu/assert";
 import { appendSegment, createEpisode, episodesToJSONL } from "./episode.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
-import { parsers } from "../parsers/index.ts";
+import { getParser } from "../formats/index.ts";
 import type { Episode, FormatName } from "../types.ts";
 
 const tokenizer = charTokenizer();
@@ -33,7 +33,7 @@ const turns: Record<FormatName, { prompt: string; model: string[] }> = {
 };
 
 function build(format: FormatName): Episode {
-  const parser = parsers[format];
+  const parser = getParser(format);
   const episode = createEpisode({ id: format, prompt: turns[format].prompt, tokenizer });
   turns[format].model.forEach((text, k) => {
     appendSegment(episode, "model", text, tokenizer.encode(text));

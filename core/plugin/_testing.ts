@@ -1,7 +1,7 @@
 /** Episodes from role/text pairs, for the tests of verifiers (here and in plugins/verifiers). */
 import { appendSegment, createEpisode } from "../episode/index.ts";
 import { charTokenizer } from "../tokenizer/index.ts";
-import type { Episode, EpisodeStatus, Role, ToolCallRecord } from "../types.ts";
+import type { Episode, EpisodeStatus, FormatName, Role, ToolCallRecord } from "../types.ts";
 
 const tokenizer = charTokenizer();
 
@@ -9,9 +9,9 @@ const tokenizer = charTokenizer();
 export function episodeOf(
   prompt: string,
   turns: [Exclude<Role, "prompt">, string][],
-  options: { status?: EpisodeStatus; calls?: Partial<ToolCallRecord>[] } = {},
+  options: { status?: EpisodeStatus; calls?: Partial<ToolCallRecord>[]; format?: FormatName } = {},
 ): Episode {
-  const episode = createEpisode({ id: "test", prompt, tokenizer });
+  const episode = createEpisode({ id: "test", prompt, tokenizer, format: options.format });
   for (const [role, text] of turns) appendSegment(episode, role, text);
   episode.status = options.status ?? "done";
   episode.calls = (options.calls ?? []).map((call) => ({

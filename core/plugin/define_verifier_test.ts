@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { defineVerifier, formatBonus, weightedSum } from "./define_verifier.ts";
-import { submitParser } from "../parsers/submit.ts";
+import { submitParser } from "../formats/submit.ts";
 import type { Sample } from "../types.ts";
 import { episodeOf } from "./_testing.ts";
 

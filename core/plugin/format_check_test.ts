@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { formatProblems } from "./format_check.ts";
-import { submitParser } from "../parsers/submit.ts";
+import { submitParser } from "../formats/submit.ts";
 import { episodeOf } from "./_testing.ts";
 
 test("formatProblems() finds nothing wrong with calls followed by a submitted answer", () => {

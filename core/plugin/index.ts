@@ -2,7 +2,6 @@
  * The plugin API: declare tools, verifiers and plugins, turn tools into OpenAI schemas, run a tool
  * call safely, load plugins by name or path, and the helpers tasks are written with.
  */
-export * from "./builtins.ts";
 export * from "./define_plugin.ts";
 export * from "./define_tool.ts";
 export * from "./define_verifier.ts";

@@ -13,7 +13,7 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Overrides the tool's own `timeoutMs`. */
   timeoutMs?: number;
-  /** Raw text arguments from the `submit` format are mapped with `tool.fromText`. */
+  /** Raw text arguments (from a format whose `argumentsAsText` is true, as submit) are mapped with `tool.fromText`. */
   rawText?: boolean;
 }
 

@@ -1,13 +1,16 @@
 /**
- * `loadPlugin`: a built-in plugin by name, or a user's plugin module by path (what `--plugin` takes);
- * `findTask` picks a task by name out of loaded plugins.
+ * `createPluginLoader`: a loader of plugins by name (from a table of built-ins it is given) or by module
+ * path (what `--plugin` takes); `findTask` picks a task by name out of loaded plugins. Core knows no plugin:
+ * the built-in table and the ready loader, `loadPlugin`, live in plugins/builtins.ts.
  */
 import type { Plugin, Task } from "../types.ts";
-import { builtinPlugins } from "./builtins.ts";
 import { workingDirectoryUrl } from "./cwd_adapter.ts";
 import { definePlugin } from "./define_plugin.ts";
 
-/** Options of {@link loadPlugin}. */
+/** Builds a plugin from its options (a built-in's factory). */
+export type PluginFactory = (options?: Record<string, unknown>) => Plugin | Promise<Plugin>;
+
+/** Options of a plugin loader. */
 export interface LoadPluginOptions {
   /** Passed to the plugin's factory when the plugin is one (built-ins always are). */
   options?: Record<string, unknown>;
@@ -85,21 +88,31 @@ function checkPlugin(value: unknown, where: string): Plugin {
 }
 
 /**
- * Loads a built-in plugin by name, or a module by path whose default export (or `plugin` export) is a
- * plugin or a factory `(options?) => Plugin`.
+ * A loader that takes a name from `builtins`, or a module path whose default export (or `plugin` export) is
+ * a plugin or a factory `(options?) => Plugin`.
  *
  * @example
  * ```ts
- * const calc = await loadPlugin("calculator");
- * const mine = await loadPlugin("./examples/plugin/mod.ts");
+ * const load = createPluginLoader({ greet: () => greetPlugin() });
+ * const mine = await load("./examples/plugin/mod.ts");
  * ```
  */
-export async function loadPlugin(spec: string, options: LoadPluginOptions = {}): Promise<Plugin> {
+export function createPluginLoader(
+  builtins: Readonly<Record<string, PluginFactory>>,
+): (spec: string, options?: LoadPluginOptions) => Promise<Plugin> {
+  return (spec, options = {}) => loadWith(builtins, spec, options);
+}
+
+async function loadWith(
+  builtins: Readonly<Record<string, PluginFactory>>,
+  spec: string,
+  options: LoadPluginOptions,
+): Promise<Plugin> {
   const { timeoutMs = 30_000 } = options;
   if (!isPluginPath(spec)) {
-    const factory = builtinPlugins[spec];
+    const factory = Object.hasOwn(builtins, spec) ? builtins[spec] : undefined;
     if (!factory) {
-      const known = Object.keys(builtinPlugins).join(", ");
+      const known = Object.keys(builtins).join(", ") || "none";
       throw new Error(
         `loadPlugin: no built-in plugin "${spec}" (built-ins: ${known}); to load a file give a path such as ./${spec}.ts.`,
       );
@@ -144,7 +157,7 @@ function commonJsExports(module: Record<string, unknown>): Record<string, unknow
  *
  * @example
  * ```ts
- * const task = findTask([await loadPlugin("calculator")], "calculator");
+ * const task = findTask(plugins, "calculator"); // plugins loaded with loadPlugin
  * ```
  */
 export function findTask(plugins: readonly Plugin[], name: string): Task {

@@ -1,45 +1,29 @@
 /**
- * Helpers for writing tasks: a question's prompt, a tool call, a final answer, in each of the three
- * formats, and the tool result a reference solver reads back. They write exactly what core/parsers read.
+ * Helpers for writing tasks: a question's prompt, a tool call, a final answer, a worked example and the
+ * few-shot block in any registered format, and the tool result a reference solver reads back. Each one
+ * delegates to the format object (see core/formats), so a task written with them works in every format.
  */
-import type { FormatName, Tool, ToolOutput } from "../types.ts";
-import { getParser } from "../parsers/index.ts";
-import { toolSchemas } from "./tool_schemas.ts";
+import type { FormatName, ToolOutput } from "../types.ts";
+import type { CallSpec, Format } from "../formats/types.ts";
+import { getFormat } from "../formats/registry.ts";
 
-/** One call as a solver writes it; `query` is the raw text of the `submit` format (default: the JSON of the arguments). */
-export interface CallSpec {
-  name: string;
-  arguments: Record<string, unknown>;
-  query?: string;
+export { hermesSystemPrompt } from "../formats/hermes.ts";
+
+/** A format object, or the one registered under a name. */
+function formatOf(format: FormatName | Format): Format {
+  return typeof format === "string" ? getFormat(format) : format;
 }
 
 /**
- * A short prompt asking `question`: the bare question (submit), a ChatML user turn opening the assistant
- * turn (hermes), or `Question: ...` (react); each ends where the model starts writing.
+ * A short prompt asking `question` in `format`, ending where the model starts writing.
  *
  * @example
  * ```ts
  * questionPrompt("What is 13 - 4?", "react"); // "Question: What is 13 - 4?\n"
  * ```
  */
-export function questionPrompt(question: string, format: FormatName): string {
-  if (format === "hermes") return `<|im_start|>user\n${question}<|im_end|>\n<|im_start|>assistant\n`;
-  if (format === "react") return `Question: ${question}\n`;
-  return `${question}\n`;
-}
-
-/**
- * A system turn listing the tools as Qwen2.5/Hermes chat templates do, for few-shot hermes prompts.
- *
- * @example
- * ```ts
- * hermesSystemPrompt([calculatorTool()]); // "<|im_start|>system\n...<tools>\n{...}\n</tools>...<|im_end|>\n"
- * ```
- */
-export function hermesSystemPrompt(tools: readonly Tool[]): string {
-  const listed = toolSchemas(tools).map((schema) => JSON.stringify(schema)).join("\n");
-  return `<|im_start|>system\nYou may call tools. Their signatures:\n<tools>\n${listed}\n</tools>\n` +
-    `For each call write <tool_call>{"name": <name>, "arguments": <args>}</tool_call>.<|im_end|>\n`;
+export function questionPrompt(question: string, format: FormatName | Format): string {
+  return formatOf(format).question(question);
 }
 
 /**
@@ -51,13 +35,8 @@ export function hermesSystemPrompt(tools: readonly Tool[]): string {
  * // "<request><calculator>13 - 4<call>"
  * ```
  */
-export function callTurn(format: FormatName, call: CallSpec): string {
-  const json = JSON.stringify(call.arguments);
-  if (format === "hermes") {
-    return `<tool_call>${JSON.stringify({ name: call.name, arguments: call.arguments })}</tool_call><|im_end|>`;
-  }
-  if (format === "react") return `Action: ${call.name}\nAction Input: ${json}\nObservation:`;
-  return `<request><${call.name}>${call.query ?? json}<call>`;
+export function callTurn(format: FormatName | Format, call: CallSpec): string {
+  return formatOf(format).call(call);
 }
 
 /**
@@ -68,30 +47,54 @@ export function callTurn(format: FormatName, call: CallSpec): string {
  * finalTurn("react", "9", { thought: "done" }); // "Thought: done\nFinal Answer: 9"
  * ```
  */
-export function finalTurn(format: FormatName, answer: string, options: { thought?: string } = {}): string {
-  if (format === "hermes") return `${answer}<|im_end|>`;
-  if (format === "react") return `${options.thought ? `Thought: ${options.thought}\n` : ""}Final Answer: ${answer}`;
-  return `${answer} <submit>`;
+export function finalTurn(format: FormatName | Format, answer: string, options: { thought?: string } = {}): string {
+  return formatOf(format).final(answer, options);
+}
+
+/**
+ * A worked example for a few-shot block: the question, one call, the tool's result as the format writes it
+ * back, and `answer` (a final turn already written in the format).
+ *
+ * @example
+ * ```ts
+ * workedExample("submit", { question: "What is 1 + 1?", call, result: "2", answer: "Result = 2 <submit>" });
+ * // "What is 1 + 1?\n<request><calculator>1 + 1<call>2<response>Result = 2 <submit>"
+ * ```
+ */
+export function workedExample(
+  format: FormatName | Format,
+  example: { question: string; call: CallSpec; result: string; answer: string },
+): string {
+  const fmt = formatOf(format);
+  const turn = fmt.call(example.call);
+  const output: ToolOutput = { name: example.call.name, text: example.result, error: null };
+  return fmt.question(example.question) + turn + fmt.renderResults([output], turn) + example.answer;
 }
 
 const MARK = "\u0000";
 
 /**
  * The text of the tool result after the model turn `modelTurn` in `responseSoFar`, or null when the
- * response does not continue that turn with a result (yet). When the response ends with the result (a
- * solver's case) the result is read whole, even over several lines; otherwise it ends where the format's
- * closing text first appears (for react, at the end of its line).
+ * response does not continue that turn with a result (yet). The result is located with the format's own
+ * `renderResults` (what it writes before and after a result), so this works for any registered format.
+ * When the response ends with the result (a solver's case) the result is read whole, even over several
+ * lines; otherwise it ends where the format's closing text first appears (for react, at the end of its line).
  *
  * @example
  * ```ts
  * readToolResult("submit", "<request><calculator>13 - 4<call>", "<request><calculator>13 - 4<call>9<response>"); // "9"
  * ```
  */
-export function readToolResult(format: FormatName, modelTurn: string, responseSoFar: string): string | null {
+export function readToolResult(format: FormatName | Format, modelTurn: string, responseSoFar: string): string | null {
   const at = responseSoFar.indexOf(modelTurn);
   if (at === -1) return null;
   const output: ToolOutput = { name: "", text: MARK, error: null };
-  const [before, after] = getParser(format).renderResults([output], modelTurn).split(MARK);
+  const fmt = formatOf(format);
+  const parts = fmt.renderResults([output], modelTurn).split(MARK);
+  if (parts.length !== 2) {
+    throw new Error(`format "${fmt.name}" does not write a tool result verbatim in renderResults, so readToolResult cannot find it; read the episode's calls instead`);
+  }
+  const [before, after] = parts;
   const rest = responseSoFar.slice(at + modelTurn.length);
   if (!rest.startsWith(before)) return null;
   if (rest.length >= before.length + after.length && rest.endsWith(after)) {

@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getParser } from "../parsers/index.ts";
+import { getFormat, getParser } from "../formats/index.ts";
 import type { FormatName } from "../types.ts";
 import * as v from "valibot";
 import { defineTool } from "./define_tool.ts";
-import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult } from "./turns.ts";
+import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult, workedExample } from "./turns.ts";
 
 const formats: FormatName[] = ["submit", "hermes", "react"];
 const call = { name: "lookup", arguments: { key: "a b", n: 2 }, query: "a b" };
@@ -53,6 +53,17 @@ test("readToolResult() reads back what the format's renderResults wrote after th
   const turn = callTurn("hermes", call);
   const tool = getParser("hermes").renderResults([{ name: "lookup", text: "7", error: null }], turn);
   assert.is(readToolResult("hermes", turn, `${turn}${tool}Result = 7<|im_end|>`), "7");
+});
+
+test("readToolResult() says so when a format escapes results instead of writing them verbatim", () => {
+  const escaping = { ...getFormat("submit"), renderResults: (outputs: { text: string }[]) => JSON.stringify(outputs[0].text) };
+  assert.throws(() => readToolResult(escaping, "<call>", "<call>x"), /does not write a tool result verbatim/);
+});
+
+test("workedExample() writes question, call, the result as the format renders it, and the answer", () => {
+  const example = { question: "Why?", call, result: "7", answer: "Final Answer: 7" };
+  assert.is(workedExample("react", example), 'Question: Why?\nAction: lookup\nAction Input: {"key":"a b","n":2}\nObservation: 7\nFinal Answer: 7');
+  assert.is(workedExample("submit", { ...example, answer: "7 <submit>" }), "Why?\n<request><lookup>a b<call>7<response>7 <submit>");
 });
 
 test("hermesSystemPrompt() lists the tools' function schemas in a system turn", () => {

@@ -63,6 +63,21 @@ test("solverPolicy() answers each context with the solver of the sample whose pr
   assert.equal(outs.map((o) => tokenizer.decode(o.tokens)), ["<request><Calculator>11+1<call>", "Result = 2 <submit>"]);
 });
 
+test("solverPolicy() takes the sample the caller names by id, even when another sample's prompt starts the context too", async () => {
+  // Every sample has the same prompt here: only the id tells them apart.
+  const twin = { ...addTask, prompt: () => "Q: same?\n" };
+  const samples = addTask.samples({ seed: 0, n: 3 });
+  const policy = solverPolicy(twin, "submit", tokenizer, samples);
+  const outs = await policy.generate([ctx("Q: same?\n"), ctx("Q: same?\n")], { maxNewTokens: 64, stop: ["<call>"], sampleIds: ["2", "0"] });
+  assert.equal(outs.map((o) => tokenizer.decode(o.tokens)), ["<request><Calculator>2+1<call>", "<request><Calculator>0+1<call>"]);
+  let message = "";
+  await policy.generate([ctx("Q: same?\n")], { maxNewTokens: 4, sampleIds: ["9"] }).catch((e: Error) => (message = e.message));
+  assert.match(message, /sample "9" cannot be solved: it is not among the samples given/);
+  const named = solverPolicy(addTask, "submit", tokenizer, samples);
+  await named.generate([ctx("Q: 1+1?\n")], { maxNewTokens: 4, sampleIds: ["2"] }).catch((e: Error) => (message = e.message));
+  assert.match(message, /sample "2" cannot be solved: its context does not start with its prompt/);
+});
+
 test("solverPolicy() rejects a context no sample's prompt starts", async () => {
   const policy = solverPolicy(addTask, "submit", tokenizer, addTask.samples({ seed: 0, n: 1 }));
   let message = "";

@@ -5,8 +5,8 @@
  */
 import type { GenerateOptions, Generation, Policy, Tokenizer } from "../types.ts";
 
-/** The next model turn for a context (decoded text) at `index` in the batch. */
-export type PolicyScript = (contextText: string, index: number) => string;
+/** The next model turn for a context (decoded text) at `index` in the batch, given the call's options. */
+export type PolicyScript = (contextText: string, index: number, options: GenerateOptions) => string;
 
 /**
  * A policy continuing each context with `next(contextText, index)`.
@@ -25,7 +25,7 @@ export function scriptedPolicy(tokenizer: Tokenizer, next: PolicyScript): Policy
       options.signal?.throwIfAborted();
       return contexts.map((context, index) => {
         const max = Array.isArray(options.maxNewTokens) ? options.maxNewTokens[index] : options.maxNewTokens;
-        return continueWith(next(tokenizer.decode(context), index), { stop: options.stop ?? [], eos, max, tokenizer });
+        return continueWith(next(tokenizer.decode(context), index, options), { stop: options.stop ?? [], eos, max, tokenizer });
       });
     },
   };

@@ -1,7 +1,8 @@
 /**
- * A `Policy` that plays a task's reference solver: for each context it finds the sample whose
- * prompt the context starts with and writes `task.solve(sample, format, responseSoFar)` (or, with
- * `unaided`, the task's tool-free answer `task.answerUnaided(sample, format)`).
+ * A `Policy` that plays a task's reference solver: for each context it takes the sample the rollout loop
+ * names (`sampleIds`), or, for a caller that names none, the sample whose prompt the context starts with,
+ * and writes `task.solve(sample, format, responseSoFar)` (or, with `unaided`, the task's tool-free answer
+ * `task.answerUnaided(sample, format)`).
  */
 import type { FormatName, Policy, Sample, Task, Tokenizer } from "../types.ts";
 import { scriptedPolicy } from "./scripted.ts";
@@ -28,8 +29,15 @@ export function solverPolicy<S extends Sample>(
   const prompts = samples
     .map((sample) => ({ sample, prompt: task.prompt(sample, format) }))
     .sort((a, b) => b.prompt.length - a.prompt.length);
-  return scriptedPolicy(tokenizer, (context) => {
-    const hit = prompts.find(({ prompt }) => context.startsWith(prompt));
+  const byId = new Map(prompts.map((entry) => [entry.sample.id, entry]));
+  return scriptedPolicy(tokenizer, (context, index, generate) => {
+    const id = generate.sampleIds?.[index];
+    const named = id === undefined ? undefined : byId.get(id);
+    if (id !== undefined && (!named || !context.startsWith(named.prompt))) {
+      const why = named ? "its context does not start with its prompt in this format" : "it is not among the samples given";
+      throw new Error(`solverPolicy for ${task.name}: sample ${JSON.stringify(id)} cannot be solved: ${why}; pass the samples you roll out`);
+    }
+    const hit = named ?? prompts.find(({ prompt }) => context.startsWith(prompt));
     if (!hit) {
       const shown = JSON.stringify(context.slice(0, 80));
       throw new Error(

@@ -140,7 +140,7 @@ async function call(parsed: ParsedCall, episodeId: string, ctx: RolloutContext):
       durationMs: 0,
     };
   }
-  const rawText = ctx.parser.name === "submit";
+  const rawText = ctx.parser.argumentsAsText === true;
   try {
     return await invokeTool(tool, parsed.arguments, { episodeId, signal: ctx.signal, rawText });
   } catch (error) {

@@ -31,7 +31,7 @@ import type {
   Verifier,
 } from "../types.ts";
 import { createEpisode } from "../episode/episode.ts";
-import { getParser } from "../parsers/index.ts";
+import { getFormat } from "../formats/registry.ts";
 import { resolveLimits } from "./limits.ts";
 import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools, type ToolPlan } from "./_turn.ts";
 import { type RolloutMetrics, summarize, type Timing } from "./_summary.ts";
@@ -57,7 +57,7 @@ export interface SamplingOptions {
   seed?: number;
 }
 
-/** Everything a rollout needs; give `format` or your own `parser`. */
+/** Everything a rollout needs; give `format` (a registered format's name) or your own `parser`. */
 export interface RolloutOptions {
   policy: Policy;
   tokenizer: Tokenizer;
@@ -94,9 +94,10 @@ export interface RolloutResult {
 export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
   const started = performance.now();
   if (!options.parser && !options.format) {
-    throw new Error("rollout needs a `format` (submit, hermes, react) or a `parser`");
+    throw new Error("rollout needs a `format` (submit, hermes, react or a registered one) or a `parser`");
   }
-  const parser = options.parser ?? getParser(options.format!);
+  const parser = options.parser ?? getFormat(options.format!);
+  const format = options.format ?? parser.name;
   const maxBatchSize = options.maxBatchSize ?? Infinity;
   if (maxBatchSize !== Infinity && !(Number.isInteger(maxBatchSize) && maxBatchSize >= 1)) {
     throw new RangeError(`maxBatchSize must be a whole number >= 1, got ${options.maxBatchSize}`);
@@ -116,7 +117,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
   const timing: Timing = { generationMs: 0, generateCalls: 0, batchedContexts: 0 };
   const states: EpisodeState[] = options.items.map((item, k) => ({
     index: k,
-    episode: createEpisode({ id: item.id ?? String(k), prompt: item.prompt, tokenizer, sample: item.sample }),
+    episode: createEpisode({ id: item.id ?? String(k), prompt: item.prompt, tokenizer, sample: item.sample, format }),
     phase: "ready",
     turns: 0,
     responseTokens: 0,
@@ -255,6 +256,7 @@ async function generateIsolated(
       topK: sampling.topK,
       seed: sampling.seed,
       seeds: sampling.seed === undefined ? undefined : states.map((state) => turnSeed(sampling.seed!, state.index, state.turns)),
+      sampleIds: states.map((state) => state.episode.sampleId),
       signal: ctx.signal,
     }).then((generations) => {
       if (generations.length !== states.length) {

@@ -8,11 +8,10 @@
  * for evaluation when the FNV-1a hash of its question is divisible by 8. So `split: "eval"` never
  * shows a problem that training can draw, for any seeds.
  */
-import { hermesParser, reactParser } from "../../core/parsers/index.ts";
+import { getFormat } from "../../core/formats/registry.ts";
 import { type Random, seededRandom, splitSeed } from "../../core/plugin/random.ts";
-import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult } from "../../core/plugin/turns.ts";
-import type { FormatName, Sample, Task, Tool, ToolOutput } from "../../core/types.ts";
-import { getParser } from "../../core/parsers/index.ts";
+import { callTurn, finalTurn, questionPrompt, readToolResult, workedExample } from "../../core/plugin/turns.ts";
+import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { numericMatch } from "../verifiers/numeric.ts";
 import { perFormat } from "../verifiers/per_format.ts";
 import { trlCalculator } from "../verifiers/trl_calculator.ts";
@@ -94,24 +93,13 @@ export function calculatorTask(options: CalculatorTaskOptions = {}): Task<Calcul
   };
 
   const worked = (expression: string, format: FormatName): string => {
-    const turn = call(expression, format);
-    const output: ToolOutput = {
-      name: "calculator",
-      text: formatNumber(evaluateExpression(expression), decimals),
-      error: null,
-    };
-    const exchange = turn + getParser(format).renderResults([output], turn);
-    return questionPrompt(`What is ${expression}?`, format) + exchange + answer(output.text, format);
+    const result = formatNumber(evaluateExpression(expression), decimals);
+    const spec = { name: "calculator", arguments: { expression }, query: expression };
+    return workedExample(format, { question: `What is ${expression}?`, call: spec, result, answer: answer(result, format) });
   };
   const headers = new Map<FormatName, string>();
   const header = (format: FormatName): string => {
-    if (!headers.has(format)) {
-      const examples = EXAMPLES.map((expression) => worked(expression, format));
-      const text = format === "hermes"
-        ? hermesSystemPrompt([tool]) + examples.map((e) => `${e}\n`).join("")
-        : `${format === "react" ? `Tools:\ncalculator: ${tool.description}\n\n` : ""}${examples.join("\n\n")}\n\n`;
-      headers.set(format, text);
-    }
+    if (!headers.has(format)) headers.set(format, getFormat(format).fewShot([tool], EXAMPLES.map((e) => worked(e, format))));
     return headers.get(format)!;
   };
   const answerUnaided = (sample: CalculatorSample, format: FormatName): string =>
@@ -141,11 +129,10 @@ export function calculatorTask(options: CalculatorTaskOptions = {}): Task<Calcul
     prompt,
     solve,
     answerUnaided,
-    verifier: perFormat<CalculatorSample>({
-      submit: trlCalculator(),
-      hermes: numericMatch({ parser: hermesParser }),
-      react: numericMatch({ parser: reactParser }),
-    }, { prompt, name: "calculator" }),
+    verifier: perFormat<CalculatorSample>({ submit: trlCalculator() }, {
+      fallback: (format) => numericMatch({ parser: format }),
+      name: "calculator",
+    }),
     limits: { maxTurns: 4, maxToolCalls: 3, maxNewTokensPerTurn: 80 },
   };
 }

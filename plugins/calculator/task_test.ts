@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getParser } from "../../core/parsers/index.ts";
+import { getParser } from "../../core/formats/index.ts";
 import { scriptedPolicy, solverPolicy } from "../../core/policy/index.ts";
 import { rolloutTask } from "../../core/rollout/index.ts";
 import { charTokenizer } from "../../core/tokenizer/index.ts";

@@ -8,9 +8,9 @@
  * evaluation when the FNV-1a hash of its question is divisible by 8, so `split: "eval"` never shows a
  * problem that training can draw.
  */
-import { getParser } from "../../core/parsers/index.ts";
+import { getFormat } from "../../core/formats/registry.ts";
 import { type Random, seededRandom, splitSeed } from "../../core/plugin/random.ts";
-import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult } from "../../core/plugin/turns.ts";
+import { callTurn, finalTurn, questionPrompt, readToolResult, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { lastNumber } from "../verifiers/answer.ts";
 import { numericMatch } from "../verifiers/numeric.ts";
@@ -121,19 +121,13 @@ export function pythonMathTask(options: PythonMathTaskOptions = {}): Task<Python
   };
 
   const worked = (example: (typeof EXAMPLES)[number], format: FormatName): string => {
-    const turn = call(example.code, format);
-    const exchange = turn + getParser(format).renderResults([{ name: tool.name, text: example.printed, error: null }], turn);
-    return questionPrompt(example.question, format) + exchange + answer(example.printed, format);
+    const spec = { name: tool.name, arguments: { code: example.code }, query: example.code };
+    const { question, printed } = example;
+    return workedExample(format, { question, call: spec, result: printed, answer: answer(printed, format) });
   };
   const headers = new Map<FormatName, string>();
   const header = (format: FormatName): string => {
-    if (!headers.has(format)) {
-      const examples = EXAMPLES.map((example) => worked(example, format));
-      const text = format === "hermes"
-        ? hermesSystemPrompt([tool]) + examples.map((e) => `${e}\n`).join("")
-        : `${format === "react" ? `Tools:\n${tool.name}: ${tool.description}\n\n` : ""}${examples.join("\n\n")}\n\n`;
-      headers.set(format, text);
-    }
+    if (!headers.has(format)) headers.set(format, getFormat(format).fewShot([tool], EXAMPLES.map((e) => worked(e, format))));
     return headers.get(format)!;
   };
   const prompt = (sample: PythonMathSample, format: FormatName): string =>
@@ -158,11 +152,10 @@ export function pythonMathTask(options: PythonMathTaskOptions = {}): Task<Python
     },
     prompt,
     solve,
-    verifier: perFormat<PythonMathSample>({
-      submit: numericMatch({ parser: getParser("submit"), tolerance: 0.1 }),
-      hermes: numericMatch({ parser: getParser("hermes"), tolerance: 0.1 }),
-      react: numericMatch({ parser: getParser("react"), tolerance: 0.1 }),
-    }, { prompt, name: "python-math" }),
+    verifier: perFormat<PythonMathSample>({}, {
+      fallback: (format) => numericMatch({ parser: format, tolerance: 0.1 }),
+      name: "python-math",
+    }),
     limits: { maxTurns: 2, maxToolCalls: 1, maxNewTokensPerTurn: 100 },
   };
 }

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { acceptedAnswers, finalAnswer, lastModelText, lastNumber } from "./answer.ts";
-import { reactParser, submitParser } from "../../core/parsers/index.ts";
+import { reactParser, submitParser } from "../../core/formats/index.ts";
 import { episodeOf } from "../../core/plugin/_testing.ts";
 
 const episode = episodeOf("Q\n", [["model", "<request><calculator>2+2<call>"], ["tool", "4<response>"], [

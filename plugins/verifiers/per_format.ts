@@ -1,52 +1,64 @@
 /**
- * `perFormat`: one verifier per tool-call format, chosen for each episode. A task's verifier gets no
- * format, so the episode's format is recognised from its prompt (the task rendered it) and, failing
- * that, from the markers of the formats in its model turns.
+ * `perFormat`: one verifier per tool-call format, chosen by the format each episode carries (set by the
+ * rollout loop from the format it rolled out in). Nothing is guessed from the text: an episode without a
+ * format is an error that says how to give it one.
  */
 import { defineVerifier } from "../../core/plugin/define_verifier.ts";
+import { getFormat } from "../../core/formats/registry.ts";
+import type { Format } from "../../core/formats/types.ts";
 import type { Episode, FormatName, Sample, Verifier } from "../../core/types.ts";
 
-const FORMATS: readonly FormatName[] = ["submit", "hermes", "react"];
-
 /**
- * The format an episode was rolled out in: the format whose `prompt(sample, format)` is the episode's
- * prompt, else the one whose markers its model turns use (`<submit>`/`<request>`, ChatML, ReAct keywords).
+ * The format an episode was written in, as it carries it; an error when it carries none.
  *
  * @example
  * ```ts
- * episodeFormat(episode, sample, task.prompt); // "hermes"
+ * episodeFormat(episode); // "hermes"
  * ```
  */
-export function episodeFormat<S extends Sample>(
-  episode: Episode,
-  sample: S,
-  prompt?: (sample: S, format: FormatName) => string,
-): FormatName {
-  const promptText = episode.segments.filter((s) => s.role === "prompt").map((s) => s.text).join("");
-  const rendered = prompt && FORMATS.find((format) => prompt(sample, format) === promptText);
-  if (rendered) return rendered;
-  const modelText = episode.segments.filter((s) => s.role === "model").map((s) => s.text).join("\n");
-  if (/<submit>|<request>/.test(modelText)) return "submit";
-  if (/<tool_call>|<\|im_end\|>/.test(modelText) || promptText.includes("<|im_start|>")) return "hermes";
-  if (/Final Answer:|Action Input:/.test(modelText)) return "react";
-  return "submit";
+export function episodeFormat(episode: Episode): FormatName {
+  if (typeof episode.format !== "string") {
+    throw new Error(
+      `episode ${episode.id} carries no format; roll it out with rollout()/rolloutTask() or create it with createEpisode({ format })`,
+    );
+  }
+  return episode.format;
+}
+
+/** Options of {@link perFormat}. */
+export interface PerFormatOptions<S extends Sample> {
+  /** Builds the verifier of a format `verifiers` does not list (once per format), e.g. one that reads its final answers. */
+  fallback?: (format: Format) => Verifier<S>;
+  name?: string;
 }
 
 /**
- * A verifier that scores each episode with the verifier of its format.
+ * A verifier that scores each episode with the verifier of its format, or the fallback's for other formats.
  *
  * @example
  * ```ts
- * const verifier = perFormat({ submit: trlCalculator(), hermes: numericMatch({ parser: hermesParser }),
- *   react: numericMatch({ parser: reactParser }) }, { prompt: task.prompt });
+ * const verifier = perFormat({ submit: trlCalculator() }, { fallback: (format) => numericMatch({ parser: format }) });
  * ```
  */
 export function perFormat<S extends Sample = Sample>(
-  verifiers: Readonly<Record<FormatName, Verifier<S>>>,
-  options: { prompt?: (sample: S, format: FormatName) => string; name?: string } = {},
+  verifiers: Readonly<Partial<Record<FormatName, Verifier<S>>>>,
+  options: PerFormatOptions<S> = {},
 ): Verifier<S> {
+  const { fallback } = options;
+  const built = new Map<FormatName, Verifier<S>>();
+  const verifierFor = (name: FormatName): Verifier<S> => {
+    const listed = Object.hasOwn(verifiers, name) ? verifiers[name] : undefined;
+    if (listed) return listed;
+    if (!fallback) {
+      const known = Object.keys(verifiers).join(", ");
+      throw new Error(`perFormat: no verifier for format "${name}" (verifiers for: ${known}); add one or a fallback`);
+    }
+    if (!built.has(name)) built.set(name, fallback(getFormat(name)));
+    return built.get(name)!;
+  };
+  const listedNames = Object.entries(verifiers).map(([format, verifier]) => `${format}:${verifier!.name}`);
   return defineVerifier<S>({
-    name: options.name ?? FORMATS.map((format) => `${format}:${verifiers[format].name}`).join("|"),
-    score: (episode, sample) => verifiers[episodeFormat(episode, sample, options.prompt)].score(episode, sample),
+    name: options.name ?? [...listedNames, ...(fallback ? ["*"] : [])].join("|"),
+    score: (episode, sample) => verifierFor(episodeFormat(episode)).score(episode, sample),
   });
 }

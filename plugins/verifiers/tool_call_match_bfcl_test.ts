@@ -2,7 +2,7 @@
 // accepted (in any order, through the hermes parser too), and mutated ones are rejected.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { hermesParser } from "../../core/parsers/index.ts";
+import { hermesParser } from "../../core/formats/index.ts";
 import type { ParsedCall } from "../../core/types.ts";
 import { type BfclItem, loadBfcl } from "./_bfcl_fixture_node.ts";
 import { episodeOf } from "../../core/plugin/_testing.ts";

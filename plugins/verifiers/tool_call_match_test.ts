@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { reactParser } from "../../core/parsers/index.ts";
+import { reactParser } from "../../core/formats/index.ts";
 import { episodeOf } from "../../core/plugin/_testing.ts";
 import { type ExpectedCall, matchToolCalls, renderExpectedCalls, toolCallMatch } from "./tool_call_match.ts";
 

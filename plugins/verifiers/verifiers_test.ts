@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { hermesParser, reactParser, submitParser } from "../../core/parsers/index.ts";
+import { hermesParser, reactParser, submitParser } from "../../core/formats/index.ts";
 import type { Sample } from "../../core/types.ts";
 import { boxedMatch, lastBoxed } from "./boxed.ts";
 import { containsAlias } from "./contains_alias.ts";
@@ -85,21 +85,40 @@ test("formatMatch() scores 1 only for well-formed episodes of its format", async
   assert.throws(() => formatMatch("xml" as never), /unknown format "xml"/);
 });
 
-test("episodeFormat() recognises the prompt a task rendered, else the format's markers", () => {
-  const prompt = (_: Sample, format: string) => `<${format}>`;
-  assert.is(episodeFormat(episodeOf("<react>", [["model", "<submit>"]]), sample(1), prompt), "react");
-  assert.is(episodeFormat(episodeOf("Q", [["model", "9 <submit>"]]), sample(1)), "submit");
-  assert.is(episodeFormat(episodeOf("<|im_start|>user\nQ<|im_end|>\n", [["model", "9"]]), sample(1)), "hermes");
-  assert.is(episodeFormat(episodeOf("Q", [["model", "Final Answer: 9"]]), sample(1)), "react");
+test("episodeFormat() reads the format the episode carries and never guesses it from the text", () => {
+  assert.is(episodeFormat(episodeOf("Q", [["model", "9 <submit>"]], { format: "react" })), "react");
+  assert.throws(() => episodeFormat(episodeOf("Q", [["model", "9 <submit>"]])), /episode test carries no format/);
 });
 
-test("perFormat() scores each episode with its format's verifier", async () => {
+test("perFormat() scores each episode with the verifier of the format it carries", async () => {
   const constant = (value: number) => defineVerifier({ name: `c${value}`, score: () => value });
   const verifier = perFormat({ submit: constant(1), hermes: constant(2), react: constant(3) });
-  assert.is(await verifier.score(say("9 <submit>"), sample(9)), 1);
-  assert.is(await verifier.score(say("9<|im_end|>"), sample(9)), 2);
-  assert.is(await verifier.score(say("Final Answer: 9"), sample(9)), 3);
+  const as = (format: string, text: string) => episodeOf("Q\n", [["model", text]], { format });
+  assert.is(await verifier.score(as("submit", "9 <submit>"), sample(9)), 1);
+  assert.is(await verifier.score(as("hermes", "9<|im_end|>"), sample(9)), 2);
+  assert.is(await verifier.score(as("react", "Final Answer: 9"), sample(9)), 3);
+  // The text has submit's markers, but the episode says hermes: its format decides.
+  assert.is(await verifier.score(as("hermes", "9 <submit>"), sample(9)), 2);
   assert.is(verifier.name, "submit:c1|hermes:c2|react:c3");
+  assert.throws(() => verifier.score(as("llama3_json", "9<|eot_id|>"), sample(9)), /no verifier for format "llama3_json"/);
+});
+
+test("perFormat() builds a fallback verifier once per other format, from the format object", async () => {
+  const seen: string[] = [];
+  const verifier = perFormat({ submit: trlCalculator() }, {
+    fallback: (format) => {
+      seen.push(format.name);
+      return numericMatch({ parser: format });
+    },
+  });
+  const as = (format: string, text: string) => episodeOf("Q\n", [["model", text]], { format });
+  assert.is(await verifier.score(as("submit", "Result = 9 <submit>"), sample(9)), 1);
+  assert.is(await verifier.score(as("llama3_json", "9<|eot_id|>"), sample(9)), 1);
+  assert.is(await verifier.score(as("llama3_json", "8<|eot_id|>"), sample(9)), 0);
+  assert.is(await verifier.score(as("react", "Final Answer: 9"), sample(9)), 1);
+  assert.equal(seen, ["llama3_json", "react"]);
+  assert.is(verifier.name, "submit:trl_calculator|*");
+  assert.throws(() => verifier.score(as("xml", "9"), sample(9)), /unknown format "xml"/);
 });
 
 test.run();

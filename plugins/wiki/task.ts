@@ -6,9 +6,9 @@
  * `split: "eval"` asks only about towns no training question mentions (their documents are still in
  * the corpus: the model has to search for them). Samples come from `seededRandom(splitSeed(seed, split))`.
  */
-import { getParser } from "../../core/parsers/index.ts";
+import { getFormat } from "../../core/formats/registry.ts";
 import { seededRandom, splitSeed } from "../../core/plugin/random.ts";
-import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult } from "../../core/plugin/turns.ts";
+import { callTurn, finalTurn, questionPrompt, readToolResult, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { containsAlias } from "../verifiers/contains_alias.ts";
 import { exactMatch } from "../verifiers/exact.ts";
@@ -101,20 +101,16 @@ export function wikiTask(options: WikiTaskOptions = {}): Task<WikiSample> & { kn
     return answer(IN_TEXT[sample.fact].exec(result)?.[1] ?? "unknown", format);
   };
 
-  const workedExample = (town: Town, fact: WikiFact, format: FormatName): string => {
-    const turn = call(town.name, format);
-    const output = formatHits([{ title: town.name, text: describeTown(town) }]);
-    return questionPrompt(QUESTIONS[fact](town.name), format) + turn +
-      getParser(format).renderResults([{ name: "wiki", text: output, error: null }], turn) + answer(factOf(town, fact), format);
+  const worked = (town: Town, fact: WikiFact, format: FormatName): string => {
+    const spec = { name: "wiki", arguments: { query: town.name }, query: town.name };
+    const result = formatHits([{ title: town.name, text: describeTown(town) }]);
+    return workedExample(format, { question: QUESTIONS[fact](town.name), call: spec, result, answer: answer(factOf(town, fact), format) });
   };
   const headers = new Map<FormatName, string>();
   const header = (format: FormatName): string => {
     if (!headers.has(format)) {
-      const examples = [bySplit.train[0], bySplit.train[1]].map((town, i) => workedExample(town, FACTS[i], format));
-      const text = format === "hermes"
-        ? hermesSystemPrompt([tool]) + examples.map((e) => `${e}\n`).join("")
-        : `${format === "react" ? `Tools:\nwiki: ${tool.description}\n\n` : ""}${examples.join("\n\n")}\n\n`;
-      headers.set(format, text);
+      const examples = [bySplit.train[0], bySplit.train[1]].map((town, i) => worked(town, FACTS[i], format));
+      headers.set(format, getFormat(format).fewShot([tool], examples));
     }
     return headers.get(format)!;
   };
@@ -139,11 +135,7 @@ export function wikiTask(options: WikiTaskOptions = {}): Task<WikiSample> & { kn
     },
     prompt,
     solve,
-    verifier: perFormat<WikiSample>({
-      submit: scorer({ parser: getParser("submit") }),
-      hermes: scorer({ parser: getParser("hermes") }),
-      react: scorer({ parser: getParser("react") }),
-    }, { prompt, name: "wiki" }),
+    verifier: perFormat<WikiSample>({}, { fallback: (format) => scorer({ parser: format }), name: "wiki" }),
     limits: { maxTurns: 3, maxToolCalls: 2, maxNewTokensPerTurn: 80, maxToolResponseLength: 200, toolResponseUnit: "chars" },
   };
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadPlugin } from "../../core/plugin/load_plugin.ts";
+import { loadPlugin } from "../../plugins/builtins.ts";
 import { pluginImporter } from "./plugin_import_node.ts";
 
 const modTs = pathToFileURL(new URL("../../mod.ts", import.meta.url).pathname).href;

@@ -2,8 +2,8 @@
  * What a run is built from: the task (built-in or from `--plugin` modules), the engine backend, and the
  * model (a fresh tiny model with the built-in tokenizer, or a checkpoint given with `--init`).
  */
-import { builtinPlugins } from "../../core/plugin/builtins.ts";
-import { findTask, loadPlugin, type LoadPluginOptions } from "../../core/plugin/load_plugin.ts";
+import { builtinPlugins, loadPlugin } from "../../plugins/builtins.ts";
+import { findTask, type LoadPluginOptions } from "../../core/plugin/load_plugin.ts";
 import { charTokenizer } from "../../core/tokenizer/index.ts";
 import type { Plugin, Task } from "../../core/types.ts";
 import type { Backend } from "../engine/backend/backend.ts";

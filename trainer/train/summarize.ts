@@ -2,6 +2,7 @@
  * Figures over a set of rolled-out episodes: accuracy, reward, tool use and tool errors, and how often the
  * model wrote a tool's output marker itself (the symptom of training on tool tokens).
  */
+import { getFormat } from "../../core/formats/registry.ts";
 import type { Episode, FormatName } from "../../core/types.ts";
 
 /** What `toolrl eval` prints and the trainer logs, per set of episodes. */
@@ -25,20 +26,18 @@ export interface EpisodeSummary {
 }
 
 /**
- * Whether model text contains what only a tool should write: submit's `<response>`, hermes'
- * `<tool_response>`, or react text after `Observation:` (the stop string the model may end its turn with).
+ * Whether model text contains what only a tool should write, as the format judges it (submit's `<response>`,
+ * hermes' `<tool_response>`, react text after `Observation:`, the stop string the model may end its turn with).
  *
  * @example wroteToolOutput("<request><Calculator>2+2<call>4<response>", "submit"); // true
  */
 export function wroteToolOutput(text: string, format: FormatName): boolean {
-  if (format === "submit") return text.includes("<response>");
-  if (format === "hermes") return text.includes("<tool_response>");
-  const at = text.indexOf("Observation:");
-  return at !== -1 && at + "Observation:".length < text.trimEnd().length;
+  return getFormat(format).wroteToolOutput(text);
 }
 
 /**
- * Summarises episodes; an episode with no reward counts as wrong.
+ * Summarises episodes; an episode with no reward counts as wrong. Each episode is judged in the format it
+ * carries, `options.format` being the one for episodes that carry none.
  *
  * @example summarizeEpisodes(episodes, { format: "submit" }).accuracy;
  */
@@ -58,7 +57,10 @@ export function summarizeEpisodes(episodes: readonly Episode[], options: { forma
     tool_call_rate: mean(episodes.map((e) => (e.calls.length > 0 ? 1 : 0))),
     calls_per_episode: n === 0 ? 0 : calls / n,
     error_rate: calls === 0 ? 0 : errors / calls,
-    self_written_output_rate: mean(episodes.map((e) => (modelText(e).some((t) => wroteToolOutput(t, options.format)) ? 1 : 0))),
+    self_written_output_rate: mean(episodes.map((e) => {
+      const format = e.format ?? options.format;
+      return modelText(e).some((t) => wroteToolOutput(t, format)) ? 1 : 0;
+    })),
     answered_without_tool_rate: mean(episodes.map((e) => (e.calls.length === 0 && e.status === "done" ? 1 : 0))),
     response_tokens_mean: mean(episodes.map((e) =>
       e.segments.filter((s) => s.role === "model").reduce((a, s) => a + s.tokens.length, 0)

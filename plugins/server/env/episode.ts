@@ -3,14 +3,13 @@
  * model's text is parsed, tools run and results rendered by the rollout loop's own turn functions.
  */
 import { createEpisode } from "../../../core/episode/episode.ts";
-import { getParser } from "../../../core/parsers/index.ts";
+import { formatNames, getFormat, hasFormat } from "../../../core/formats/registry.ts";
 import { toolSchemas } from "../../../core/plugin/tool_schemas.ts";
 import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools } from "../../../core/rollout/_turn.ts";
 import { resolveLimits } from "../../../core/rollout/limits.ts";
 import { charTokenizer } from "../../../core/tokenizer/char_tokenizer.ts";
 import type { FormatName, Sample, Task } from "../../../core/types.ts";
 
-const FORMATS: readonly FormatName[] = ["submit", "hermes", "react"];
 const tokenizer = charTokenizer();
 
 /** What reset and step answer: OpenEnv's `{observation, reward, done}`. */
@@ -43,11 +42,11 @@ export function resetEpisode(task: Task, options: ResetOptions = {}): { episode:
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed ${JSON.stringify(options.seed)} must be a non-negative integer`);
   const format = (options.format ?? "hermes") as FormatName;
-  if (!FORMATS.includes(format)) throw new Error(`format ${JSON.stringify(options.format)} is not one of ${FORMATS.join(", ")}`);
+  if (!hasFormat(format)) throw new Error(`format ${JSON.stringify(options.format)} is not one of ${formatNames().join(", ")}`);
   const [sample] = task.samples({ seed, n: 1 });
   const prompt = task.prompt(sample, format);
   const id = options.episode_id ?? crypto.randomUUID();
-  const parser = getParser(format);
+  const parser = getFormat(format);
   const ctx: RolloutContext = {
     tokenizer,
     parser,
@@ -59,7 +58,7 @@ export function resetEpisode(task: Task, options: ResetOptions = {}): { episode:
   };
   const state: EpisodeState = {
     index: 0,
-    episode: createEpisode({ id, prompt, tokenizer, sample }),
+    episode: createEpisode({ id, prompt, tokenizer, sample, format }),
     phase: "ready",
     turns: 0,
     responseTokens: 0,
@@ -129,18 +128,9 @@ function actionText(episode: EnvEpisode, action: EnvAction): string {
   throw new Error(`action ${JSON.stringify(action)?.slice(0, 200)} must be {text} or {tool_calls, content?}`);
 }
 
-/** Structured calls as the model would have written them in `format`. */
+/** Structured calls as the model would have written them in `format` (the format's `writeCalls`, else its `call` per call). */
 function renderCalls(format: FormatName, calls: { name: string; arguments: unknown }[], content: string): string {
-  if (format === "hermes") {
-    return content + calls.map((call) => `<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n</tool_call>`).join("\n");
-  }
-  if (format === "react") {
-    const [call] = calls;
-    return call ? `${content ? `Thought: ${content}\n` : ""}Action: ${call.name}\nAction Input: ${JSON.stringify(call.arguments)}\n` : content;
-  }
-  return content + calls.map((call) => {
-    const args = call.arguments as Record<string, unknown> | string;
-    const query = typeof args === "string" ? args : Object.values(args ?? {})[0];
-    return `<request><${call.name}>${String(query ?? "")}<call>`;
-  }).join("");
+  const fmt = getFormat(format);
+  if (fmt.writeCalls) return fmt.writeCalls(calls, content);
+  return content + calls.map((call) => fmt.call({ name: call.name, arguments: call.arguments as Record<string, unknown> })).join("");
 }

@@ -1,5 +1,6 @@
 /** `POST /reward`: a task's verifier over a completion, for trainers that only want the score. */
 import { createEpisode, appendSegment } from "../../../core/episode/episode.ts";
+import { getFormat } from "../../../core/formats/registry.ts";
 import { charTokenizer } from "../../../core/tokenizer/char_tokenizer.ts";
 import type { FormatName, Sample, Task } from "../../../core/types.ts";
 import { pickTask } from "./sessions.ts";
@@ -18,8 +19,8 @@ function sampleById(task: Task, id: string): Sample {
 async function scoreOne(tasks: readonly Task[], item: Record<string, unknown>) {
   const task = pickTask(tasks, item.task);
   const sample = item.sample !== undefined ? item.sample as Sample : sampleById(task, String(item.sample_id));
-  const format = (item.format ?? "hermes") as FormatName;
-  const episode = createEpisode({ id: crypto.randomUUID(), prompt: task.prompt(sample, format), tokenizer, sample });
+  const format = getFormat((item.format ?? "hermes") as FormatName).name;
+  const episode = createEpisode({ id: crypto.randomUUID(), prompt: task.prompt(sample, format), tokenizer, sample, format });
   if (typeof item.completion === "string") appendSegment(episode, "model", item.completion);
   else if (Array.isArray(item.messages)) {
     for (const message of item.messages as { role: string; content: string }[]) {

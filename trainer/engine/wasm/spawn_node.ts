@@ -1,7 +1,7 @@
 /** Worker adapter for Node and Deno: `node:worker_threads` from source text, unref'd once started. */
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import type { KernelsWorker, WorkerRuntime } from "./spawn.ts";
+import type { KernelsWorker, WorkerRuntime } from "./spawn_types.ts";
 
 const RECEIVE = `
 const { parentPort } = require("node:worker_threads");

@@ -1,5 +1,5 @@
 /** Worker adapter for browsers: a module `Worker` on a blob URL; threads need cross-origin isolation. */
-import type { KernelsWorker, WorkerRuntime } from "./spawn.ts";
+import type { KernelsWorker, WorkerRuntime } from "./spawn_types.ts";
 
 const RECEIVE = `
 self.onmessage = (event) => {

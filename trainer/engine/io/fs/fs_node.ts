@@ -3,7 +3,7 @@
  */
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { FileSystem } from "./fs.ts";
+import type { FileSystem } from "./types.ts";
 
 /**
  * The local disk, with fsync on every written file and on folders where the platform allows it.

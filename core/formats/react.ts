@@ -1,8 +1,10 @@
 /**
  * The `react` format (ReAct, ToolAlpaca): `Thought: ...`, `Action: name`, `Action Input: {json}`;
  * generation stops at `Observation:`, the tool's result follows it, and the answer is `Final Answer: ...`.
+ * Prompts are `Question: ...`; the tools header is a `Tools:` list of names and descriptions.
  */
 import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
+import type { Format, TranscriptRenderer } from "./types.ts";
 import { unknownTool } from "./_common.ts";
 import { parseArguments } from "./_loose_json.ts";
 
@@ -21,15 +23,37 @@ interface Section {
 }
 
 /**
- * Reads `Action`/`Action Input` pairs as calls and the text after `Final Answer:` as the answer.
+ * The ReAct format: reads `Action`/`Action Input` pairs as calls (strict JSON) and the text after `Final Answer:` as the answer.
  *
  * @example
  * ```ts
- * reactParser.parse('Thought: add\nAction: add\nAction Input: {"a": 1}\nObservation:').calls;
+ * reactFormat.parse('Thought: add\nAction: add\nAction Input: {"a": 1}\nObservation:').calls;
  * // [{ name: "add", arguments: { a: 1 }, offset: 13 }]
  * ```
  */
-export const reactParser: Parser = createReactParser();
+export const reactFormat: Format = {
+  ...createReactParser(),
+  argumentsAsText: false,
+  lenient: createReactParser({ repairJson: true }),
+  question: (question) => `Question: ${question}\n`,
+  call: (call) => `${ACTION} ${call.name}\n${ACTION_INPUT} ${JSON.stringify(call.arguments)}\n${OBSERVATION}`,
+  final: (answer, options = {}) => `${options.thought ? `${THOUGHT} ${options.thought}\n` : ""}${FINAL_ANSWER} ${answer}`,
+  toolsHeader: (tools) => `Tools:\n${tools.map((tool) => `${tool.name}: ${tool.description}\n`).join("")}\n`,
+  fewShot: (tools, examples) => `${reactFormat.toolsHeader(tools)}${examples.join("\n\n")}\n\n`,
+  writeCalls(calls, content) {
+    const [call] = calls; // ReAct makes one call per turn
+    if (!call) return content;
+    return `${content ? `${THOUGHT} ${content}\n` : ""}${ACTION} ${call.name}\n${ACTION_INPUT} ${JSON.stringify(call.arguments)}\n`;
+  },
+  wroteToolOutput(text) {
+    const at = text.indexOf(OBSERVATION);
+    return at !== -1 && at + OBSERVATION.length < text.trimEnd().length;
+  },
+  transcript: transcriptRenderer(),
+};
+
+/** The ReAct format's strict parser (the format object itself). */
+export const reactParser: Parser = reactFormat;
 
 /**
  * The ReAct parser; `repairJson: true` also accepts single quotes, Python literals, trailing commas and a
@@ -131,4 +155,19 @@ function renderResults(outputs: ToolOutput[], modelText: string): string {
     if (modelText.trimEnd().endsWith(OBSERVATION)) return ` ${output.text}\n`;
     return `${modelText.endsWith("\n") ? "" : "\n"}${OBSERVATION} ${output.text}\n`;
   }).join("");
+}
+
+/** ReAct transcripts: `Question: ...` for user turns, `Observation:` before each tool result. */
+function transcriptRenderer(): TranscriptRenderer {
+  return {
+    prompt: (turn, last) => (last ? `Question: ${turn.content.trim()}\n` : `${turn.content.trim()}\n\n`),
+    later: (turn) => `\n${turn.role === "user" ? "Question: " : ""}${turn.content.trim()}\n`,
+    model(content) {
+      const text = content.replace(/^\s+/, "").replace(/\s+$/, "");
+      const calls = /^Action:/m.test(text) && !text.includes(FINAL_ANSWER);
+      return calls && !text.endsWith(OBSERVATION) ? `${text}\n${OBSERVATION}` : text;
+    },
+    outputs: (turn) => [{ name: turn.name ?? "", text: turn.content.trim(), error: null }],
+    reopen: "\n",
+  };
 }

@@ -1,8 +1,10 @@
 /**
  * The `submit` format of TRL's TextEnvironment: a call is `<request><ToolName>query<call>`, the
- * tool's result comes back as `result<response>`, and the answer ends with `<submit>`.
+ * tool's result comes back as `result<response>`, and the answer ends with `<submit>`. Prompts are the
+ * bare question; few-shot blocks are the worked examples without a tools header.
  */
 import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
+import type { Format } from "./types.ts";
 import { unknownTool } from "./_common.ts";
 
 const REQUEST = "<request>";
@@ -12,20 +14,37 @@ const SUBMIT = "<submit>";
 const TOOL_TAG = /^\s*<([^<>\s]+)>/;
 
 /**
- * Reads calls (`arguments` is the raw query string) and the text before `<submit>` as the answer.
+ * The submit format: reads calls (`arguments` is the raw query string) and the text before `<submit>` as the answer.
  *
  * @example
  * ```ts
- * submitParser.parse("<request><Calculator>2+2<call>").calls; // [{ name: "Calculator", arguments: "2+2", offset: 0 }]
+ * submitFormat.parse("<request><Calculator>2+2<call>").calls; // [{ name: "Calculator", arguments: "2+2", offset: 0 }]
+ * submitFormat.call({ name: "Calculator", arguments: {}, query: "2+2" }); // "<request><Calculator>2+2<call>"
  * ```
  */
-export const submitParser: Parser = {
+export const submitFormat: Format = {
   name: "submit",
   stop: [CALL, SUBMIT],
   specialTokens: [REQUEST, CALL, RESPONSE, SUBMIT],
+  argumentsAsText: true,
   parse: parseSubmit,
   renderResults,
+  question: (question) => `${question}\n`,
+  call: (call) => `${REQUEST}<${call.name}>${call.query ?? JSON.stringify(call.arguments)}${CALL}`,
+  final: (answer) => `${answer} ${SUBMIT}`,
+  toolsHeader: () => "",
+  fewShot: (_tools, examples) => `${examples.join("\n\n")}\n\n`,
+  writeCalls: (calls, content) =>
+    content + calls.map((call) => {
+      const args = call.arguments as Record<string, unknown> | string;
+      const query = typeof args === "string" ? args : Object.values(args ?? {})[0];
+      return `${REQUEST}<${call.name}>${String(query ?? "")}${CALL}`;
+    }).join(""),
+  wroteToolOutput: (text) => text.includes(RESPONSE),
 };
+
+/** The submit format's parser (the format object itself). */
+export const submitParser: Parser = submitFormat;
 
 function parseSubmit(text: string, toolNames?: readonly string[]): ParseResult {
   const submitAt = text.indexOf(SUBMIT);

@@ -2,8 +2,11 @@
  * The `hermes` format (Qwen2.5, NousResearch Hermes): calls are `<tool_call>{"name": ..., "arguments":
  * {...}}</tool_call>` blocks, several per turn; model turns are ChatML assistant turns ending with
  * `<|im_end|>`; results go back as one user turn of `<tool_response>` blocks, as Qwen2.5's template writes them.
+ * Prompts are ChatML user turns; the tools header is a system turn listing the tools' function schemas.
  */
-import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
+import type { ParsedCall, ParseError, Parser, ParseResult, Tool, ToolOutput } from "../types.ts";
+import type { Format, TranscriptRenderer } from "./types.ts";
+import { toolSchemas } from "../plugin/tool_schemas.ts";
 import { isPlainObject, unknownTool } from "./_common.ts";
 import { parseArguments } from "./_loose_json.ts";
 
@@ -12,17 +15,48 @@ const CLOSE = "</tool_call>";
 const IM_START = "<|im_start|>";
 const IM_END = "<|im_end|>";
 const ASSISTANT_HEADER = `${IM_START}assistant\n`;
+const RESPONSE_BLOCK = /<tool_response>\s*([\s\S]*?)\s*<\/tool_response>/g;
 
 /**
- * Reads every `<tool_call>` block of a turn; a turn without one is the final answer.
+ * The hermes format: reads every `<tool_call>` block of a turn (strict JSON); a turn without one is the final answer.
  *
  * @example
  * ```ts
- * hermesParser.parse('<tool_call>{"name": "add", "arguments": {"a": 1}}</tool_call><|im_end|>').calls;
+ * hermesFormat.parse('<tool_call>{"name": "add", "arguments": {"a": 1}}</tool_call><|im_end|>').calls;
  * // [{ name: "add", arguments: { a: 1 }, offset: 0 }]
  * ```
  */
-export const hermesParser: Parser = createHermesParser();
+export const hermesFormat: Format = {
+  ...createHermesParser(),
+  argumentsAsText: false,
+  lenient: createHermesParser({ repairJson: true }),
+  question: (question) => `${IM_START}user\n${question}${IM_END}\n${ASSISTANT_HEADER}`,
+  call: (call) => `${OPEN}${JSON.stringify({ name: call.name, arguments: call.arguments })}${CLOSE}${IM_END}`,
+  final: (answer) => `${answer}${IM_END}`,
+  toolsHeader: hermesSystemPrompt,
+  fewShot: (tools, examples) => hermesSystemPrompt(tools) + examples.map((example) => `${example}\n`).join(""),
+  writeCalls: (calls, content) =>
+    content + calls.map((call) => `${OPEN}\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n${CLOSE}`).join("\n"),
+  wroteToolOutput: (text) => text.includes("<tool_response>"),
+  transcript: transcriptRenderer(),
+};
+
+/** The hermes format's strict parser (the format object itself). */
+export const hermesParser: Parser = hermesFormat;
+
+/**
+ * A system turn listing the tools as Qwen2.5/Hermes chat templates do, for few-shot hermes prompts.
+ *
+ * @example
+ * ```ts
+ * hermesSystemPrompt([calculatorTool()]); // "<|im_start|>system\n...<tools>\n{...}\n</tools>...<|im_end|>\n"
+ * ```
+ */
+export function hermesSystemPrompt(tools: readonly Tool[]): string {
+  const listed = toolSchemas(tools).map((schema) => JSON.stringify(schema)).join("\n");
+  return `${IM_START}system\nYou may call tools. Their signatures:\n<tools>\n${listed}\n</tools>\n` +
+    `For each call write ${OPEN}{"name": <name>, "arguments": <args>}${CLOSE}.${IM_END}\n`;
+}
 
 /**
  * The hermes parser; `repairJson: true` also accepts single quotes, Python literals, trailing commas and a
@@ -137,4 +171,30 @@ function renderResults(outputs: ToolOutput[], modelText: string): string {
   const close = modelText.endsWith(IM_END) ? "" : IM_END;
   const blocks = outputs.map((output) => `\n<tool_response>\n${output.text}\n</tool_response>`).join("");
   return `${close}\n${IM_START}user${blocks}${IM_END}\n${ASSISTANT_HEADER}`;
+}
+
+/** ChatML transcripts: one `<|im_start|>role` turn each, tool results as `<tool_response>` blocks. */
+function transcriptRenderer(): TranscriptRenderer {
+  return {
+    prompt: (turn, last) => `${IM_START}${turn.role}\n${turn.content}${IM_END}\n${last ? ASSISTANT_HEADER : ""}`,
+    later: (turn, previous) =>
+      `${previous.role === "model" ? "\n" : ""}${IM_START}${turn.role}\n${turn.content}${IM_END}\n${ASSISTANT_HEADER}`,
+    model: (content) => (content.endsWith(IM_END) ? content : content + IM_END),
+    outputs(turn) {
+      const blocks = [...turn.content.matchAll(RESPONSE_BLOCK)].map((match) => match[1]);
+      const texts = blocks.length > 0 ? blocks : [turn.content.trim()];
+      return texts.map((text) => ({ name: turn.name ?? nameInJson(text) ?? "", text, error: null }));
+    },
+    reopen: `\n${ASSISTANT_HEADER}`,
+  };
+}
+
+/** The `name` field of a JSON tool result (Hermes writes `{"name": ..., "content": ...}`), if any. */
+function nameInJson(text: string): string | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isPlainObject(value) && typeof value.name === "string" ? value.name : null;
+  } catch {
+    return null;
+  }
 }

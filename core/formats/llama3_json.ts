@@ -2,9 +2,11 @@
  * The `llama3_json` format (Llama 3.1/3.2 JSON tool calls): a model turn that is a JSON object
  * `{"name": ..., "parameters": {...}}` (optionally after `<|python_tag|>`; several joined by `;`) is a call,
  * ending with `<|eom_id|>` or `<|eot_id|>`; any other turn is the final answer. Results go back in an `ipython`
- * turn, as Llama 3.1's template writes a `tool` message.
+ * turn, as Llama 3.1's template writes a `tool` message. Prompts are a user turn opening the assistant turn.
  */
-import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
+import type { ParsedCall, ParseError, Parser, ParseResult, Tool, ToolOutput } from "../types.ts";
+import type { Format } from "./types.ts";
+import { toolSchemas } from "../plugin/tool_schemas.ts";
 import { isPlainObject, unknownTool } from "./_common.ts";
 import { looseJson } from "./_loose_json.ts";
 
@@ -14,21 +16,38 @@ const PYTHON_TAG = "<|python_tag|>";
 const header = (role: string) => `<|start_header_id|>${role}<|end_header_id|>\n\n`;
 
 /**
- * Reads a Llama 3.1 JSON tool call turn; a turn that does not start with `{` is the final answer.
+ * The Llama 3.1 JSON format: reads a JSON tool call turn; a turn that does not start with `{` is the final answer.
  *
  * @example
  * ```ts
- * llama3JsonParser.parse('{"name": "add", "parameters": {"a": 1}}<|eom_id|>').calls;
+ * llama3JsonFormat.parse('{"name": "add", "parameters": {"a": 1}}<|eom_id|>').calls;
  * // [{ name: "add", arguments: { a: 1 }, offset: 0 }]
  * ```
  */
-export const llama3JsonParser: Parser = {
+export const llama3JsonFormat: Format = {
   name: "llama3_json",
   stop: [EOT, EOM],
   specialTokens: [EOT, EOM, PYTHON_TAG, "<|start_header_id|>", "<|end_header_id|>"],
+  argumentsAsText: false,
   parse: parseLlama3Json,
   renderResults,
+  question: (question) => `${header("user")}${question}${EOT}${header("assistant")}`,
+  call: (call) => `${JSON.stringify({ name: call.name, parameters: call.arguments })}${EOM}`,
+  final: (answer) => `${answer}${EOT}`,
+  toolsHeader,
+  fewShot: (tools, examples) => toolsHeader(tools) + examples.join(""),
+  wroteToolOutput: (text) => text.includes(header("ipython")),
 };
+
+/** The Llama 3.1 JSON format's parser (the format object itself). */
+export const llama3JsonParser: Parser = llama3JsonFormat;
+
+/** A system turn listing the tools' function schemas and how to call them. */
+function toolsHeader(tools: readonly Tool[]): string {
+  const listed = toolSchemas(tools).map((schema) => JSON.stringify(schema)).join("\n");
+  return `${header("system")}You may call tools. Answer a call with a JSON object ` +
+    `{"name": <name>, "parameters": <args>}. The tools:\n${listed}${EOT}`;
+}
 
 function parseLlama3Json(text: string, toolNames?: readonly string[]): ParseResult {
   const body = bodyOf(text);

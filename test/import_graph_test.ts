@@ -1,0 +1,71 @@
+// The import graph of the sources (see import_graph.ts): no import circle anywhere, core/ knows no plugin,
+// and the library's layers import downwards only (core → plugins → trainer and server → cli).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { fileURLToPath } from "node:url";
+import { importCircles, importGraph, importsIn, isTestFile, layerOf, layerViolations } from "./import_graph.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const graph = importGraph(root);
+
+/**
+ * Upward imports that remain (issue #15, part 2: bench/ and demo/ must leave the cli's static imports).
+ * A new upward import fails the test; so does fixing one of these without removing it here.
+ */
+const KNOWN_VIOLATIONS = [
+  "trainer/cli/commands/bench.ts -> bench/run.ts",
+  "trainer/cli/commands/serve.ts -> demo/site_node.ts",
+];
+
+test("the checker reads static, re-export, multi-line and dynamic imports, and finds circles", () => {
+  const text = [
+    'import { a } from "./a.ts";',
+    'import type {\n  B,\n  C,\n} from "../b.ts";',
+    'export * from "./c/mod.ts";',
+    'import "./side.ts";',
+    'const lazy = () => import("./lazy.ts");',
+    ' * import { inDoc } from "./doc.ts";',
+    'import { pkg } from "valibot";',
+  ].join("\n");
+  assert.equal(importsIn(text, "core/x/y.ts").map((i) => `${i.target}${i.dynamic ? " (dynamic)" : ""}`), [
+    "core/x/a.ts",
+    "core/b.ts",
+    "core/x/c/mod.ts",
+    "core/x/side.ts",
+    "core/x/lazy.ts (dynamic)",
+  ]);
+  const circular = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]], ["e", ["e"]]]);
+  assert.equal(importCircles(circular), [["a", "b", "c"], ["e"]]);
+  assert.equal(importCircles(new Map([["a", ["b"]], ["b", []]])), []);
+  assert.equal(layerOf("plugins/server/server.ts")?.name, "server");
+  assert.equal(layerOf("trainer/cli/main.ts")?.name, "cli");
+  assert.is(layerOf("bench/run.ts"), null);
+  assert.ok(isTestFile("core/plugin/_testing.ts") && isTestFile("core/plugin/fixtures/x.ts") && !isTestFile("core/types.ts"));
+});
+
+test("the graph covers the sources", () => {
+  assert.ok(graph.size > 300, `only ${graph.size} files found under ${root}`);
+  assert.ok(graph.get("mod.ts")!.includes("core/formats/index.ts"));
+  assert.ok(graph.get("plugins/builtins.ts")!.includes("plugins/calculator/mod.ts"), "dynamic imports are edges");
+});
+
+test("there is no import circle, type-only and dynamic imports included", () => {
+  assert.equal(importCircles(graph), []);
+});
+
+test("nothing under core/ imports from plugins/ (tests included), and core's library files import only core/", () => {
+  const outside: string[] = [];
+  for (const [file, targets] of graph) {
+    if (!file.startsWith("core/")) continue;
+    for (const target of targets) {
+      if (target.startsWith("plugins/") || (!isTestFile(file) && !target.startsWith("core/"))) outside.push(`${file} -> ${target}`);
+    }
+  }
+  assert.equal(outside, []);
+});
+
+test("library files import only from their own layer or a lower one (core → plugins → trainer, server → cli)", () => {
+  assert.equal(layerViolations(graph), KNOWN_VIOLATIONS);
+});
+
+test.run();
