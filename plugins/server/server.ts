@@ -91,7 +91,8 @@ export function createToolServer(options: ToolServerOptions): Hono {
   }
 
   app.use("*", originGuard({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins, authenticated: Boolean(options.auth) }));
-  app.get("/health", (c) => c.json({ ok: true }));
+  // `status: "healthy"` is what OpenEnv's clients read; `ok` is what toolrl answered first
+  app.get("/health", (c) => c.json({ ok: true, status: "healthy" }));
   app.get("/v1/ping", (c) => c.text("pong"));
 
   if (options.env) mountEnvSocket(app, options.env, options.auth?.token);

@@ -23,10 +23,10 @@ test(`serve() binds an ephemeral port on 127.0.0.1 (${runtimeName})`, () => {
   assert.is(server.url, `http://127.0.0.1:${server.port}`);
 });
 
-test("GET /health answers { ok: true }", async () => {
+test("GET /health answers { ok: true, status: \"healthy\" } (OpenEnv's health check)", async () => {
   const response = await fetch(`${server.url}/health`);
   assert.is(response.status, 200);
-  assert.equal(await response.json(), { ok: true });
+  assert.equal(await response.json(), { ok: true, status: "healthy" });
 });
 
 test("GET /v1/ping answers pong, as SandboxFusion", async () => {

@@ -39,14 +39,12 @@ export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: str
       if (given !== token) return fail(c, 401, "unauthorized", "send the token as ?token=<token> or Authorization: Bearer <token>");
     }
     if (!upgrade) return fail(c, 501, "no_websocket", "this runtime's adapter gave no WebSocket upgrade; serve on Deno");
+    await sessions.sweep();
     if (sessions.size() >= (options.maxSessions ?? 256)) {
       return fail(c, 503, "session_limit", `the server holds its limit of ${options.maxSessions ?? 256} sessions; retry later`);
     }
     await next();
   };
-  const sweep = setInterval(() => sessions.sweep(), Math.min(options.idleMs ?? 600_000, 30_000));
-  (sweep as { unref?: () => void }).unref?.();
-  if (typeof (globalThis as { Deno?: unknown }).Deno === "object") (globalThis as unknown as { Deno: { unrefTimer(id: number): void } }).Deno.unrefTimer(sweep as unknown as number);
   if (!upgrade) {
     app.get("/ws", authorize);
     return sessions;

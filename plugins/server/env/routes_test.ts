@@ -86,4 +86,14 @@ test("createSessions() refuses past its cap and sweeps idle sessions", async () 
   assert.is(sessions.size(), 0);
 });
 
+test("createSessions() makes room for a new session by dropping idle ones, with no timer", async () => {
+  const sessions = createSessions([task], { maxSessions: 1, idleMs: 20 });
+  sessions.open();
+  assert.throws(() => sessions.open(), /limit of 1 sessions/);
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  const fresh = sessions.open();
+  assert.is(sessions.size(), 1);
+  assert.is((await sessions.handle(fresh, { type: "reset", data: { seed: 2 } }))?.type, "observation");
+});
+
 test.run();

@@ -57,8 +57,17 @@ export function createSessions(tasks: readonly Task[], options: SessionOptions =
   const maxSessions = options.maxSessions ?? 256;
   const idleMs = options.idleMs ?? 600_000;
   const live = new Map<string, Session>();
+  // Idle sessions leave the table when a new one opens or `sweep` runs: no timer, so nothing outlives the server
+  // (a timer per server would pile up in tests and is not allowed at a Worker's top level).
+  const prune = (now: number): Session[] => {
+    const idle = [...live.values()].filter((s) => now - s.lastUsed > idleMs);
+    for (const session of idle) live.delete(session.id);
+    return idle;
+  };
+  const release = (idle: Session[]) => Promise.all(idle.map((s) => (s.episode ? closeEpisode(s.episode) : undefined)));
   const sessions: Sessions = {
     open() {
+      release(prune(Date.now())).catch(() => {});
       if (live.size >= maxSessions) {
         throw new SessionLimitError(`the server holds its limit of ${maxSessions} sessions; close one or retry later`);
       }
@@ -98,8 +107,8 @@ export function createSessions(tasks: readonly Task[], options: SessionOptions =
     },
     size: () => live.size,
     async sweep(now = Date.now()) {
-      const idle = [...live.values()].filter((s) => now - s.lastUsed > idleMs);
-      await Promise.all(idle.map((s) => sessions.close(s)));
+      const idle = prune(now);
+      await release(idle);
       return idle.length;
     },
   };

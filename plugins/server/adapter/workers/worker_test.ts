@@ -39,7 +39,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 
 test("the worker answers /health without a token and /tools only with it", async () => {
   const health = await fetch(new URL("/health", url));
-  assert.equal(await health.json(), { ok: true });
+  assert.equal(await health.json(), { ok: true, status: "healthy" });
   const refused = await fetch(new URL("/tools", url));
   assert.is(refused.status, 401);
   assert.is((await refused.json()).error.code, "unauthorized");
