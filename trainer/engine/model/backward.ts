@@ -71,9 +71,19 @@ export async function fullBackward(
       await be.ropeBackward(g.dq, ws.positions, net.ropeTable, N, NH, hs);
       await be.ropeBackward(g.dk, ws.positions, net.ropeTable, N, NKV, hs);
     }
+    let dqProj = g.dq, dkProj = g.dk;
+    if (a.qRaw !== null && a.kRaw !== null && g.dqRaw !== null && g.dkRaw !== null && lw.qNormW !== null && lw.kNormW !== null) {
+      // qwen3: through the per-head q/k norms, into the gradients of the projections' outputs
+      await be.zero(g.dqRaw, N * NH * hs);
+      await be.zero(g.dkRaw, N * NKV * hs);
+      await be.rmsnormBackward(g.dqRaw, lg.qNormW!, g.dq, a.qRaw, lw.qNormW, a.qRstd!, N * NH, hs);
+      await be.rmsnormBackward(g.dkRaw, lg.kNormW!, g.dk, a.kRaw, lw.kNormW, a.kRstd!, N * NKV, hs);
+      dqProj = g.dqRaw;
+      dkProj = g.dkRaw;
+    }
     await be.zero(g.dnorm, N * C);
-    await be.matmulBackward(g.dnorm, lg.wq, lg.bq, g.dq, a.norm1, lw.wq, N, C, NH * hs);
-    await be.matmulBackward(g.dnorm, lg.wk, lg.bk, g.dk, a.norm1, lw.wk, N, C, NKV * hs);
+    await be.matmulBackward(g.dnorm, lg.wq, lg.bq, dqProj, a.norm1, lw.wq, N, C, NH * hs);
+    await be.matmulBackward(g.dnorm, lg.wk, lg.bk, dkProj, a.norm1, lw.wk, N, C, NKV * hs);
     await be.matmulBackward(g.dnorm, lg.wv, lg.bv, g.dv, a.norm1, lw.wv, N, C, NKV * hs);
     await normBackward(net, g.dres, lg.norm1W, lg.norm1B, g.dnorm, x, lw.norm1W, a.norm1Mean, a.norm1Rstd, N);
   }

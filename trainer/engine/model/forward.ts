@@ -54,10 +54,18 @@ export async function trunkForward(net: Net, ws: Workspace, B: number, T: number
   let x = ws.encoded;
   for (let l = 0; l < config.nLayer; l++) {
     const a = ws.layers[l], lw = w.layers[l];
-    // attention: norm, q/k/v projections, rotary positions, attention, output projection, residual
+    // attention: norm, q/k/v projections (qwen3: per-head q/k norms), rotary positions, attention, output projection, residual
     await normForward(net, a.norm1, a.norm1Mean, a.norm1Rstd, x, lw.norm1W, lw.norm1B, N);
-    await be.matmulForward(a.q, a.norm1, lw.wq, lw.bq, N, C, NH * hs);
-    await be.matmulForward(a.k, a.norm1, lw.wk, lw.bk, N, C, NKV * hs);
+    if (a.qRaw !== null && a.kRaw !== null && a.qRstd !== null && a.kRstd !== null && lw.qNormW !== null && lw.kNormW !== null) {
+      // qwen3: RMSNorm over each head's hs channels of q and k, i.e. over N*NH (N*NKV) rows of hs
+      await be.matmulForward(a.qRaw, a.norm1, lw.wq, lw.bq, N, C, NH * hs);
+      await be.matmulForward(a.kRaw, a.norm1, lw.wk, lw.bk, N, C, NKV * hs);
+      await be.rmsnormForward(a.q, a.qRstd, a.qRaw, lw.qNormW, N * NH, hs, config.normEps);
+      await be.rmsnormForward(a.k, a.kRstd, a.kRaw, lw.kNormW, N * NKV, hs, config.normEps);
+    } else {
+      await be.matmulForward(a.q, a.norm1, lw.wq, lw.bq, N, C, NH * hs);
+      await be.matmulForward(a.k, a.norm1, lw.wk, lw.bk, N, C, NKV * hs);
+    }
     await be.matmulForward(a.v, a.norm1, lw.wv, lw.bv, N, C, NKV * hs);
     if (net.ropeTable !== null) {
       await be.ropeForward(a.q, ws.positions, net.ropeTable, N, NH, hs);

@@ -4,7 +4,8 @@
  * The same view is bound over gradients, so `grads.layers[l].wq` is the gradient of `weights.layers[l].wq`.
  *
  * Internal names: `wte` (V,C), `wpe` (maxT,C) gpt2 only, `layers.{l}.norm1.{weight,bias}`,
- * `layers.{l}.attn.{q,k,v}.{weight,bias}` (NH*hs or NKV*hs, C), `layers.{l}.attn.o.{weight,bias}` (C, NH*hs),
+ * `layers.{l}.attn.{q,k,v}.{weight,bias}` (NH*hs or NKV*hs, C), `layers.{l}.attn.{qnorm,knorm}.weight` (hs) qwen3 only,
+ * `layers.{l}.attn.o.{weight,bias}` (C, NH*hs),
  * `layers.{l}.norm2.*`, `layers.{l}.mlp.{gate,up}.weight` (H,C), `layers.{l}.mlp.down.weight` (C,H)
  * (gpt2: `up` is c_fc, `down` c_proj, with biases; no gate), `normf.*`, `lm_head` (V,C) untied only,
  * `v_head.weight` (1,C), `v_head.bias` (1). Biases and norm biases exist only where the family has them.
@@ -34,6 +35,9 @@ export interface LayerWeights {
   bk: Tensor | null;
   wv: Tensor;
   bv: Tensor | null;
+  /** Per-head RMSNorm weights on q and k (hs), qwen3 only. */
+  qNormW: Tensor | null;
+  kNormW: Tensor | null;
   wo: Tensor;
   bo: Tensor | null;
   norm2W: Tensor;
@@ -78,6 +82,10 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
     for (const [name, out] of [["q", NH * hs], ["k", NKV * hs], ["v", NKV * hs]] as const) {
       matrix(`${p}.attn.${name}.weight`, [out, C]);
       if (gpt2 || config.qkvBias) vector(`${p}.attn.${name}.bias`, out, "zeros");
+    }
+    if (config.family === "qwen3") {
+      specs.push({ name: `${p}.attn.qnorm.weight`, shape: [hs], decay: false, init: "ones" });
+      specs.push({ name: `${p}.attn.knorm.weight`, shape: [hs], decay: false, init: "ones" });
     }
     matrix(`${p}.attn.o.weight`, [C, NH * hs], residualStd);
     if (gpt2) vector(`${p}.attn.o.bias`, C, "zeros");
@@ -124,6 +132,8 @@ export function bindWeights(config: ModelConfig, byName: Map<string, Tensor>): W
       bk: opt(`${p}.attn.k.bias`),
       wv: get(`${p}.attn.v.weight`),
       bv: opt(`${p}.attn.v.bias`),
+      qNormW: opt(`${p}.attn.qnorm.weight`),
+      kNormW: opt(`${p}.attn.knorm.weight`),
       wo: get(`${p}.attn.o.weight`),
       bo: opt(`${p}.attn.o.bias`),
       norm2W: get(`${p}.norm2.weight`),

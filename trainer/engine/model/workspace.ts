@@ -12,8 +12,12 @@ export interface LayerActs {
   norm1: Tensor; // (N,C)
   norm1Mean: Tensor | null; // (N) LayerNorm only
   norm1Rstd: Tensor; // (N)
-  q: Tensor; // (N,NH*hs), after RoPE
-  k: Tensor; // (N,NKV*hs), after RoPE
+  q: Tensor; // (N,NH*hs), after the q norm (qwen3) and RoPE
+  k: Tensor; // (N,NKV*hs), after the k norm (qwen3) and RoPE
+  qRaw: Tensor | null; // (N,NH*hs) q projection before the per-head norm, qwen3 only
+  kRaw: Tensor | null; // (N,NKV*hs)
+  qRstd: Tensor | null; // (N*NH)
+  kRstd: Tensor | null; // (N*NKV)
   v: Tensor; // (N,NKV*hs)
   att: Tensor; // (B,NH,T,T)
   attOut: Tensor; // (N,NH*hs)
@@ -34,6 +38,8 @@ export interface GradScratch {
   dq: Tensor; // (N,NH*hs)
   dk: Tensor; // (N,NKV*hs)
   dv: Tensor; // (N,NKV*hs)
+  dqRaw: Tensor | null; // (N,NH*hs) qwen3 only: gradient of the q projection before the per-head norm
+  dkRaw: Tensor | null; // (N,NKV*hs)
   dattOut: Tensor; // (N,NH*hs)
   dup: Tensor; // (N,H)
   dgate: Tensor | null; // (N,H)
@@ -73,6 +79,7 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
   const hs = headSize(config);
   const N = B * T;
   const layernorm = config.family === "gpt2";
+  const qkNorm = config.family === "qwen3";
   const all: Tensor[] = [];
   const f = (...shape: number[]) => {
     const t = backend.alloc(shape);
@@ -92,6 +99,10 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
     q: f(N, NH * hs),
     k: f(N, NKV * hs),
     v: f(N, NKV * hs),
+    qRaw: qkNorm ? f(N, NH * hs) : null,
+    kRaw: qkNorm ? f(N, NKV * hs) : null,
+    qRstd: qkNorm ? f(N * NH) : null,
+    kRstd: qkNorm ? f(N * NKV) : null,
     att: f(B, NH, T, T),
     attOut: f(N, NH * hs),
     res2: f(N, C),
@@ -134,6 +145,8 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
         dq: f(N, NH * hs),
         dk: f(N, NKV * hs),
         dv: f(N, NKV * hs),
+        dqRaw: qkNorm ? f(N, NH * hs) : null,
+        dkRaw: qkNorm ? f(N, NKV * hs) : null,
         dattOut: f(N, NH * hs),
         dup: f(N, H),
         dgate: layernorm ? null : f(N, H),
