@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   export: () => import("./commands/export_verl.ts"),
   bench: () => import("./commands/bench.ts"),
   template: () => import("./commands/template.ts"),
+  "init-model": () => import("./commands/init_model.ts"),
 };
 
 const usage = `toolrl — teach language models to use tools with reinforcement learning
@@ -41,6 +42,7 @@ commands:
   export verl-dataset <task>   a task's samples as a verl parquet dataset (--n N --out F)
   bench [suite...] [--quick]   the benchmarks: tables, and JSON in bench/results/
   template <model-dir>         chat JSON on stdin -> the model's chat template rendered, exactly
+  init-model <out> --tokenizer DIR  a random-init Qwen3 (or Qwen2, Llama) checkpoint with a real tokenizer
 
 toolrl <command> --help shows a command's options.`;
 
