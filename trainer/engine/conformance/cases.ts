@@ -12,7 +12,7 @@ import { encoderBackward, encoderForward, gatherRows } from "../cpu/ops/embeddin
 import { logprobsBackward, logprobsForward } from "../cpu/ops/head.ts";
 import { matmulBackward, matmulForward } from "../cpu/ops/matmul.ts";
 import { layernormBackward, layernormForward, rmsnormBackward, rmsnormForward } from "../cpu/ops/norm.ts";
-import { geluBackward, geluForward, residualForward, swigluBackward, swigluForward } from "../cpu/ops/pointwise.ts";
+import { geluBackward, geluForward, residualForward, scaledAdd, swigluBackward, swigluForward } from "../cpu/ops/pointwise.ts";
 import { ropeBackward, ropeForward, ropeTable } from "../cpu/ops/rope.ts";
 import type { Prng } from "../random/prng.ts";
 import { randomFloats, randomInts } from "./fixtures.ts";
@@ -212,6 +212,13 @@ export const opCases: OpCase[] = [
     setup: (rng) => ({ out: new Float32Array(N * C), a: randomFloats(rng, N * C), b: randomFloats(rng, N * C) }),
     reference: (a) => residualForward(f(a, "out"), f(a, "a"), f(a, "b"), N * C),
     run: (be, t) => be.residualForward(t.out, t.a, t.b, N * C),
+  },
+  {
+    // accumulates, so "backward" kind: the output keeps its random start and the op must add onto it
+    name: "scaledAdd", kind: "backward", outputs: ["out"],
+    setup: (rng) => ({ out: randomFloats(rng, N * C), inp: randomFloats(rng, N * C) }),
+    reference: (a) => scaledAdd(f(a, "out"), f(a, "inp"), 2.5, N * C - 3),
+    run: (be, t) => be.scaledAdd(t.out, t.inp, 2.5, N * C - 3),
   },
   {
     name: "logprobsForward", kind: "forward", setup: logprobsSetup, outputs: ["logprobs", "entropy", "lse"],

@@ -14,6 +14,7 @@ import type { Tensor } from "../backend/backend.ts";
 import type { Prng } from "../random/prng.ts";
 import type { ModelConfig } from "../types.ts";
 import { headSize } from "./config.ts";
+import { LORA_MODULES, type LinearName } from "./lora.ts";
 
 /** One parameter: name, shape, whether AdamW decays it, and how it starts. */
 export interface ParamSpec {
@@ -21,8 +22,8 @@ export interface ParamSpec {
   shape: number[];
   /** Weight decay applies to matrices only. */
   decay: boolean;
-  /** "zeros", "ones", or the standard deviation of a normal. */
-  init: "zeros" | "ones" | number;
+  /** "zeros", "ones", the standard deviation of a normal, or the bound of a uniform (LoRA's A). */
+  init: "zeros" | "ones" | number | { uniform: number };
 }
 
 /** The weights (or gradients) of one block. */
@@ -47,6 +48,8 @@ export interface LayerWeights {
   bup: Tensor | null;
   wdown: Tensor;
   bdown: Tensor | null;
+  /** LoRA adapters (A (r,in), B (out,r)) on the projections that have one. */
+  lora: Partial<Record<LinearName, { a: Tensor; b: Tensor }>>;
 }
 
 /** All weights (or gradients) by role; `lmHead` is `wte` when embeddings are tied. */
@@ -109,6 +112,7 @@ export function initialValues(spec: ParamSpec, rng: Prng): Float32Array {
   const data = new Float32Array(n);
   if (spec.init === "ones") data.fill(1);
   else if (typeof spec.init === "number") for (let i = 0; i < n; i++) data[i] = rng.normal() * spec.init;
+  else if (typeof spec.init === "object") for (let i = 0; i < n; i++) data[i] = (rng.next() * 2 - 1) * spec.init.uniform;
   return data;
 }
 
@@ -123,7 +127,13 @@ export function bindWeights(config: ModelConfig, byName: Map<string, Tensor>): W
   const layers: LayerWeights[] = [];
   for (let l = 0; l < config.nLayer; l++) {
     const p = `layers.${l}`;
+    const lora: LayerWeights["lora"] = {};
+    for (const { name, part } of Object.values(LORA_MODULES)) {
+      const a = opt(`${p}.${part}.${name}.lora_A`), b = opt(`${p}.${part}.${name}.lora_B`);
+      if (a && b) lora[name] = { a, b };
+    }
     layers.push({
+      lora,
       norm1W: get(`${p}.norm1.weight`),
       norm1B: opt(`${p}.norm1.bias`),
       wq: get(`${p}.attn.q.weight`),
