@@ -176,7 +176,8 @@ export async function resumeTraining(dir: string, env: TrainEnv, options: { step
   const backend = await backendByName(config.backend);
   const load = { backend, seed: config.seed, fs: env.checkpointFs };
   const policy = (await loadModel(checkpointDir, { ...load, withOptimizer: true })).model;
-  const reference = (await loadModel(runPath(dir, "reference"), load)).model;
+  // under LoRA the reference is the base model without adapters, as in the run that wrote the checkpoint
+  const reference = policy.lora ? policy.baseModel() : (await loadModel(runPath(dir, "reference"), load)).model;
   const task = withChatTemplate(
     await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule }),
     policy.tokenizer,
