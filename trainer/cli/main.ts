@@ -25,6 +25,8 @@ const commands: Record<string, () => Promise<Command>> = {
   export: () => import("./commands/export_verl.ts"),
   bench: () => import("./commands/bench.ts"),
   template: () => import("./commands/template.ts"),
+  "init-model": () => import("./commands/init_model.ts"),
+  "merge-lora": () => import("./commands/merge_lora.ts"),
 };
 
 const usage = `toolrl — teach language models to use tools with reinforcement learning
@@ -41,6 +43,8 @@ commands:
   export verl-dataset <task>   a task's samples as a verl parquet dataset (--n N --out F)
   bench [suite...] [--quick]   the benchmarks: tables, and JSON in bench/results/
   template <model-dir>         chat JSON on stdin -> the model's chat template rendered, exactly
+  init-model <out> --tokenizer DIR  a random-init Qwen3 (or Qwen2, Llama) checkpoint with a real tokenizer
+  merge-lora <adapter-dir> <out>    LoRA adapters merged into their base weights, a plain checkpoint
 
 toolrl <command> --help shows a command's options.`;
 

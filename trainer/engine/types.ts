@@ -17,8 +17,11 @@ export interface RopeScaling {
 
 /** Model architecture, with Hugging Face `config.json` meaning. */
 export interface ModelConfig {
-  /** "gpt2" (learned positions, LayerNorm, GELU, biases, tied embeddings) or "llama" / "qwen2" (RoPE, RMSNorm, SwiGLU, GQA). */
-  family: "gpt2" | "llama" | "qwen2";
+  /**
+   * "gpt2" (learned positions, LayerNorm, GELU, biases, tied embeddings) or "llama" / "qwen2" / "qwen3" (RoPE, RMSNorm,
+   * SwiGLU, GQA); "qwen3" adds a per-head RMSNorm on q and k before RoPE (`q_norm`, `k_norm`).
+   */
+  family: "gpt2" | "llama" | "qwen2" | "qwen3";
   vocabSize: number;
   /** Maximum sequence length (positions). */
   maxSeqLen: number;
@@ -28,6 +31,8 @@ export interface ModelConfig {
   nKvHead: number;
   /** Channels C. */
   nEmbd: number;
+  /** Head size hs (HF `head_dim`); absent means nEmbd / nHead. Qwen3 uses 128 with nEmbd / nHead = 64 at 0.6B. */
+  headDim?: number;
   /** Hidden size of the MLP. */
   nInner: number;
   /** Epsilon of LayerNorm / RMSNorm. */

@@ -75,6 +75,16 @@ export const TrainConfigSchema: v.GenericSchema<TrainConfigInput, TrainConfig> =
   ),
   generationBatchSize: integer(64, "Contexts per generate call in rollouts and evaluations (bounds engine memory).", 1),
   reportEpisodes: integer(6, "Sample episodes shown in report.html."),
+  lora: v.optional(
+    v.pipe(
+      v.object({
+        rank: v.pipe(v.number(), v.integer(), v.minValue(1), v.description("LoRA rank r.")),
+        alpha: v.pipe(v.number(), v.gtValue(0), v.description("LoRA alpha (scale alpha / r).")),
+        targetModules: v.pipe(v.array(v.string()), v.minLength(1), v.description("HF module names, e.g. q_proj, v_proj.")),
+      }),
+      v.description("LoRA adapters (only they and the value head train; the reference is the base model)."),
+    ),
+  ),
   model: v.optional(ModelOverridesSchema, {}),
   limits: v.optional(LimitsSchema, {}),
   sft: v.optional(SftConfigSchema, {}),
@@ -125,6 +135,8 @@ export interface TrainConfig {
   rewardClip: number;
   generationBatchSize: number;
   reportEpisodes: number;
+  /** LoRA adapters; absent: every weight trains. */
+  lora?: { rank: number; alpha: number; targetModules: string[] };
   model: ModelOverrides;
   limits: LimitOverrides;
   sft: SftConfig;

@@ -10,6 +10,7 @@ import type { Backend } from "../engine/backend/backend.ts";
 import { createCpuBackend } from "../engine/cpu/cpu_backend.ts";
 import { tinyConfig } from "../engine/model/config.ts";
 import { createModel, type EngineModel } from "../engine/model/model.ts";
+import type { Model } from "../engine/types.ts";
 import { createWasmKernels, type WasmKernels } from "../engine/wasm/wasm_kernels.ts";
 import { loadModel } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
@@ -88,20 +89,22 @@ async function cpuBackend(): Promise<Backend> {
  * @example const model = await buildModel(config, await backendByName(config.backend));
  */
 export async function buildModel(config: TrainConfig, backend: Backend): Promise<EngineModel> {
-  if (config.init) return (await loadModel(config.init, { backend, seed: config.seed })).model;
+  if (config.init) return (await loadModel(config.init, { backend, seed: config.seed, lora: config.lora })).model;
   const tokenizer = charTokenizer();
   const modelConfig = { ...tinyConfig(tokenizer.vocabSize), ...config.model };
-  return await createModel(modelConfig, { tokenizer, backend, seed: config.seed });
+  return await createModel(modelConfig, { tokenizer, backend, seed: config.seed, lora: config.lora });
 }
 
 /**
  * A frozen copy of `model`'s weights (the reference of PPO/GRPO) that shares nothing with it and carries no
- * optimizer state. (Built from `stateDict` rather than `clone()`, whose copy of optimizer state deadlocks in
+ * optimizer state; under LoRA, the base model without adapters, sharing the weights. (Built from `stateDict` rather than `clone()`, whose copy of optimizer state deadlocks in
  * the engine once the model has taken a step.)
  *
  * @example const reference = await frozenCopy(policy);
  */
-export async function frozenCopy(model: EngineModel, options: { seed?: number } = {}): Promise<EngineModel> {
+export async function frozenCopy(model: EngineModel, options: { seed?: number } = {}): Promise<Model> {
+  // under LoRA the reference is the base model itself, sharing the weights: no second copy
+  if (model.lora) return model.baseModel();
   const copy = await createModel(model.config, { tokenizer: model.tokenizer, backend: model.backend, seed: options.seed });
   await copy.loadStateDict(await model.stateDict());
   return copy;

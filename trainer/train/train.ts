@@ -25,6 +25,7 @@ import {
   type TrainerState,
 } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
+import { withChatTemplate } from "./chat_template_task.ts";
 import { evaluatePolicy } from "./evaluate.ts";
 import { createProgress, type ProgressSink } from "./progress.ts";
 import { renderRunReport, reportEpisodes } from "./run_report.ts";
@@ -69,9 +70,13 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const started = performance.now();
   const progress = createProgress(env.progress);
   // --- 1. setup ---
-  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule });
   const backend = await backendByName(config.backend);
   const policy = await buildModel(config, backend);
+  const task = withChatTemplate(
+    await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule }),
+    policy.tokenizer,
+    config.format,
+  );
   const rng = createRng({ seed: config.seed });
   await env.files.mkdir(config.out);
   await env.files.writeTextAtomic(runPath(config.out, "metrics.jsonl"), "");
@@ -171,8 +176,13 @@ export async function resumeTraining(dir: string, env: TrainEnv, options: { step
   const backend = await backendByName(config.backend);
   const load = { backend, seed: config.seed, fs: env.checkpointFs };
   const policy = (await loadModel(checkpointDir, { ...load, withOptimizer: true })).model;
-  const reference = (await loadModel(runPath(dir, "reference"), load)).model;
-  const task = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule });
+  // under LoRA the reference is the base model without adapters, as in the run that wrote the checkpoint
+  const reference = policy.lora ? policy.baseModel() : (await loadModel(runPath(dir, "reference"), load)).model;
+  const task = withChatTemplate(
+    await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule }),
+    policy.tokenizer,
+    config.format,
+  );
   const metrics = await readMetrics(env.files, dir, { upToStep: state.step });
   await writeEvaluations(env.files, dir, state.evaluations);
   progress.log(`resuming ${dir} at RL step ${state.step}/${config.steps}`);

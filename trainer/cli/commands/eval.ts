@@ -2,6 +2,7 @@
  * `toolrl eval <checkpoint> <task>`: greedy rollouts of a checkpoint on held-out samples of a task, one JSON
  * line on stdout.
  */
+import { withChatTemplate } from "../../train/chat_template_task.ts";
 import type { CliIO } from "../io.ts";
 import type { FormatName } from "../../../core/types.ts";
 import { loadModel } from "../../train/checkpoint.ts";
@@ -58,7 +59,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // the task as it was trained (the same generated knowledge base, for instance) when the checkpoint says so
   const taskOptions = trainedWith?.task === taskName ? trainedWith.taskOptions : undefined;
   const importModule = await pluginImporter();
-  const task = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { taskOptions, importModule });
+  const task = withChatTemplate(
+    await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { taskOptions, importModule }),
+    model.tokenizer,
+    format as FormatName,
+  );
   const { summary, episodes } = await evaluatePolicy(model, task, {
     format: format as FormatName,
     tokenizer: model.tokenizer,

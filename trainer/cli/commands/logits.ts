@@ -5,6 +5,9 @@
  */
 import type { CliIO } from "../io.ts";
 import { loadCheckpoint } from "../../engine/io/checkpoint/load_checkpoint.ts";
+import { defaultFileSystem } from "../../engine/io/fs/fs.ts";
+import { readPeftAdapter } from "../../engine/io/lora/peft_adapter.ts";
+import { loadModel } from "../../train/checkpoint.ts";
 import { createModel } from "../../engine/model/model.ts";
 
 export const help = `toolrl logits <checkpoint-dir> --text T [--allow-nonfinite]
@@ -42,15 +45,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const { dir, text, allowNonfinite } = args;
-  const checkpoint = await loadCheckpoint(dir, { allowNonfinite });
-  const model = await createModel(checkpoint.config, { tokenizer: checkpoint.tokenizer });
-  await model.loadStateDict(new Map([...checkpoint.weights, ...(checkpoint.valueHead ?? [])]));
-  const tokens = checkpoint.tokenizer.encode(text);
+  // a LoRA adapter folder: its base model with the adapters on top
+  const adapted = (await readPeftAdapter(dir, { fs: await defaultFileSystem() })) !== null;
+  const checkpoint = adapted ? null : await loadCheckpoint(dir, { allowNonfinite });
+  const model = checkpoint
+    ? await createModel(checkpoint.config, { tokenizer: checkpoint.tokenizer })
+    : (await loadModel(dir)).model;
+  if (checkpoint) await model.loadStateDict(new Map([...checkpoint.weights, ...(checkpoint.valueHead ?? [])]));
+  const tokens = model.tokenizer.encode(text);
   if (tokens.length === 0) {
     io.stderr(`toolrl logits: --text ${JSON.stringify(text)} encodes to no tokens; give some text\n`);
     return 2;
   }
-  const V = checkpoint.config.vocabSize;
+  const V = model.config.vocabSize;
   const logits = await model.logits({ tokens: Int32Array.from(tokens), B: 1, T: tokens.length });
   const bad = logits.findIndex((x) => !Number.isFinite(x));
   model.dispose();

@@ -139,6 +139,8 @@ export interface Backend {
   swigluForward(out: Tensor, gate: Tensor, up: Tensor, N: number): Done;
   swigluBackward(dgate: Tensor, dup: Tensor, dout: Tensor, gate: Tensor, up: Tensor, N: number): Done;
   residualForward(out: Tensor, a: Tensor, b: Tensor, N: number): Done;
+  /** out (N) += scale · inp (N): LoRA's scaled low-rank branch (and its gradient) added onto a projection. */
+  scaledAdd(out: Tensor, inp: Tensor, scale: number, N: number): Done;
 
   // --- loss side of the LM head ------------------------------------------------------------------
   /** logprobs, entropy, lse (N) from logits (N,V) and targets (N) int32 (< 0: skipped row). */

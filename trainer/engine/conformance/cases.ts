@@ -3,7 +3,7 @@
  * heads), with its TypeScript reference. Backward cases start their outputs from random values, so a
  * backend that overwrites instead of accumulating fails.
  *
- * Sizes: B 2, T 7, lengths [7, 4], C 10, OC 13 (also 4, 6 and 1 output channels over 9 or 1 rows), NH 4, NKV 2, hs 4, V 11, H 9, cache 3 rows × 9 positions.
+ * Sizes: B 2, T 7, lengths [7, 4], C 10 (rmsnorm also N*NH rows of hs, as Qwen3's q/k norms), OC 13 (also 4, 6 and 1 output channels over 9 or 1 rows), NH 4, NKV 2, hs 4, V 11, H 9, cache 3 rows × 9 positions.
  */
 import type { Backend, Done, Tensor } from "../backend/backend.ts";
 import { adamwUpdate, sumSquares } from "../cpu/ops/adamw.ts";
@@ -12,7 +12,7 @@ import { encoderBackward, encoderForward, gatherRows } from "../cpu/ops/embeddin
 import { logprobsBackward, logprobsForward } from "../cpu/ops/head.ts";
 import { matmulBackward, matmulForward } from "../cpu/ops/matmul.ts";
 import { layernormBackward, layernormForward, rmsnormBackward, rmsnormForward } from "../cpu/ops/norm.ts";
-import { geluBackward, geluForward, residualForward, swigluBackward, swigluForward } from "../cpu/ops/pointwise.ts";
+import { geluBackward, geluForward, residualForward, scaledAdd, swigluBackward, swigluForward } from "../cpu/ops/pointwise.ts";
 import { ropeBackward, ropeForward, ropeTable } from "../cpu/ops/rope.ts";
 import type { Prng } from "../random/prng.ts";
 import { randomFloats, randomInts } from "./fixtures.ts";
@@ -104,7 +104,9 @@ export const opCases: OpCase[] = [
     reference: (a) => gatherRows(f(a, "out"), f(a, "inp"), i(a, "index"), 3, C),
     run: (be, t) => be.gatherRows(t.out, t.inp, t.index, 3, C),
   },
-  ...(["layernorm", "rmsnorm"] as const).flatMap((kind): OpCase[] => {
+  // rmsnorm also over N*NH rows of hs: Qwen3's per-head q/k norms
+  ...([["layernorm", N, C], ["rmsnorm", N, C], ["rmsnorm", N * NH, hs]] as const).flatMap(([kind, N, C]): OpCase[] => {
+    const tag = C === hs ? " (per head)" : "";
     const setup = (rng: Prng): Arrays => ({
       out: new Float32Array(N * C), mean: new Float32Array(N), rstd: new Float32Array(N),
       inp: randomFloats(rng, N * C, 2), weight: randomFloats(rng, C), bias: randomFloats(rng, C),
@@ -129,11 +131,11 @@ export const opCases: OpCase[] = [
         run: (be, t) => be.layernormBackward(t.dinp, t.dweight, t.dbias, t.dout, t.inp, t.weight, t.mean, t.rstd, N, C),
       }]
       : [{
-        name: "rmsnormForward", kind: "forward", setup, outputs: ["out", "rstd"],
+        name: `rmsnormForward${tag}`, kind: "forward", setup, outputs: ["out", "rstd"],
         reference: (a) => rmsnormForward(f(a, "out"), f(a, "rstd"), f(a, "inp"), f(a, "weight"), N, C, 1e-5),
         run: (be, t) => be.rmsnormForward(t.out, t.rstd, t.inp, t.weight, N, C, 1e-5),
       }, {
-        name: "rmsnormBackward", kind: "backward", setup: prepared, outputs: ["dinp", "dweight"],
+        name: `rmsnormBackward${tag}`, kind: "backward", setup: prepared, outputs: ["dinp", "dweight"],
         reference: (a) => rmsnormBackward(f(a, "dinp"), f(a, "dweight"), f(a, "dout"), f(a, "inp"), f(a, "weight"), f(a, "rstd"), N, C),
         run: (be, t) => be.rmsnormBackward(t.dinp, t.dweight, t.dout, t.inp, t.weight, t.rstd, N, C),
       }];
@@ -210,6 +212,13 @@ export const opCases: OpCase[] = [
     setup: (rng) => ({ out: new Float32Array(N * C), a: randomFloats(rng, N * C), b: randomFloats(rng, N * C) }),
     reference: (a) => residualForward(f(a, "out"), f(a, "a"), f(a, "b"), N * C),
     run: (be, t) => be.residualForward(t.out, t.a, t.b, N * C),
+  },
+  {
+    // accumulates, so "backward" kind: the output keeps its random start and the op must add onto it
+    name: "scaledAdd", kind: "backward", outputs: ["out"],
+    setup: (rng) => ({ out: randomFloats(rng, N * C), inp: randomFloats(rng, N * C) }),
+    reference: (a) => scaledAdd(f(a, "out"), f(a, "inp"), 2.5, N * C - 3),
+    run: (be, t) => be.scaledAdd(t.out, t.inp, 2.5, N * C - 3),
   },
   {
     name: "logprobsForward", kind: "forward", setup: logprobsSetup, outputs: ["logprobs", "entropy", "lse"],

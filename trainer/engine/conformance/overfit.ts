@@ -28,6 +28,7 @@ export async function overfitTinyBatch(backend: Backend, family: ModelConfig["fa
     family, vocabSize: tokenizer.vocabSize, maxSeqLen: 16, nLayer: 2, nHead: 4,
     nKvHead: family === "gpt2" ? 4 : 2, nEmbd: 32, nInner: family === "gpt2" ? 128 : 88,
     normEps: 1e-5, ropeTheta: 10000, qkvBias: family === "qwen2", tieEmbeddings: family !== "qwen2",
+    ...(family === "qwen3" ? { headDim: 12 } : {}),
   };
   const model = await createModel(config, { tokenizer, backend, seed: 1 });
   const B = 4, T = 16, lengths = [16, 16, 11, 16];

@@ -10,7 +10,7 @@ import { encoderBackward, encoderForward, gatherRows } from "./ops/embedding.ts"
 import { logprobsBackward, logprobsForward } from "./ops/head.ts";
 import { matmulBackward, matmulForward } from "./ops/matmul.ts";
 import { layernormBackward, layernormForward, rmsnormBackward, rmsnormForward } from "./ops/norm.ts";
-import { geluBackward, geluForward, residualForward, swigluBackward, swigluForward } from "./ops/pointwise.ts";
+import { geluBackward, geluForward, residualForward, scaledAdd, swigluBackward, swigluForward } from "./ops/pointwise.ts";
 import { ropeBackward, ropeForward } from "./ops/rope.ts";
 
 /** A cpu tensor: the handle plus its host array. */
@@ -115,6 +115,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     swigluForward: (out, gate, up, N) => swigluForward(f(out), f(gate), f(up), N),
     swigluBackward: (dgate, dup, dout, gate, up, N) => swigluBackward(f(dgate), f(dup), f(dout), f(gate), f(up), N),
     residualForward: (out, a, b, N) => residualForward(f(out), f(a), f(b), N),
+    scaledAdd: (out, inp, scale, N) => scaledAdd(f(out), f(inp), scale, N),
     logprobsForward: (logprobs, entropy, lse, logits, targets, N, V) =>
       logprobsForward(f(logprobs), f(entropy), f(lse), f(logits), i(targets), N, V),
     logprobsBackward: (dlogits, dlogprobs, dentropy, logits, targets, lse, entropy, N, V) =>

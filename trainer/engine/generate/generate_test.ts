@@ -10,6 +10,7 @@ const base = { vocabSize: 97, maxSeqLen: 24, nLayer: 2, nHead: 4, nEmbd: 16, nIn
 const configs: ModelConfig[] = [
   { ...base, family: "gpt2", nKvHead: 4, qkvBias: false, tieEmbeddings: true },
   { ...base, family: "llama", nKvHead: 2, qkvBias: false, tieEmbeddings: false },
+  { ...base, family: "qwen3", nKvHead: 2, headDim: 6, qkvBias: false, tieEmbeddings: true },
 ];
 const contexts = [tokenizer.encode("What is 7+5?"), tokenizer.encode("Hi"), tokenizer.encode("<call>x")];
 

@@ -6,6 +6,7 @@
  */
 import { headSize } from "./config.ts";
 import type { Net } from "./forward.ts";
+import { loraBackward } from "./lora_ops.ts";
 import type { Weights } from "./params.ts";
 import type { Workspace } from "./workspace.ts";
 import type { Tensor } from "../backend/backend.ts";
@@ -21,11 +22,12 @@ async function normBackward(
 
 /**
  * Backward of `fullForward` for the gradients already uploaded into ws.grads (dlogprobs, and dentropy /
- * dvalues when `withEntropy` / `withValues`); accumulates into `grads`.
+ * dvalues when `withEntropy` / `withValues`); accumulates into `grads` (the token embedding's only when
+ * `withEmbedding` is not false).
  */
 export async function fullBackward(
   net: Net, ws: Workspace, grads: Weights, B: number, T: number,
-  options: { withEntropy: boolean; withValues: boolean },
+  options: { withEntropy: boolean; withValues: boolean; withEmbedding?: boolean },
 ): Promise<void> {
   const { backend: be, config, weights: w } = net;
   const { nEmbd: C, nInner: H, nHead: NH, nKvHead: NKV, vocabSize: V } = config;
@@ -49,20 +51,24 @@ export async function fullBackward(
     // MLP, backwards
     await be.zero(g.dact, N * H);
     await be.matmulBackward(g.dact, lg.wdown, lg.bdown, g.dres, a.act, lw.wdown, N, H, C);
+    await loraBackward(net, ws, a, lw, lg, "down", g.dact, g.dres, a.act, N, H, C);
     await be.zero(g.dup, N * H);
     await be.zero(g.dnorm, N * C);
     if (a.gate !== null && g.dgate !== null && lw.wgate !== null && lg.wgate !== null) {
       await be.zero(g.dgate, N * H);
       await be.swigluBackward(g.dgate, g.dup, g.dact, a.gate, a.up, N * H);
       await be.matmulBackward(g.dnorm, lg.wgate, null, g.dgate, a.norm2, lw.wgate, N, C, H);
+      await loraBackward(net, ws, a, lw, lg, "gate", g.dnorm, g.dgate, a.norm2, N, C, H);
     } else {
       await be.geluBackward(g.dup, g.dact, a.up, N * H);
     }
     await be.matmulBackward(g.dnorm, lg.wup, lg.bup, g.dup, a.norm2, lw.wup, N, C, H);
+    await loraBackward(net, ws, a, lw, lg, "up", g.dnorm, g.dup, a.norm2, N, C, H);
     await normBackward(net, g.dres, lg.norm2W, lg.norm2B, g.dnorm, a.res2, lw.norm2W, a.norm2Mean, a.norm2Rstd, N);
     // attention, backwards
     await be.zero(g.dattOut, N * NH * hs);
     await be.matmulBackward(g.dattOut, lg.wo, lg.bo, g.dres, a.attOut, lw.wo, N, NH * hs, C);
+    await loraBackward(net, ws, a, lw, lg, "o", g.dattOut, g.dres, a.attOut, N, NH * hs, C);
     await be.zero(g.dq, N * NH * hs);
     await be.zero(g.dk, N * NKV * hs);
     await be.zero(g.dv, N * NKV * hs);
@@ -71,11 +77,25 @@ export async function fullBackward(
       await be.ropeBackward(g.dq, ws.positions, net.ropeTable, N, NH, hs);
       await be.ropeBackward(g.dk, ws.positions, net.ropeTable, N, NKV, hs);
     }
+    let dqProj = g.dq, dkProj = g.dk;
+    if (a.qRaw !== null && a.kRaw !== null && g.dqRaw !== null && g.dkRaw !== null && lw.qNormW !== null && lw.kNormW !== null) {
+      // qwen3: through the per-head q/k norms, into the gradients of the projections' outputs
+      await be.zero(g.dqRaw, N * NH * hs);
+      await be.zero(g.dkRaw, N * NKV * hs);
+      await be.rmsnormBackward(g.dqRaw, lg.qNormW!, g.dq, a.qRaw, lw.qNormW, a.qRstd!, N * NH, hs);
+      await be.rmsnormBackward(g.dkRaw, lg.kNormW!, g.dk, a.kRaw, lw.kNormW, a.kRstd!, N * NKV, hs);
+      dqProj = g.dqRaw;
+      dkProj = g.dkRaw;
+    }
     await be.zero(g.dnorm, N * C);
-    await be.matmulBackward(g.dnorm, lg.wq, lg.bq, g.dq, a.norm1, lw.wq, N, C, NH * hs);
-    await be.matmulBackward(g.dnorm, lg.wk, lg.bk, g.dk, a.norm1, lw.wk, N, C, NKV * hs);
+    await be.matmulBackward(g.dnorm, lg.wq, lg.bq, dqProj, a.norm1, lw.wq, N, C, NH * hs);
+    await loraBackward(net, ws, a, lw, lg, "q", g.dnorm, dqProj, a.norm1, N, C, NH * hs);
+    await be.matmulBackward(g.dnorm, lg.wk, lg.bk, dkProj, a.norm1, lw.wk, N, C, NKV * hs);
+    await loraBackward(net, ws, a, lw, lg, "k", g.dnorm, dkProj, a.norm1, N, C, NKV * hs);
     await be.matmulBackward(g.dnorm, lg.wv, lg.bv, g.dv, a.norm1, lw.wv, N, C, NKV * hs);
+    await loraBackward(net, ws, a, lw, lg, "v", g.dnorm, g.dv, a.norm1, N, C, NKV * hs);
     await normBackward(net, g.dres, lg.norm1W, lg.norm1B, g.dnorm, x, lw.norm1W, a.norm1Mean, a.norm1Rstd, N);
   }
-  await be.encoderBackward(grads.wte, grads.wpe, g.dres, ws.tokens, ws.positions, N, C);
+  // a frozen embedding (LoRA) needs no gradient, and nothing lies below it
+  if (options.withEmbedding !== false) await be.encoderBackward(grads.wte, grads.wpe, g.dres, ws.tokens, ws.positions, N, C);
 }

@@ -32,9 +32,9 @@ export function tinyConfig(vocabSize: number): ModelConfig {
   };
 }
 
-/** Head size hs = C / NH. */
+/** Head size hs: `headDim` when the config sets it, else C / NH. */
 export function headSize(config: ModelConfig): number {
-  return config.nEmbd / config.nHead;
+  return config.headDim ?? config.nEmbd / config.nHead;
 }
 
 /**
@@ -49,13 +49,17 @@ export function validateConfig(config: ModelConfig): ModelConfig {
   const fail = (message: string): never => {
     throw new Error(`Invalid model config: ${message} (config ${JSON.stringify(config)})`);
   };
-  if (!["gpt2", "llama", "qwen2"].includes(config.family)) {
-    fail(`family "${config.family}" must be "gpt2", "llama" or "qwen2"`);
+  if (!["gpt2", "llama", "qwen2", "qwen3"].includes(config.family)) {
+    fail(`family "${config.family}" must be "gpt2", "llama", "qwen2" or "qwen3"`);
   }
   for (const key of ["vocabSize", "maxSeqLen", "nLayer", "nHead", "nKvHead", "nEmbd", "nInner"] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) fail(`${key} ${config[key]} must be a positive integer`);
   }
-  if (config.nEmbd % config.nHead !== 0) fail(`nEmbd ${config.nEmbd} is not divisible by nHead ${config.nHead}`);
+  if (config.headDim !== undefined) {
+    if (config.family === "gpt2") fail(`gpt2 has no headDim setting, got ${config.headDim}`);
+    if (!Number.isInteger(config.headDim) || config.headDim < 1) fail(`headDim ${config.headDim} must be a positive integer`);
+  } else if (config.nEmbd % config.nHead !== 0) fail(`nEmbd ${config.nEmbd} is not divisible by nHead ${config.nHead}`);
+  if (config.family === "qwen3" && config.qkvBias) fail("qwen3 has no q/k/v-only bias, so qkvBias must be false");
   if (config.nHead % config.nKvHead !== 0) fail(`nHead ${config.nHead} is not divisible by nKvHead ${config.nKvHead}`);
   if (config.family === "gpt2" && config.nKvHead !== config.nHead) {
     fail(`gpt2 has no grouped-query attention: nKvHead ${config.nKvHead} must equal nHead ${config.nHead}`);

@@ -8,6 +8,8 @@
 import type { Backend, Tensor } from "../backend/backend.ts";
 import type { ModelConfig } from "../types.ts";
 import { headSize } from "./config.ts";
+import type { LoraConfig } from "./lora.ts";
+import { loraForward } from "./lora_ops.ts";
 import type { Weights } from "./params.ts";
 import type { LayerActs, Workspace } from "./workspace.ts";
 
@@ -18,6 +20,10 @@ export interface Net {
   weights: Weights;
   /** (maxSeqLen, hs) cos|sin table for RoPE; null for GPT-2. */
   ropeTable: Tensor | null;
+  /** The adapters' rank and scale when the weights carry LoRA adapters. */
+  lora?: LoraConfig | null;
+  /** True while the adapters are switched off (the base model, PPO/GRPO's reference). */
+  adaptersOff?: boolean;
 }
 
 /** Runs attention of block `layer` for the rows in `acts` (q, k, v filled; writes attOut). */
@@ -54,28 +60,45 @@ export async function trunkForward(net: Net, ws: Workspace, B: number, T: number
   let x = ws.encoded;
   for (let l = 0; l < config.nLayer; l++) {
     const a = ws.layers[l], lw = w.layers[l];
-    // attention: norm, q/k/v projections, rotary positions, attention, output projection, residual
+    // attention: norm, q/k/v projections (qwen3: per-head q/k norms), rotary positions, attention, output projection, residual
     await normForward(net, a.norm1, a.norm1Mean, a.norm1Rstd, x, lw.norm1W, lw.norm1B, N);
-    await be.matmulForward(a.q, a.norm1, lw.wq, lw.bq, N, C, NH * hs);
-    await be.matmulForward(a.k, a.norm1, lw.wk, lw.bk, N, C, NKV * hs);
+    if (a.qRaw !== null && a.kRaw !== null && a.qRstd !== null && a.kRstd !== null && lw.qNormW !== null && lw.kNormW !== null) {
+      // qwen3: RMSNorm over each head's hs channels of q and k, i.e. over N*NH (N*NKV) rows of hs
+      await be.matmulForward(a.qRaw, a.norm1, lw.wq, lw.bq, N, C, NH * hs);
+      await loraForward(net, ws, a, lw, "q", a.qRaw, a.norm1, N, C, NH * hs);
+      await be.matmulForward(a.kRaw, a.norm1, lw.wk, lw.bk, N, C, NKV * hs);
+      await loraForward(net, ws, a, lw, "k", a.kRaw, a.norm1, N, C, NKV * hs);
+      await be.rmsnormForward(a.q, a.qRstd, a.qRaw, lw.qNormW, N * NH, hs, config.normEps);
+      await be.rmsnormForward(a.k, a.kRstd, a.kRaw, lw.kNormW, N * NKV, hs, config.normEps);
+    } else {
+      await be.matmulForward(a.q, a.norm1, lw.wq, lw.bq, N, C, NH * hs);
+      await loraForward(net, ws, a, lw, "q", a.q, a.norm1, N, C, NH * hs);
+      await be.matmulForward(a.k, a.norm1, lw.wk, lw.bk, N, C, NKV * hs);
+      await loraForward(net, ws, a, lw, "k", a.k, a.norm1, N, C, NKV * hs);
+    }
     await be.matmulForward(a.v, a.norm1, lw.wv, lw.bv, N, C, NKV * hs);
+    await loraForward(net, ws, a, lw, "v", a.v, a.norm1, N, C, NKV * hs);
     if (net.ropeTable !== null) {
       await be.ropeForward(a.q, ws.positions, net.ropeTable, N, NH, hs);
       await be.ropeForward(a.k, ws.positions, net.ropeTable, N, NKV, hs);
     }
     await attend(l, a);
     await be.matmulForward(ws.proj, a.attOut, lw.wo, lw.bo, N, NH * hs, C);
+    await loraForward(net, ws, a, lw, "o", ws.proj, a.attOut, N, NH * hs, C);
     await be.residualForward(a.res2, x, ws.proj, N * C);
     // MLP: norm, up (and gate), GELU or SwiGLU, down projection, residual
     await normForward(net, a.norm2, a.norm2Mean, a.norm2Rstd, a.res2, lw.norm2W, lw.norm2B, N);
     await be.matmulForward(a.up, a.norm2, lw.wup, lw.bup, N, C, H);
+    await loraForward(net, ws, a, lw, "up", a.up, a.norm2, N, C, H);
     if (a.gate !== null && lw.wgate !== null) {
       await be.matmulForward(a.gate, a.norm2, lw.wgate, null, N, C, H);
+      await loraForward(net, ws, a, lw, "gate", a.gate, a.norm2, N, C, H);
       await be.swigluForward(a.act, a.gate, a.up, N * H);
     } else {
       await be.geluForward(a.act, a.up, N * H);
     }
     await be.matmulForward(ws.proj, a.act, lw.wdown, lw.bdown, N, H, C);
+    await loraForward(net, ws, a, lw, "down", ws.proj, a.act, N, H, C);
     await be.residualForward(a.out, a.res2, ws.proj, N * C);
     x = a.out;
   }

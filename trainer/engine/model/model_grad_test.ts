@@ -22,6 +22,8 @@ const base = { vocabSize: 13, maxSeqLen: 8, nLayer: 2, nHead: 4, nEmbd: 8, nInne
 const configs: ModelConfig[] = [
   { ...base, family: "gpt2", nKvHead: 4, qkvBias: false, tieEmbeddings: true },
   { ...base, family: "qwen2", nKvHead: 2, qkvBias: true, tieEmbeddings: false },
+  // qwen3: per-head q/k norms, head size 6 while C / NH is 2, tied head
+  { ...base, family: "qwen3", nKvHead: 2, headDim: 6, qkvBias: false, tieEmbeddings: true },
 ];
 
 for (const config of configs) {

@@ -4,7 +4,8 @@
  * The same view is bound over gradients, so `grads.layers[l].wq` is the gradient of `weights.layers[l].wq`.
  *
  * Internal names: `wte` (V,C), `wpe` (maxT,C) gpt2 only, `layers.{l}.norm1.{weight,bias}`,
- * `layers.{l}.attn.{q,k,v}.{weight,bias}` (NH*hs or NKV*hs, C), `layers.{l}.attn.o.{weight,bias}` (C, NH*hs),
+ * `layers.{l}.attn.{q,k,v}.{weight,bias}` (NH*hs or NKV*hs, C), `layers.{l}.attn.{qnorm,knorm}.weight` (hs) qwen3 only,
+ * `layers.{l}.attn.o.{weight,bias}` (C, NH*hs),
  * `layers.{l}.norm2.*`, `layers.{l}.mlp.{gate,up}.weight` (H,C), `layers.{l}.mlp.down.weight` (C,H)
  * (gpt2: `up` is c_fc, `down` c_proj, with biases; no gate), `normf.*`, `lm_head` (V,C) untied only,
  * `v_head.weight` (1,C), `v_head.bias` (1). Biases and norm biases exist only where the family has them.
@@ -13,6 +14,7 @@ import type { Tensor } from "../backend/backend.ts";
 import type { Prng } from "../random/prng.ts";
 import type { ModelConfig } from "../types.ts";
 import { headSize } from "./config.ts";
+import { LORA_MODULES, type LinearName } from "./lora.ts";
 
 /** One parameter: name, shape, whether AdamW decays it, and how it starts. */
 export interface ParamSpec {
@@ -20,8 +22,8 @@ export interface ParamSpec {
   shape: number[];
   /** Weight decay applies to matrices only. */
   decay: boolean;
-  /** "zeros", "ones", or the standard deviation of a normal. */
-  init: "zeros" | "ones" | number;
+  /** "zeros", "ones", the standard deviation of a normal, or the bound of a uniform (LoRA's A). */
+  init: "zeros" | "ones" | number | { uniform: number };
 }
 
 /** The weights (or gradients) of one block. */
@@ -34,6 +36,9 @@ export interface LayerWeights {
   bk: Tensor | null;
   wv: Tensor;
   bv: Tensor | null;
+  /** Per-head RMSNorm weights on q and k (hs), qwen3 only. */
+  qNormW: Tensor | null;
+  kNormW: Tensor | null;
   wo: Tensor;
   bo: Tensor | null;
   norm2W: Tensor;
@@ -43,6 +48,8 @@ export interface LayerWeights {
   bup: Tensor | null;
   wdown: Tensor;
   bdown: Tensor | null;
+  /** LoRA adapters (A (r,in), B (out,r)) on the projections that have one. */
+  lora: Partial<Record<LinearName, { a: Tensor; b: Tensor }>>;
 }
 
 /** All weights (or gradients) by role; `lmHead` is `wte` when embeddings are tied. */
@@ -79,6 +86,10 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
       matrix(`${p}.attn.${name}.weight`, [out, C]);
       if (gpt2 || config.qkvBias) vector(`${p}.attn.${name}.bias`, out, "zeros");
     }
+    if (config.family === "qwen3") {
+      specs.push({ name: `${p}.attn.qnorm.weight`, shape: [hs], decay: false, init: "ones" });
+      specs.push({ name: `${p}.attn.knorm.weight`, shape: [hs], decay: false, init: "ones" });
+    }
     matrix(`${p}.attn.o.weight`, [C, NH * hs], residualStd);
     if (gpt2) vector(`${p}.attn.o.bias`, C, "zeros");
     norm(`${p}.norm2`);
@@ -101,6 +112,7 @@ export function initialValues(spec: ParamSpec, rng: Prng): Float32Array {
   const data = new Float32Array(n);
   if (spec.init === "ones") data.fill(1);
   else if (typeof spec.init === "number") for (let i = 0; i < n; i++) data[i] = rng.normal() * spec.init;
+  else if (typeof spec.init === "object") for (let i = 0; i < n; i++) data[i] = (rng.next() * 2 - 1) * spec.init.uniform;
   return data;
 }
 
@@ -115,7 +127,13 @@ export function bindWeights(config: ModelConfig, byName: Map<string, Tensor>): W
   const layers: LayerWeights[] = [];
   for (let l = 0; l < config.nLayer; l++) {
     const p = `layers.${l}`;
+    const lora: LayerWeights["lora"] = {};
+    for (const { name, part } of Object.values(LORA_MODULES)) {
+      const a = opt(`${p}.${part}.${name}.lora_A`), b = opt(`${p}.${part}.${name}.lora_B`);
+      if (a && b) lora[name] = { a, b };
+    }
     layers.push({
+      lora,
       norm1W: get(`${p}.norm1.weight`),
       norm1B: opt(`${p}.norm1.bias`),
       wq: get(`${p}.attn.q.weight`),
@@ -124,6 +142,8 @@ export function bindWeights(config: ModelConfig, byName: Map<string, Tensor>): W
       bk: opt(`${p}.attn.k.bias`),
       wv: get(`${p}.attn.v.weight`),
       bv: opt(`${p}.attn.v.bias`),
+      qNormW: opt(`${p}.attn.qnorm.weight`),
+      kNormW: opt(`${p}.attn.knorm.weight`),
       wo: get(`${p}.attn.o.weight`),
       bo: opt(`${p}.attn.o.bias`),
       norm2W: get(`${p}.norm2.weight`),

@@ -58,6 +58,8 @@ function hfEntries(config: ModelConfig, internalShapes: Map<string, number[]>): 
         direct(`${h}.self_attn.${x}_proj.weight`, `${p}.attn.${x}.weight`);
         direct(`${h}.self_attn.${x}_proj.bias`, `${p}.attn.${x}.bias`);
       }
+      direct(`${h}.self_attn.q_norm.weight`, `${p}.attn.qnorm.weight`);
+      direct(`${h}.self_attn.k_norm.weight`, `${p}.attn.knorm.weight`);
       direct(`${h}.post_attention_layernorm.weight`, `${p}.norm2.weight`);
       for (const x of ["gate", "up", "down"]) direct(`${h}.mlp.${x}_proj.weight`, `${p}.mlp.${x}.weight`);
     }

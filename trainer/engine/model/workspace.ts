@@ -6,14 +6,19 @@
 import type { Backend, Tensor } from "../backend/backend.ts";
 import type { ModelConfig } from "../types.ts";
 import { headSize } from "./config.ts";
+import { LORA_MODULES, type LinearName, type LoraConfig } from "./lora.ts";
 
 /** What one block keeps from its forward pass. Shapes for N = B*T rows. */
 export interface LayerActs {
   norm1: Tensor; // (N,C)
   norm1Mean: Tensor | null; // (N) LayerNorm only
   norm1Rstd: Tensor; // (N)
-  q: Tensor; // (N,NH*hs), after RoPE
-  k: Tensor; // (N,NKV*hs), after RoPE
+  q: Tensor; // (N,NH*hs), after the q norm (qwen3) and RoPE
+  k: Tensor; // (N,NKV*hs), after the k norm (qwen3) and RoPE
+  qRaw: Tensor | null; // (N,NH*hs) q projection before the per-head norm, qwen3 only
+  kRaw: Tensor | null; // (N,NKV*hs)
+  qRstd: Tensor | null; // (N*NH)
+  kRstd: Tensor | null; // (N*NKV)
   v: Tensor; // (N,NKV*hs)
   att: Tensor; // (B,NH,T,T)
   attOut: Tensor; // (N,NH*hs)
@@ -25,6 +30,7 @@ export interface LayerActs {
   gate: Tensor | null; // (N,H) SwiGLU only
   act: Tensor; // (N,H) gelu(up) or silu(gate)*up
   out: Tensor; // (N,C) residual after the MLP
+  loraT: Partial<Record<LinearName, Tensor>>; // (N,r) A·inp of each adapted projection
 }
 
 /** Gradient scratch of the backward pass. */
@@ -34,6 +40,8 @@ export interface GradScratch {
   dq: Tensor; // (N,NH*hs)
   dk: Tensor; // (N,NKV*hs)
   dv: Tensor; // (N,NKV*hs)
+  dqRaw: Tensor | null; // (N,NH*hs) qwen3 only: gradient of the q projection before the per-head norm
+  dkRaw: Tensor | null; // (N,NKV*hs)
   dattOut: Tensor; // (N,NH*hs)
   dup: Tensor; // (N,H)
   dgate: Tensor | null; // (N,H)
@@ -42,6 +50,8 @@ export interface GradScratch {
   dlogprobs: Tensor; // (N)
   dentropy: Tensor; // (N)
   dvalues: Tensor; // (N)
+  loraDu: Tensor | null; // (N,maxOC) scale · gradient of an adapted projection's output
+  loraDt: Tensor | null; // (N,r)
 }
 
 /** Every buffer of a forward (and, for training, backward) pass at capacity (B, T). */
@@ -64,15 +74,22 @@ export interface Workspace {
   lse: Tensor; // (N)
   values: Tensor; // (N)
   grads: GradScratch | null;
+  loraU: Tensor | null; // (N,maxOC) B·(A·inp) before scaling
   all: Tensor[];
 }
 
-/** Allocates a workspace for B rows of T tokens; `training` keeps per-layer activations and gradient scratch. */
-export function createWorkspace(backend: Backend, config: ModelConfig, B: number, T: number, training: boolean): Workspace {
+/**
+ * Allocates a workspace for B rows of T tokens; `training` keeps per-layer activations and gradient scratch;
+ * `lora` adds the buffers of its adapters.
+ */
+export function createWorkspace(
+  backend: Backend, config: ModelConfig, B: number, T: number, training: boolean, lora: LoraConfig | null = null,
+): Workspace {
   const { nEmbd: C, nInner: H, nHead: NH, nKvHead: NKV, vocabSize: V } = config;
   const hs = headSize(config);
   const N = B * T;
   const layernorm = config.family === "gpt2";
+  const qkNorm = config.family === "qwen3";
   const all: Tensor[] = [];
   const f = (...shape: number[]) => {
     const t = backend.alloc(shape);
@@ -92,6 +109,10 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
     q: f(N, NH * hs),
     k: f(N, NKV * hs),
     v: f(N, NKV * hs),
+    qRaw: qkNorm ? f(N, NH * hs) : null,
+    kRaw: qkNorm ? f(N, NKV * hs) : null,
+    qRstd: qkNorm ? f(N * NH) : null,
+    kRstd: qkNorm ? f(N * NKV) : null,
     att: f(B, NH, T, T),
     attOut: f(N, NH * hs),
     res2: f(N, C),
@@ -102,7 +123,9 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
     gate: layernorm ? null : f(N, H),
     act: f(N, H),
     out,
+    loraT: Object.fromEntries((lora?.targetModules ?? []).map((m) => [LORA_MODULES[m].name, f(N, lora!.rank)])),
   });
+  const maxOC = Math.max(C, H, NH * hs);
   const layers: LayerActs[] = [];
   if (training) for (let l = 0; l < config.nLayer; l++) layers.push(layerActs(f(N, C)));
   else {
@@ -134,6 +157,8 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
         dq: f(N, NH * hs),
         dk: f(N, NKV * hs),
         dv: f(N, NKV * hs),
+        dqRaw: qkNorm ? f(N, NH * hs) : null,
+        dkRaw: qkNorm ? f(N, NKV * hs) : null,
         dattOut: f(N, NH * hs),
         dup: f(N, H),
         dgate: layernorm ? null : f(N, H),
@@ -142,8 +167,11 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
         dlogprobs: f(N),
         dentropy: f(N),
         dvalues: f(N),
+        loraDu: lora ? f(N, maxOC) : null,
+        loraDt: lora ? f(N, lora.rank) : null,
       }
       : null,
+    loraU: lora ? f(N, maxOC) : null,
     all,
   };
 }
@@ -151,8 +179,9 @@ export function createWorkspace(backend: Backend, config: ModelConfig, B: number
 /** The workspace itself when (B, T) fits, else a new one at the larger capacity (the old one is freed). */
 export function fitWorkspace(
   backend: Backend, config: ModelConfig, ws: Workspace | null, B: number, T: number, training: boolean,
+  lora: LoraConfig | null = null,
 ): Workspace {
   if (ws && B <= ws.B && T <= ws.T) return ws;
   if (ws) for (const t of ws.all) backend.free(t);
-  return createWorkspace(backend, config, Math.max(B, ws?.B ?? 0), Math.max(T, ws?.T ?? 0), training);
+  return createWorkspace(backend, config, Math.max(B, ws?.B ?? 0), Math.max(T, ws?.T ?? 0), training, lora);
 }

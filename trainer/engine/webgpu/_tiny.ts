@@ -11,11 +11,12 @@ import type { ModelConfig, OptimizerConfig } from "../types.ts";
 
 const base = { vocabSize: 97, maxSeqLen: 32, nLayer: 2, nHead: 4, nEmbd: 32, nInner: 48, normEps: 1e-5, ropeTheta: 10000 };
 
-/** gpt2, llama (GQA) and qwen2 (GQA, qkv bias, untied head) at C 32, 4 heads of 8. */
-export const tinyConfigs: Record<"gpt2" | "llama" | "qwen2", ModelConfig> = {
+/** gpt2, llama (GQA), qwen2 (GQA, qkv bias, untied head) at C 32, 4 heads of 8; qwen3 (q/k norms) with 4 heads of 12. */
+export const tinyConfigs: Record<ModelConfig["family"], ModelConfig> = {
   gpt2: { ...base, family: "gpt2", nKvHead: 4, qkvBias: false, tieEmbeddings: true },
   llama: { ...base, family: "llama", nKvHead: 2, qkvBias: false, tieEmbeddings: true },
   qwen2: { ...base, family: "qwen2", nKvHead: 2, qkvBias: true, tieEmbeddings: false },
+  qwen3: { ...base, family: "qwen3", nKvHead: 2, headDim: 12, qkvBias: false, tieEmbeddings: true },
 };
 
 const adam: OptimizerConfig = { lr: 1e-2, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 };

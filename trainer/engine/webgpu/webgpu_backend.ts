@@ -25,7 +25,7 @@ import {
   rmsnormBackwardInputKernel, rmsnormBackwardParamsKernel, rmsnormForwardKernel,
 } from "./kernels/norm.ts";
 import {
-  adamwKernel, copyKernel, geluBackwardKernel, geluForwardKernel, residualKernel, swigluBackwardKernel,
+  adamwKernel, copyKernel, geluBackwardKernel, geluForwardKernel, residualKernel, scaledAddKernel, swigluBackwardKernel,
   swigluForwardKernel, zeroKernel,
 } from "./kernels/pointwise.ts";
 import { createRuntime, type Grid, groups, type Runtime, threads } from "./runtime.ts";
@@ -203,6 +203,7 @@ function webgpuBackendOn(rt: Runtime, adapter: AdapterDescription): WebGpuBacken
     swigluForward: (out, gate, up, N) => each(swigluForwardKernel, [out, gate, up], N),
     swigluBackward: (dgate, dup, dout, gate, up, N) => each(swigluBackwardKernel, [dgate, dup, dout, gate, up], N),
     residualForward: (out, a, b, N) => each(residualKernel, [out, a, b], N),
+    scaledAdd: (out, inp, scale, N) => each(scaledAddKernel, [out, inp], N, { scale }),
 
     logprobsForward: (logprobs, entropy, lse, logits, targets, N, V) =>
       run(logprobsForwardKernel, [logprobs, entropy, lse, logits, targets], { N, V }, groups(N)),

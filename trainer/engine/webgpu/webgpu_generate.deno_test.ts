@@ -8,7 +8,7 @@ import { createWebGpuBackend } from "./webgpu_backend.ts";
 const tokenizer = asciiTokenizer();
 const backend = await createWebGpuBackend();
 
-for (const family of ["gpt2", "llama"] as const) {
+for (const family of ["gpt2", "llama", "qwen3"] as const) {
   test(`greedy generation with the KV cache on webgpu writes the cpu's tokens (${family})`, async () => {
     const config = tinyConfigs[family];
     const cpu = await createModel(config, { tokenizer, seed: 3 });

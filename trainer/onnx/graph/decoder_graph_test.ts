@@ -93,4 +93,9 @@ test("decoderGraph() names a missing weight and what to pass instead", async () 
   model.dispose();
 });
 
+test("decoderGraph() refuses qwen3 (q/k norms, free head size), naming the family", () => {
+  const config: ModelConfig = { ...fixtureConfig("llama"), family: "qwen3", headDim: 12 };
+  assert.throws(() => decoderGraph(config, new Map()), /family "qwen3" with head size 12 is not exported/);
+});
+
 test.run();

@@ -49,3 +49,8 @@ export function swigluBackward(dgate: Floats, dup: Floats, dout: Floats, gate: F
 export function residualForward(out: Floats, a: Floats, b: Floats, N: number): void {
   for (let i = 0; i < N; i++) out[i] = a[i] + b[i];
 }
+
+/** out (N) += scale · inp (N); its backward is dinp += scale · dout, the same op. */
+export function scaledAdd(out: Floats, inp: Floats, scale: number, N: number): void {
+  for (let i = 0; i < N; i++) out[i] += scale * inp[i];
+}

@@ -8,6 +8,7 @@
  * | `tokenizer.json`, `tokenizer_config.json` (+ `char_tokenizer.json`) | the tokenizer |
  * | `value_head.safetensors` | `v_head.summary.weight` (1, C) and `v_head.summary.bias` (1), when there is a value head |
  * | `optimizer.safetensors`, `trainer_state.json` | optimizer moments and trainer state, when given |
+ * | `adapter_config.json`, `adapter_model.safetensors` | LoRA adapters as PEFT writes them, when given (base ".": this folder) |
  *
  * Atomicity: the folder is written by `writeFolderAtomically` (`<dir>.partial`, then renames), so a crash at
  * any point leaves a complete checkpoint, at `<dir>` or at `<dir>.previous`, which `loadCheckpoint` falls back to.
@@ -19,6 +20,7 @@ import { writeFolderAtomically } from "../fs/atomic_folder.ts";
 import { modelConfigToHfConfig } from "../hf_config/hf_config.ts";
 import { encodeSafetensors, type TensorMap } from "../safetensors/safetensors.ts";
 import { tokenizerFiles } from "../tokenizer/tokenizer_files.ts";
+import { type PeftAdapter, peftAdapterFiles } from "../lora/peft_adapter.ts";
 import { VALUE_HEAD_BIAS, VALUE_HEAD_WEIGHT } from "../weights/expected_tensors.ts";
 import { validateWeights } from "../weights/validate_weights.ts";
 
@@ -45,6 +47,8 @@ export interface CheckpointParts {
   optimizer?: TensorMap;
   /** Any JSON value (step, seed, metrics...). */
   trainerState?: unknown;
+  /** LoRA adapters over these weights (PEFT files). */
+  adapter?: PeftAdapter;
 }
 
 function splitValueHead(parts: CheckpointParts): { trunk: TensorMap; head: TensorMap | null } {
@@ -74,6 +78,7 @@ function renderFiles(parts: CheckpointParts): Map<string, Uint8Array | string> {
     const ordered: TensorMap = new Map([VALUE_HEAD_WEIGHT, VALUE_HEAD_BIAS].map((name) => [name, head.get(name)!]));
     files.set(CHECKPOINT_FILES.valueHead, encodeSafetensors(ordered, { format: "pt" }));
   }
+  if (parts.adapter) for (const [name, data] of peftAdapterFiles(parts.adapter)) files.set(name, data);
   if (parts.optimizer) files.set(CHECKPOINT_FILES.optimizer, encodeSafetensors(parts.optimizer, { format: "pt" }));
   if (parts.trainerState !== undefined) {
     files.set(CHECKPOINT_FILES.trainerState, JSON.stringify(parts.trainerState, null, 2) + "\n");

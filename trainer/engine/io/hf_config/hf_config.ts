@@ -1,6 +1,7 @@
 /**
- * Hugging Face `config.json` ⇄ `ModelConfig` for the three families the engine runs:
- * GPT-2 (`GPT2LMHeadModel`), Llama (`LlamaForCausalLM`) and Qwen2 (`Qwen2ForCausalLM`, qkv bias).
+ * Hugging Face `config.json` ⇄ `ModelConfig` for the four families the engine runs:
+ * GPT-2 (`GPT2LMHeadModel`), Llama (`LlamaForCausalLM`), Qwen2 (`Qwen2ForCausalLM`, qkv bias) and Qwen3
+ * (`Qwen3ForCausalLM`, per-head q/k RMSNorm, `head_dim` free of hidden_size / num_attention_heads).
  * Settings the engine does not implement (RoPE scaling other than Llama 3's, MLP or output biases, other activations)
  * are refused with an error instead of being silently ignored.
  */
@@ -39,12 +40,16 @@ function positive(json: HfConfig, key: string, fallback: number): number {
 
 function familyOf(json: HfConfig): ModelConfig["family"] {
   const type = json.model_type;
-  if (type === "gpt2" || type === "llama" || type === "qwen2") return type;
+  if (type === "gpt2" || type === "llama" || type === "qwen2" || type === "qwen3") return type;
   const arch = Array.isArray(json.architectures) ? json.architectures[0] : undefined;
   if (arch === "GPT2LMHeadModel") return "gpt2";
   if (arch === "LlamaForCausalLM") return "llama";
   if (arch === "Qwen2ForCausalLM") return "qwen2";
-  return fail(`model_type must be "gpt2", "llama" or "qwen2" (architectures GPT2LMHeadModel, LlamaForCausalLM, Qwen2ForCausalLM)`, type ?? arch);
+  if (arch === "Qwen3ForCausalLM") return "qwen3";
+  return fail(
+    `model_type must be "gpt2", "llama", "qwen2" or "qwen3" (architectures GPT2LMHeadModel, LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM)`,
+    type ?? arch,
+  );
 }
 
 function gpt2FromHf(json: HfConfig): ModelConfig {
@@ -72,22 +77,22 @@ function gpt2FromHf(json: HfConfig): ModelConfig {
   };
 }
 
-function llamaFromHf(json: HfConfig, family: "llama" | "qwen2"): ModelConfig {
+function llamaFromHf(json: HfConfig, family: "llama" | "qwen2" | "qwen3"): ModelConfig {
   if ((json.hidden_act ?? "silu") !== "silu") fail(`${family} hidden_act must be "silu"`, json.hidden_act);
   if (json.mlp_bias === true) fail("mlp_bias is not supported", true);
-  if (family === "llama" && json.attention_bias === true) {
-    fail("Llama attention_bias (which also biases o_proj) is not supported; Qwen2's q/k/v-only bias is", true);
+  if (family !== "qwen2" && json.attention_bias === true) {
+    fail(`${family} attention_bias (which also biases o_proj) is not supported; Qwen2's q/k/v-only bias is`, true);
   }
+  if (json.use_sliding_window === true) fail(`${family} use_sliding_window is not supported`, true);
   const ropeParameters = (json.rope_parameters ?? {}) as Record<string, unknown>;
   const ropeScaling = ropeScalingOf(family, json.rope_scaling ?? (ropeParameters.rope_type === undefined ? null : ropeParameters));
   const nEmbd = integer(json, "hidden_size");
   const nHead = integer(json, "num_attention_heads");
   const nKvHead = integer(json, "num_key_value_heads", nHead);
-  if (nEmbd % nHead !== 0) fail(`hidden_size ${nEmbd} must be a multiple of num_attention_heads`, nHead);
   if (nHead % nKvHead !== 0) fail(`num_attention_heads ${nHead} must be a multiple of num_key_value_heads`, nKvHead);
-  if (json.head_dim != null && json.head_dim !== nEmbd / nHead) {
-    fail(`head_dim must equal hidden_size / num_attention_heads = ${nEmbd / nHead}`, json.head_dim);
-  }
+  // transformers reads getattr(config, "head_dim", hidden_size // num_attention_heads) in all three families
+  const headDim = json.head_dim == null ? undefined : integer(json, "head_dim");
+  if (headDim === undefined && nEmbd % nHead !== 0) fail(`hidden_size ${nEmbd} must be a multiple of num_attention_heads`, nHead);
   return {
     family,
     vocabSize: integer(json, "vocab_size"),
@@ -96,6 +101,7 @@ function llamaFromHf(json: HfConfig, family: "llama" | "qwen2"): ModelConfig {
     nHead,
     nKvHead,
     nEmbd,
+    ...(headDim !== undefined && headDim !== nEmbd / nHead ? { headDim } : {}),
     nInner: integer(json, "intermediate_size"),
     normEps: positive(json, "rms_norm_eps", 1e-6),
     ropeTheta: positive({ rope_theta: json.rope_theta ?? ropeParameters.rope_theta }, "rope_theta", DEFAULT_ROPE_THETA),
@@ -166,7 +172,7 @@ function tokenIds(ids: SpecialTokenIds): HfConfig {
  */
 export function modelConfigToHfConfig(config: ModelConfig, ids: SpecialTokenIds = {}): HfConfig {
   const { family, nEmbd, nHead, nKvHead } = config;
-  if (nEmbd % nHead !== 0) fail(`nEmbd ${nEmbd} must be a multiple of nHead`, nHead);
+  if (config.headDim === undefined && nEmbd % nHead !== 0) fail(`nEmbd ${nEmbd} must be a multiple of nHead`, nHead);
   if (family === "gpt2") {
     if (nKvHead !== nHead) fail(`GPT-2 has no grouped-query attention: nKvHead must equal nHead ${nHead}`, nKvHead);
     return {
@@ -192,11 +198,11 @@ export function modelConfigToHfConfig(config: ModelConfig, ids: SpecialTokenIds 
       ...tokenIds(ids),
     };
   }
-  if (family === "llama" && config.qkvBias) fail('HF Llama cannot hold q/k/v-only biases; use family "qwen2"', config.qkvBias);
+  if (family !== "qwen2" && config.qkvBias) fail(`HF ${family} cannot hold q/k/v-only biases; use family "qwen2"`, config.qkvBias);
   if (family === "qwen2" && !config.qkvBias) fail('HF Qwen2 always has q/k/v biases; use family "llama" for none', config.qkvBias);
   if (nHead % nKvHead !== 0) fail(`nHead ${nHead} must be a multiple of nKvHead`, nKvHead);
   return {
-    architectures: [family === "llama" ? "LlamaForCausalLM" : "Qwen2ForCausalLM"],
+    architectures: [{ llama: "LlamaForCausalLM", qwen2: "Qwen2ForCausalLM", qwen3: "Qwen3ForCausalLM" }[family]],
     model_type: family,
     vocab_size: config.vocabSize,
     hidden_size: nEmbd,
@@ -204,13 +210,14 @@ export function modelConfigToHfConfig(config: ModelConfig, ids: SpecialTokenIds 
     num_hidden_layers: config.nLayer,
     num_attention_heads: nHead,
     num_key_value_heads: nKvHead,
-    head_dim: nEmbd / nHead,
+    head_dim: config.headDim ?? nEmbd / nHead,
     hidden_act: "silu",
     max_position_embeddings: config.maxSeqLen,
     rms_norm_eps: config.normEps,
     rope_theta: config.ropeTheta,
     rope_scaling: ropeScalingToHf(config.ropeScaling),
     ...(family === "llama" ? { attention_bias: false, mlp_bias: false } : { use_sliding_window: false }),
+    ...(family === "qwen3" ? { attention_bias: false } : {}),
     attention_dropout: 0,
     initializer_range: 0.02,
     tie_word_embeddings: config.tieEmbeddings,

@@ -24,6 +24,15 @@ const qwenHub = {
   tie_word_embeddings: true, torch_dtype: "bfloat16", use_cache: true, use_sliding_window: false, vocab_size: 151936,
 };
 
+const qwen3Hub = {
+  architectures: ["Qwen3ForCausalLM"], attention_bias: false, attention_dropout: 0.0, bos_token_id: 151643,
+  eos_token_id: 151645, head_dim: 128, hidden_act: "silu", hidden_size: 1024, initializer_range: 0.02,
+  intermediate_size: 3072, max_position_embeddings: 40960, max_window_layers: 28, model_type: "qwen3",
+  num_attention_heads: 16, num_hidden_layers: 28, num_key_value_heads: 8, rms_norm_eps: 1e-06, rope_scaling: null,
+  rope_theta: 1000000, sliding_window: null, tie_word_embeddings: true, torch_dtype: "bfloat16", use_cache: true,
+  use_sliding_window: false, vocab_size: 151936,
+};
+
 function errorOf(fn: () => unknown): string {
   try {
     fn();
@@ -49,6 +58,18 @@ test("hfConfigToModelConfig() reads TinyLlama (GQA, untied) and Qwen2.5 (qkv bia
     family: "qwen2", vocabSize: 151936, maxSeqLen: 32768, nLayer: 24, nHead: 14, nKvHead: 2, nEmbd: 896, nInner: 4864,
     normEps: 1e-6, ropeTheta: 1000000, qkvBias: true, tieEmbeddings: true,
   });
+});
+
+test("hfConfigToModelConfig() reads Qwen3-0.6B (head_dim 128 while hidden_size / heads is 64, tied) and writes it back", () => {
+  const config = hfConfigToModelConfig(qwen3Hub);
+  assert.equal(config, {
+    family: "qwen3", vocabSize: 151936, maxSeqLen: 40960, nLayer: 28, nHead: 16, nKvHead: 8, nEmbd: 1024, headDim: 128,
+    nInner: 3072, normEps: 1e-6, ropeTheta: 1000000, qkvBias: false, tieEmbeddings: true,
+  });
+  const back = modelConfigToHfConfig(config);
+  assert.equal([back.architectures, back.model_type, back.head_dim, back.attention_bias], [["Qwen3ForCausalLM"], "qwen3", 128, false]);
+  assert.equal(hfConfigToModelConfig(back), config);
+  assert.is(hfConfigToModelConfig({ ...qwen3Hub, head_dim: 64 }).headDim, undefined);
 });
 
 test("hfConfigToModelConfig() takes rope_theta from transformers v5 rope_parameters too", () => {
@@ -100,11 +121,12 @@ test("modelConfigToHfConfig() writes the fields and architectures transformers r
 
 test("hfConfigToModelConfig() refuses what the engine does not implement, naming the value", () => {
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "yarn", factor: 4 } })).includes(`"yarn"`));
-  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, model_type: "qwen3", architectures: ["Qwen3ForCausalLM"] })).includes(`"qwen3"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, rope_scaling: { rope_type: "llama3" } })).includes(`"factor"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, attention_bias: true })).includes("attention_bias"));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, hidden_act: "gelu" })).includes(`"gelu"`));
-  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, head_dim: 128 })).includes("128"));
+  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, head_dim: 0 })).includes(`"head_dim"`));
+  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, model_type: "qwen3", attention_bias: true })).includes("qwen3 attention_bias"));
+  assert.ok(errorOf(() => hfConfigToModelConfig({ ...tinyLlamaHub, model_type: "qwen3", use_sliding_window: true })).includes("use_sliding_window"));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...gpt2Hub, activation_function: "relu" })).includes(`"relu"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ ...gpt2Hub, n_embd: "768" })).includes(`"n_embd"`));
   assert.ok(errorOf(() => hfConfigToModelConfig({ model_type: "bert" })).includes(`"bert"`));

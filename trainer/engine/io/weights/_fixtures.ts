@@ -6,7 +6,7 @@ import type { ModelConfig } from "../../types.ts";
 import type { TensorMap } from "../safetensors/safetensors.ts";
 import { expectedTensors } from "./expected_tensors.ts";
 
-/** Tiny configs, one per family (Llama with grouped-query attention and an untied head). */
+/** Tiny configs, one per family (Llama with grouped-query attention and an untied head; Qwen3 with head size 6 ≠ C / NH). */
 export const tinyConfigs: Record<ModelConfig["family"], ModelConfig> = {
   gpt2: {
     family: "gpt2", vocabSize: 11, maxSeqLen: 6, nLayer: 2, nHead: 2, nKvHead: 2, nEmbd: 4, nInner: 16,
@@ -19,6 +19,10 @@ export const tinyConfigs: Record<ModelConfig["family"], ModelConfig> = {
   qwen2: {
     family: "qwen2", vocabSize: 9, maxSeqLen: 5, nLayer: 1, nHead: 2, nKvHead: 1, nEmbd: 4, nInner: 6,
     normEps: 1e-6, ropeTheta: 1000000, qkvBias: true, tieEmbeddings: true,
+  },
+  qwen3: {
+    family: "qwen3", vocabSize: 10, maxSeqLen: 6, nLayer: 2, nHead: 2, nKvHead: 1, nEmbd: 8, headDim: 6, nInner: 6,
+    normEps: 1e-6, ropeTheta: 1000000, qkvBias: false, tieEmbeddings: true,
   },
 };
 

@@ -3,8 +3,10 @@
  * `stateDict()` and checkpoints on disk.
  *
  * GPT-2 stores its projections as `Conv1D`, i.e. transposed: `c_attn.weight` is (C, 3C), input dim first.
- * Llama/Qwen2 store `nn.Linear` weights as (out, in): `q_proj.weight` is (NH*hs, C).
+ * Llama/Qwen2/Qwen3 store `nn.Linear` weights as (out, in): `q_proj.weight` is (NH*hs, C); Qwen3 adds
+ * `q_norm.weight` and `k_norm.weight` (hs).
  */
+import { headSize } from "../../model/config.ts";
 import type { ModelConfig } from "../../types.ts";
 
 /** A tensor name with its shape. */
@@ -47,7 +49,7 @@ function gpt2Tensors(config: ModelConfig): TensorSpec[] {
 
 function llamaTensors(config: ModelConfig): TensorSpec[] {
   const { vocabSize: V, nEmbd: C, nInner, nHead, nKvHead } = config;
-  const hs = C / nHead;
+  const hs = headSize(config);
   const specs: TensorSpec[] = [{ name: "model.embed_tokens.weight", shape: [V, C] }];
   for (let i = 0; i < config.nLayer; i++) {
     const l = `model.layers.${i}`;
@@ -63,6 +65,9 @@ function llamaTensors(config: ModelConfig): TensorSpec[] {
         { name: `${l}.self_attn.k_proj.bias`, shape: [nKvHead * hs] },
         { name: `${l}.self_attn.v_proj.bias`, shape: [nKvHead * hs] },
       );
+    }
+    if (config.family === "qwen3") {
+      specs.push({ name: `${l}.self_attn.q_norm.weight`, shape: [hs] }, { name: `${l}.self_attn.k_norm.weight`, shape: [hs] });
     }
     specs.push(
       { name: `${l}.self_attn.o_proj.weight`, shape: [C, nHead * hs] },

@@ -16,6 +16,9 @@ export const copyKernel: KernelSpec = elementwise("copy", [u32w("dst"), { name: 
 /** outp (N) = a (N) + b (N). */
 export const residualKernel: KernelSpec = elementwise("residual", [f32w("outp"), f32("a"), f32("b")], {}, "outp[i] = a[i] + b[i];");
 
+/** outp (N) += scale · inp (N). */
+export const scaledAddKernel: KernelSpec = elementwise("scaledAdd", [f32w("outp"), f32("inp")], { scale: "f32" }, "outp[i] = outp[i] + p.scale * inp[i];");
+
 // tanh saturates to ±1 in float32 long before |u| = 15; clamping keeps exp-based tanh from overflowing.
 const GELU_U = "clamp(0.7978845608028654 * (x + 0.044715 * x * x * x), -15.0, 15.0)";
 
