@@ -47,7 +47,9 @@ const byTask: Record<string, Preset> = {
   calculator: { sft: { demonstrations: 16000 } },
   // With the task's default 200 towns the model memorises the facts of the training towns instead of reading
   // the documents, and held-out towns fail; 2000 towns make reading the tool's output the only way.
-  wiki: { taskOptions: { towns: 2000 } },
+  // 16,000 demonstrations as for the calculator: at seed 0, 4,000 gave 0.875 held-out after SFT and 0.895 after
+  // PPO (misses were miscopied founder names and years), 16,000 gave 0.925 and 0.920.
+  wiki: { taskOptions: { towns: 2000 }, sft: { demonstrations: 16000 } },
 };
 
 /**
