@@ -10,14 +10,16 @@ import type { InitMessage, ResultMessage } from "./_protocol.ts";
 
 /** What one run returns to the worker. */
 export type RunResult = Omit<ResultMessage, "type" | "id" | "fatal"> & {
-  /** This interpreter is broken or out of memory: throw it away (the episode's next call gets a fresh one). */
+  /** This interpreter is broken: throw it away (the episode's next call gets a fresh one). */
   discard: boolean;
 };
 
 /** A started interpreter. */
 export interface Interpreter {
-  /** Runs code in this interpreter's one namespace. */
-  run(code: string, lastExpression: boolean): RunResult;
+  /** Runs code in the namespace of episode `key` ("" a fresh one, dropped after the run). */
+  run(code: string, key: string, lastExpression: boolean): RunResult;
+  /** Forgets the namespace of episode `key`. */
+  drop(key: string): void;
 }
 
 /** Collects what Python writes to one stream, up to `maxChars`. */
@@ -67,15 +69,16 @@ export function guardInterpreter(pyodide: PyodideAPI, init: InitMessage): Interp
   const scope = pyodide.toPy({});
   pyodide.runPython(PRELUDE, { globals: scope });
   const runPy = scope.get("run");
+  const dropPy = scope.get("drop");
   // after the prelude: an interrupt meant for an earlier run must not break a spare being made (the host
   // clears the flag before it sends each run)
   if (init.interrupt) pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
   return {
-    run(code, lastExpression) {
+    run(code, key, lastExpression) {
       let parsed: Pick<RunResult, "value" | "error" | "timedOut" | "exitCode"> = { value: null, error: null, timedOut: false, exitCode: null };
       let discard = false;
       try {
-        parsed = JSON.parse(runPy(code, lastExpression, init.maxOutputChars));
+        parsed = JSON.parse(runPy(code, key, lastExpression, init.maxOutputChars));
       } catch (error) {
         // An interrupt that lands after the code finished, or a broken interpreter (a fatal error, a
         // replaced wrapper): either way only this interpreter is affected, and a broken one is dropped.
@@ -86,8 +89,8 @@ export function guardInterpreter(pyodide: PyodideAPI, init: InitMessage): Interp
           discard = true;
         }
       }
-      if (parsed.error?.startsWith("MemoryError")) discard = true;
       return { stdout: stdout.take(), stderr: stderr.take(), ...parsed, discard };
     },
+    drop: (key) => void dropPy(key),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Python source run once in each fresh interpreter (see `_interpreter.ts`). It defines `run`, then
+ * Python source run once in each fresh interpreter (see `_interpreter.ts`). It defines `run` and `drop`, then
  * closes the doors to the host: the modules that reach JavaScript (`js`, `pyodide_js`, `pyodide.ffi`,
  * `_pyodide_core`, ...) and the network (`socket`, `ssl`) are removed from `sys.modules` and an import
  * hook refuses them with a clear ImportError; the hooks, `builtins` and `sys.stdout` are restored before
@@ -25,6 +25,7 @@ except SyntaxError as error:
 export const PRELUDE = String.raw`
 import builtins, os, posix, random, sys
 from ast import Expr as _Expr, Expression as _Expression, parse as _parse
+from gc import collect as _collect
 from importlib.abc import MetaPathFinder
 from json import dumps as _dumps
 from traceback import format_exception_only as _format_exception
@@ -47,7 +48,18 @@ def _no_processes(*args, **kwargs):
 
 _BUILTINS = dict(vars(builtins))
 _STDOUT, _STDERR = sys.stdout, sys.stderr
-_NAMESPACE = {"__name__": "__main__", "__builtins__": builtins}
+_namespaces = {}  # episode key -> its variables: one key per interpreter, unless the worker shares it
+
+def _namespace(key):
+    if key == "":
+        return {"__name__": "__main__", "__builtins__": builtins}
+    ns = _namespaces.get(key)
+    if ns is None:
+        ns = _namespaces[key] = {"__name__": "__main__", "__builtins__": builtins}
+    return ns
+
+def drop(key):
+    _namespaces.pop(key, None)
 
 def _guard():
     """Undoes what the episode's earlier code may have changed in the state each run relies on."""
@@ -58,9 +70,9 @@ def _guard():
     for name in [name for name in sys.modules if _blocked(name)]:
         del sys.modules[name]
 
-def run(code, last_expression, max_repr):
+def run(code, key, last_expression, max_repr):
     _guard()
-    ns = _NAMESPACE
+    ns = _namespace(key)
     out = {"value": None, "error": None, "timedOut": False, "exitCode": None}
     try:
         tree = _parse(code, "<python>", "exec")
@@ -85,7 +97,8 @@ def run(code, last_expression, max_repr):
             code = 1
         out["exitCode"] = int(code)
     except MemoryError:
-        # the worker throws this interpreter away: the episode's next call starts afresh
+        drop(key)
+        _collect()
         out["error"] = "MemoryError: the memory limit was reached; this episode's variables were cleared"
     except BaseException as error:
         out["error"] = "".join(_format_exception(error)).strip()

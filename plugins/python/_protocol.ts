@@ -13,8 +13,10 @@ export interface InitMessage {
   maxOutputChars: number;
   /** Shared flag the host sets to 2 (SIGINT) to interrupt running Python; null where unavailable. */
   interrupt: SharedArrayBuffer | null;
-  /** Episodes (each an interpreter of its own) kept at once; the least recently used is dropped past it. */
+  /** Episodes kept at once; the least recently used is dropped past it. */
   maxEpisodes: number;
+  /** Run every episode in one interpreter, a namespace each (not isolated; see `PythonRunnerOptions`). */
+  shareInterpreter: boolean;
 }
 
 /** Host → worker: run code in an episode's interpreter. */

@@ -7,7 +7,8 @@
  * after it. So episodes share no Python heap, files or modules, and all of the runner's state (which
  * interpreter serves which episode, the output captured) lives here, in JavaScript. One spare interpreter
  * is kept started, so a new episode rarely waits for one. Callbacks a run schedules die with it
- * (`_callbacks.ts`).
+ * (`_callbacks.ts`). With `shareInterpreter` every run uses one interpreter, a namespace per episode: fast,
+ * and not isolated.
  */
 import type { PyodideAPI } from "pyodide";
 import { gateCallbacks } from "./_callbacks.ts";
@@ -65,6 +66,12 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
   const sent = init.snapshot ? null : snapshot.slice(); // the host takes the bytes it is sent
   port.post({ type: "ready", snapshot: sent, startMs: performance.now() - started }, sent ? [sent.buffer] : []);
 
+  /** Forgets an episode: its namespace, and (unless shared) its interpreter with it. */
+  function forget(namespace: string): void {
+    episodes.get(namespace)?.drop(namespace);
+    episodes.delete(namespace);
+  }
+
   async function take(namespace: string): Promise<Interpreter> {
     const known = episodes.get(namespace);
     if (known) {
@@ -72,12 +79,12 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
       episodes.set(namespace, known);
       return known;
     }
-    const interpreter = await (spare ?? fresh());
-    spare = null;
+    const interpreter = await (spare ??= fresh());
+    if (!init.shareInterpreter) spare = null; // the episode keeps the interpreter it took; a shared one stays
     if (namespace !== "") {
       for (const oldest of episodes.keys()) {
         if (episodes.size < init.maxEpisodes) break;
-        episodes.delete(oldest);
+        forget(oldest);
       }
       episodes.set(namespace, interpreter);
     }
@@ -96,18 +103,19 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
       }
       port.post({ type: "started", id: message.id });
       gate.begin();
-      const { discard, ...result } = interpreter.run(message.code, message.lastExpression);
+      const { discard, ...result } = interpreter.run(message.code, message.namespace, message.lastExpression);
       gate.end();
-      if (discard) episodes.delete(message.namespace);
+      if (discard) {
+        for (const [key, owner] of episodes) if (owner === interpreter) episodes.delete(key);
+        if (init.shareInterpreter) spare = null;
+      }
       if (!spare) {
         spare = fresh();
         spare.catch(() => {}); // reported by the run that takes it
       }
       return { type: "result", id: message.id, ...result, fatal: false };
     },
-    drop(namespace) {
-      episodes.delete(namespace);
-    },
+    drop: forget,
   };
 }
 

@@ -86,4 +86,25 @@ test("a worker keeps at most maxEpisodes interpreters: past it the least recentl
   }
 });
 
+test("shareInterpreter: episodes keep their own names in one interpreter, which gc.get_objects() shows is shared", async () => {
+  const runner = createPythonRunner({ memoryLimitMb: 192, shareInterpreter: true });
+  try {
+    const run = async (code: string, namespace: string) => {
+      const out = await runner.run(code, { timeoutMs: 3000, namespace });
+      return out.value ?? out.error;
+    };
+    await run("class Secret:\n    pass\nsecret = Secret()", "a");
+    assert.match(await run("secret", "b") ?? "", "NameError");
+    assert.is(await run("import gc\nlen([o for o in gc.get_objects() if type(o).__name__ == 'Secret'])", "b"), "1", "not isolated");
+    runner.drop("a");
+    assert.match(await run("secret", "a") ?? "", "NameError");
+    await run("import asyncio\nasyncio.get_event_loop().call_later(0.05, lambda: (_ for _ in ()).throw(SystemExit(9)))", "c");
+    await sleep(300);
+    assert.is(await run("1 + 1", "c"), "2");
+    assert.is(runner.stats.starts, 1, "one worker, its scheduled callback never ran");
+  } finally {
+    runner.close();
+  }
+});
+
 test.run();

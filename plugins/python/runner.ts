@@ -25,6 +25,13 @@ export interface PythonRunnerOptions {
   snapshotCache?: SnapshotCache | null;
   /** Episodes kept at once, each in an interpreter of its own (~60 MB); the least recently used is dropped past it (default 16). */
   maxEpisodes?: number;
+  /**
+   * Run every episode in one interpreter with a namespace each, as before issue #14 (default false). A new
+   * episode then costs milliseconds instead of a fresh interpreter (~0.5 s), but episodes are not isolated:
+   * one can read another's variables (`gc.get_objects()`), patch the modules and files all share, or forge
+   * their results. Only for code you trust, never for a server open to others.
+   */
+  shareInterpreter?: boolean;
 }
 
 /** Options of one run. */
@@ -89,7 +96,7 @@ const WORKER_URL = new URL("./_worker.ts", import.meta.url);
  * ```
  */
 export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRunner {
-  const { memoryLimitMb = 512, maxOutputChars = 10_000, startTimeoutMs = 60_000, graceMs = 500, maxEpisodes = 16 } = options;
+  const { memoryLimitMb = 512, maxOutputChars = 10_000, startTimeoutMs = 60_000, graceMs = 500, maxEpisodes = 16, shareInterpreter = false } = options;
   if (!(memoryLimitMb >= 128 && memoryLimitMb <= 4095)) {
     throw new Error(`createPythonRunner: memoryLimitMb ${memoryLimitMb} must be from 128 to 4095 (Pyodide needs ~40 MiB to start).`);
   }
@@ -141,7 +148,7 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
         else target.onResult?.(message);
       });
       const memoryLimitBytes = memoryLimitMb * 1024 * 1024;
-      handle.post({ type: "init", indexURL: handle.indexURL, snapshot, memoryLimitBytes, maxOutputChars, interrupt: target.shared, maxEpisodes });
+      handle.post({ type: "init", indexURL: handle.indexURL, snapshot, memoryLimitBytes, maxOutputChars, interrupt: target.shared, maxEpisodes, shareInterpreter });
     });
   }
 

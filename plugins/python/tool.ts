@@ -2,7 +2,7 @@
  * The `python` tool: runs the model's code in Pyodide (see `runner.ts`) and returns what it printed,
  * the `repr` of a final expression, and the exception text if it failed, as one short text.
  * Each episode has an interpreter of its own, kept across its calls and thrown away in `release(episodeId)`;
- * a call without an episode runs in a fresh interpreter.
+ * a call without an episode runs in a fresh interpreter (`shareInterpreter` trades this isolation for speed).
  */
 import * as v from "valibot";
 import { defineTool } from "../../core/plugin/define_tool.ts";
