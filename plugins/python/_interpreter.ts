@@ -2,7 +2,8 @@
  * One Pyodide interpreter: its own WebAssembly instance, heap, file system and modules, started from the
  * worker's memory snapshot. An interpreter serves one episode (or one stateless run) and is thrown away
  * afterwards, so nothing an episode leaves behind (variables, files, patched modules, attributes on `sys`)
- * can reach another: there is no shared Python heap to search with `gc.get_objects()`.
+ * can reach another: there is no shared Python heap to search with `gc.get_objects()`. (With the runner's
+ * `shareInterpreter` one interpreter serves every episode, a namespace each, and none of this holds.)
  */
 import { loadPyodide, type PyodideAPI } from "pyodide";
 import { PRELUDE } from "./_prelude.ts";

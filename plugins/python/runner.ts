@@ -38,7 +38,7 @@ export interface PythonRunnerOptions {
 export interface RunOptions {
   /** Wall-clock limit of the run in milliseconds, counted from when it starts executing. */
   timeoutMs: number;
-  /** Episode key, normally the episode id; "" (default) runs in a fresh interpreter, thrown away after the run. */
+  /** Episode key, normally the episode id; "" (default) runs in a fresh interpreter (or namespace), thrown away after the run. */
   namespace?: string;
   /** Stops the run from outside (treated like a time-out). */
   signal?: AbortSignal;
@@ -55,7 +55,7 @@ export interface RunOutcome {
   timedOut: boolean;
   /** The code passed to `sys.exit()` (or raised as `SystemExit`), or null when the code did not exit. */
   exitCode: number | null;
-  /** The worker was terminated during this run: every namespace was lost. */
+  /** The worker was terminated during this run: every episode it held lost its variables. */
   restarted: boolean;
 }
 
