@@ -105,7 +105,9 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
       gate.begin();
       const { discard, ...result } = interpreter.run(message.code, message.namespace, message.lastExpression);
       gate.end();
-      if (discard) {
+      // a heap grown to its bound never shrinks: an isolated episode out of memory gets a fresh interpreter
+      const outOfMemory = result.error?.startsWith("MemoryError") && !init.shareInterpreter;
+      if (discard || outOfMemory) {
         for (const [key, owner] of episodes) if (owner === interpreter) episodes.delete(key);
         if (init.shareInterpreter) spare = null;
       }

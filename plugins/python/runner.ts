@@ -11,7 +11,10 @@ import { type RuntimeAdapters, runtimeAdapters } from "./spawn.ts";
 
 /** Options of {@link createPythonRunner}. */
 export interface PythonRunnerOptions {
-  /** Upper bound of the interpreter's WebAssembly heap in MiB (default 512, at least 128). */
+  /**
+   * Upper bound of each interpreter's WebAssembly heap in MiB (default 512, at least 128). A worker holds up
+   * to `maxEpisodes` + 1 interpreters, so its worst case is that many times this bound.
+   */
   memoryLimitMb?: number;
   /** Characters of stdout and of stderr kept per run (default 10000). */
   maxOutputChars?: number;

@@ -77,10 +77,12 @@ test("python refuses `import js` and the other ways to the host", async () => {
 
 test("python contains an allocation bomb and the next call still works", async () => {
   // Growing the heap to its bound takes about a second on a busy machine: give this run more time.
+  await call("kept = 1", "bomb");
   const bomb = await py.runners[0].run("a = []\nwhile True: a.append(' ' * 10**6)", { timeoutMs: 20_000, namespace: "bomb" });
   assert.match(bomb.error ?? "", /^MemoryError/);
   assert.match((await call("bytearray(10 ** 9)")).text, /^Tool error: MemoryError/);
   assert.is((await call("print(len(' ' * 10**7))", "bomb")).text, "10000000");
+  assert.match((await call("kept", "bomb")).text, "NameError", "the episode starts afresh, in a fresh interpreter");
 });
 
 test("python keeps variables within an episode and never between episodes", async () => {
