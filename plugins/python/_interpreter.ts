@@ -17,6 +17,8 @@ export type RunResult = Omit<ResultMessage, "type" | "id" | "fatal"> & {
 
 /** A started interpreter. */
 export interface Interpreter {
+  /** The interpreter's WebAssembly heap. */
+  memory: WebAssembly.Memory;
   /** Runs code in the namespace of episode `key` ("" a fresh one, dropped after the run). */
   run(code: string, key: string, lastExpression: boolean): RunResult;
   /** Forgets the namespace of episode `key`. */
@@ -75,6 +77,7 @@ export function guardInterpreter(pyodide: PyodideAPI, init: InitMessage): Interp
   // clears the flag before it sends each run)
   if (init.interrupt) pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
   return {
+    memory: (pyodide as unknown as { _module: { memory: WebAssembly.Memory } })._module.memory,
     run(code, key, lastExpression) {
       let parsed: Pick<RunResult, "value" | "error" | "timedOut" | "exitCode"> = { value: null, error: null, timedOut: false, exitCode: null };
       let discard = false;

@@ -7,8 +7,10 @@ export interface InitMessage {
   indexURL: string;
   /** A Pyodide memory snapshot from an earlier worker: starts in ~0.3 s instead of ~4 s. */
   snapshot: Uint8Array | null;
-  /** Upper bound of the WebAssembly heap, in bytes. */
+  /** Upper bound of each interpreter's WebAssembly heap, in bytes. */
   memoryLimitBytes: number;
+  /** Upper bound of the heaps of all the interpreters the worker holds, in bytes; past it the idlest episodes are dropped. */
+  totalMemoryBytes: number;
   /** Captured stdout/stderr beyond this many characters are dropped. */
   maxOutputChars: number;
   /** Shared flag the host sets to 2 (SIGINT) to interrupt running Python; null where unavailable. */

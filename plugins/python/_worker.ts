@@ -18,13 +18,17 @@ import type { HostMessage, InitMessage, ResultMessage, RunMessage, WorkerPort } 
 
 const WASM_PAGE = 65_536;
 
-/** Makes every WebAssembly heap in this worker refuse to grow past `limitBytes` (malloc then fails → MemoryError). */
-function boundMemory(limitBytes: number): void {
+/**
+ * Makes every WebAssembly heap in this worker refuse to grow past `limitBytes` (malloc then fails →
+ * MemoryError), and calls `makeRoom(memory, bytes)` when a heap would grow to `bytes`, which may drop other
+ * interpreters and says whether the growth fits the worker's total.
+ */
+function boundMemory(limitBytes: number, makeRoom: (memory: WebAssembly.Memory, bytes: number) => boolean): void {
   const grow = WebAssembly.Memory.prototype.grow;
   WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, delta: number): number {
-    if (this.buffer.byteLength + delta * WASM_PAGE > limitBytes) {
-      throw new RangeError(`memory limit of ${limitBytes} bytes reached`);
-    }
+    const bytes = this.buffer.byteLength + delta * WASM_PAGE;
+    if (bytes > limitBytes) throw new RangeError(`memory limit of ${limitBytes} bytes reached`);
+    if (!makeRoom(this, bytes)) throw new RangeError(`the worker's memory limit was reached`);
     return grow.call(this, delta);
   };
 }
@@ -54,22 +58,43 @@ interface Pool {
 
 async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
   const started = performance.now();
-  boundMemory(init.memoryLimitBytes);
+  const episodes = new Map<string, Interpreter>(); // least recently used first
+  const held = new Set<WebAssembly.Memory>(); // the heaps of the interpreters kept (episodes, spare)
+  let spare: Promise<Interpreter> | null = null; // started ahead for the next episode (the shared one with shareInterpreter)
+  let spareMemory: WebAssembly.Memory | null = null;
+  boundMemory(init.memoryLimitBytes, (memory, bytes) => {
+    const total = () => [...held].reduce((sum, heap) => sum + (heap === memory ? 0 : heap.buffer.byteLength), bytes);
+    for (const [key, interpreter] of episodes) {
+      if (total() <= init.totalMemoryBytes) break;
+      if (interpreter.memory !== memory) forget(key); // the idlest other episodes first
+    }
+    if (total() > init.totalMemoryBytes && spareMemory && spareMemory !== memory) {
+      held.delete(spareMemory);
+      spare = spareMemory = null;
+    }
+    return total() <= init.totalMemoryBytes;
+  });
   const gate = gateCallbacks();
   const first: PyodideAPI = await loadInterpreter(init, init.snapshot);
   if (!init.snapshot) first.runPython(WARM_UP);
   const snapshot = init.snapshot ?? first.makeMemorySnapshot();
-  let spare: Promise<Interpreter> | null = Promise.resolve(guardInterpreter(first, init));
+  const hold = (interpreter: Interpreter) => {
+    held.add(interpreter.memory);
+    spareMemory = interpreter.memory;
+    return interpreter;
+  };
+  spare = Promise.resolve(hold(guardInterpreter(first, init)));
   await closeRealm();
-  const fresh = () => loadInterpreter(init, snapshot).then((pyodide) => guardInterpreter(pyodide, init));
-  const episodes = new Map<string, Interpreter>(); // least recently used first
+  const fresh = () => loadInterpreter(init, snapshot).then((pyodide) => hold(guardInterpreter(pyodide, init)));
   const sent = init.snapshot ? null : snapshot.slice(); // the host takes the bytes it is sent
   port.post({ type: "ready", snapshot: sent, startMs: performance.now() - started }, sent ? [sent.buffer] : []);
 
   /** Forgets an episode: its namespace, and (unless shared) its interpreter with it. */
   function forget(namespace: string): void {
-    episodes.get(namespace)?.drop(namespace);
+    const interpreter = episodes.get(namespace);
+    interpreter?.drop(namespace);
     episodes.delete(namespace);
+    if (interpreter && !init.shareInterpreter) held.delete(interpreter.memory);
   }
 
   async function take(namespace: string): Promise<Interpreter> {
@@ -80,7 +105,7 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
       return known;
     }
     const interpreter = await (spare ??= fresh());
-    if (!init.shareInterpreter) spare = null; // the episode keeps the interpreter it took; a shared one stays
+    if (!init.shareInterpreter) spare = spareMemory = null; // the episode keeps the interpreter it took; a shared one stays
     if (namespace !== "") {
       for (const oldest of episodes.keys()) {
         if (episodes.size < init.maxEpisodes) break;
@@ -109,8 +134,9 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
       const outOfMemory = result.error?.startsWith("MemoryError") && !init.shareInterpreter;
       if (discard || outOfMemory) {
         for (const [key, owner] of episodes) if (owner === interpreter) episodes.delete(key);
-        if (init.shareInterpreter) spare = null;
+        if (init.shareInterpreter) spare = spareMemory = null;
       }
+      if (![...episodes.values()].includes(interpreter) && spareMemory !== interpreter.memory) held.delete(interpreter.memory);
       if (!spare) {
         spare = fresh();
         spare.catch(() => {}); // reported by the run that takes it

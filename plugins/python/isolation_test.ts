@@ -86,6 +86,23 @@ test("a worker keeps at most maxEpisodes interpreters: past it the least recentl
   }
 });
 
+test("a worker's interpreters together stay under maxTotalMemoryMb: the idlest episodes are dropped to make room", async () => {
+  const runner = createPythonRunner({ memoryLimitMb: 128, maxTotalMemoryMb: 180 });
+  try {
+    const run = async (code: string, namespace: string) => {
+      const out = await runner.run(code, { timeoutMs: 5000, namespace });
+      return out.value ?? out.error;
+    };
+    assert.is(await run("x = bytearray(70 * 2**20)\nlen(x)", "a"), String(70 * 2 ** 20));
+    assert.is(await run("x = bytearray(70 * 2**20)\nlen(x)", "b"), String(70 * 2 ** 20));
+    assert.is(await run("len(x)", "b"), String(70 * 2 ** 20));
+    assert.match(await run("len(x)", "a") ?? "", "NameError", "the idlest episode was dropped to make room");
+    assert.match(await run("y = [bytearray(50 * 2**20) for _ in range(4)]", "c") ?? "", /^MemoryError/);
+  } finally {
+    runner.close();
+  }
+});
+
 test("shareInterpreter: episodes keep their own names in one interpreter, which gc.get_objects() shows is shared", async () => {
   const runner = createPythonRunner({ memoryLimitMb: 192, shareInterpreter: true });
   try {

@@ -12,10 +12,15 @@ import { type RuntimeAdapters, runtimeAdapters } from "./spawn.ts";
 /** Options of {@link createPythonRunner}. */
 export interface PythonRunnerOptions {
   /**
-   * Upper bound of each interpreter's WebAssembly heap in MiB (default 512, at least 128). A worker holds up
-   * to `maxEpisodes` + 1 interpreters, so its worst case is that many times this bound.
+   * Upper bound of each interpreter's WebAssembly heap in MiB (default 512, at least 128); all of a worker's
+   * together are bounded by `maxTotalMemoryMb`.
    */
   memoryLimitMb?: number;
+  /**
+   * Upper bound of the heaps of all of a worker's interpreters together, in MiB (default 2048, at least
+   * `memoryLimitMb`): past it the idlest episodes are dropped, and a run that still does not fit gets a MemoryError.
+   */
+  maxTotalMemoryMb?: number;
   /** Characters of stdout and of stderr kept per run (default 10000). */
   maxOutputChars?: number;
   /** Time allowed for Pyodide to start, in milliseconds (default 60000). */
@@ -100,8 +105,12 @@ const WORKER_URL = new URL("./_worker.ts", import.meta.url);
  */
 export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRunner {
   const { memoryLimitMb = 512, maxOutputChars = 10_000, startTimeoutMs = 60_000, graceMs = 500, maxEpisodes = 16, shareInterpreter = false } = options;
+  const { maxTotalMemoryMb = Math.max(2048, memoryLimitMb) } = options;
   if (!(memoryLimitMb >= 128 && memoryLimitMb <= 4095)) {
     throw new Error(`createPythonRunner: memoryLimitMb ${memoryLimitMb} must be from 128 to 4095 (Pyodide needs ~40 MiB to start).`);
+  }
+  if (!(maxTotalMemoryMb >= memoryLimitMb)) {
+    throw new Error(`createPythonRunner: maxTotalMemoryMb ${maxTotalMemoryMb} must be at least memoryLimitMb (${memoryLimitMb}).`);
   }
   if (!Number.isInteger(maxEpisodes) || maxEpisodes < 1) {
     throw new Error(`createPythonRunner: maxEpisodes ${maxEpisodes} must be a positive integer.`);
@@ -150,8 +159,18 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
         } else if (message.type === "failed") settle(new Error(`Pyodide failed to start: ${message.message}`));
         else target.onResult?.(message);
       });
-      const memoryLimitBytes = memoryLimitMb * 1024 * 1024;
-      handle.post({ type: "init", indexURL: handle.indexURL, snapshot, memoryLimitBytes, maxOutputChars, interrupt: target.shared, maxEpisodes, shareInterpreter });
+      const [memoryLimitBytes, totalMemoryBytes] = [memoryLimitMb * 2 ** 20, maxTotalMemoryMb * 2 ** 20];
+      handle.post({
+        type: "init",
+        indexURL: handle.indexURL,
+        snapshot,
+        memoryLimitBytes,
+        totalMemoryBytes,
+        maxOutputChars,
+        interrupt: target.shared,
+        maxEpisodes,
+        shareInterpreter,
+      });
     });
   }
 

@@ -83,7 +83,7 @@ test("runs are served one at a time in call order, and a restart starts from the
   const runner = createPythonRunner({ spawn, snapshotCache: null, memoryLimitMb: 200, maxOutputChars: 99 });
   const outs = await Promise.all(["a", "b", "c"].map((code) => runner.run(code, { timeoutMs: 500, namespace: "e" })));
   assert.equal(outs.map((o) => o.stdout), ["0:e:a\n", "0:e:b\n", "0:e:c\n"]);
-  assert.equal([workers[0].init?.memoryLimitBytes, workers[0].init?.maxOutputChars], [200 * 1024 * 1024, 99]);
+  assert.equal([workers[0].init?.memoryLimitBytes, workers[0].init?.totalMemoryBytes, workers[0].init?.maxOutputChars], [200 * 2 ** 20, 2048 * 2 ** 20, 99]);
   runner.close();
   await runner.run("d", { timeoutMs: 500 });
   assert.equal([workers[0].terminated, workers.length, [...workers[1].init!.snapshot!]], [true, 2, [7]]);
@@ -194,6 +194,7 @@ test("createPythonRunner() and pythonTool() check their options", () => {
   assert.throws(() => createPythonRunner({ memoryLimitMb: 64 }), /memoryLimitMb 64 must be from 128 to 4095/);
   assert.throws(() => pythonTool({ workers: 0 }), /workers 0 must be a positive integer/);
   assert.throws(() => createPythonRunner({ maxEpisodes: 0 }), /maxEpisodes 0 must be a positive integer/);
+  assert.throws(() => createPythonRunner({ memoryLimitMb: 512, maxTotalMemoryMb: 256 }), /maxTotalMemoryMb 256 must be at least memoryLimitMb \(512\)/);
 });
 
 test.run();

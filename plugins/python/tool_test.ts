@@ -49,7 +49,8 @@ test("python stops `while True: pass` within its time-out and the next call work
   const out = await call("print('looping')\nwhile True: pass", "looper");
   const elapsed = performance.now() - started;
   assert.match(out.text, /^looping\nTimeoutError: the code ran longer than 2000 ms/);
-  assert.ok(elapsed >= TIMEOUT_MS && elapsed < TIMEOUT_MS + 1500, `stopped after ${elapsed} ms`);
+  // the slack covers the worker finishing a step of starting its spare interpreter before the run begins
+  assert.ok(elapsed >= TIMEOUT_MS && elapsed < TIMEOUT_MS + 2500, `stopped after ${elapsed} ms`);
   assert.is((await call("print('alive')")).text, "alive");
 });
 
@@ -58,7 +59,8 @@ test("python terminates a worker stuck in C code and the next call gets a fresh 
   await call("pass", "stuck"); // the episode's interpreter is started first: only the run is timed
   const started = performance.now();
   const out = await call("sum(range(10 ** 15))", "stuck");
-  assert.ok(performance.now() - started < TIMEOUT_MS + 2000);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < TIMEOUT_MS + 3000, `stopped after ${elapsed} ms`);
   assert.match(out.text, "interpreter was restarted");
   assert.is((await call("print('alive')")).text, "alive");
   assert.is(py.runners[0].stats.starts, starts + 1);
