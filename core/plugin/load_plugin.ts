@@ -38,7 +38,7 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   }
 }
 
-const PATH_LIKE = /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:|https?:)|\.(m?[jt]s)$/;
+const PATH_LIKE = /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/]|file:|https?:)|\.(m?[jt]s|json)$/;
 
 /** Whether `spec` names a module path rather than a built-in plugin. */
 export function isPluginPath(spec: string): boolean {
@@ -75,6 +75,9 @@ function checkPlugin(value: unknown, where: string): Plugin {
     if (typeof tool?.name !== "string" || typeof tool.run !== "function" || !(tool.timeoutMs > 0)) {
       throw new Error(`loadPlugin: ${where} has a tool ${JSON.stringify(tool?.name)} not made with defineTool(...).`);
     }
+  }
+  if (plugin.tools.length + plugin.verifiers.length + plugin.tasks.length === 0) {
+    throw new Error(`loadPlugin: ${where} (plugin "${plugin.name}") has no tools, verifiers or tasks; give it at least one (tools: [defineTool(...)]).`);
   }
   for (const task of plugin.tasks) {
     const methods = ["samples", "prompt", "solve"] as const;
@@ -120,6 +123,9 @@ async function loadWith(
     return checkPlugin(await factory(options.options), `built-in plugin "${spec}"`);
   }
   const url = resolveSpec(spec, options.base);
+  if (/\.json$/i.test(new URL(url).pathname)) {
+    throw new Error(`loadPlugin: "${spec}" is a JSON file, which cannot hold tools (they are code); give a .ts or .js module whose default export is definePlugin({ name, tools: [...] }).`);
+  }
   let module: Record<string, unknown>;
   try {
     module = commonJsExports(

@@ -92,4 +92,16 @@ test("loadPlugin() names the file for tools: [null], export default null, a thro
   for (const [name, expected] of cases) assert.match(await errorOf(() => loadPlugin(`./fixtures/${name}.ts`, { base: here })), expected);
 });
 
+test("loadPlugin() refuses a plugin.json and a plugin with no tools, verifiers or tasks, naming the file", async () => {
+  assert.match(
+    await errorOf(() => loadPlugin("./fixtures/plugin.json", { base: here })),
+    /"\.\/fixtures\/plugin\.json" is a JSON file, which cannot hold tools/,
+  );
+  assert.match(await errorOf(() => loadPlugin("plugin.json", { base: here })), /"plugin\.json" is a JSON file/);
+  assert.match(
+    await errorOf(() => loadPlugin("./fixtures/no_tools.ts", { base: here })),
+    /"\.\/fixtures\/no_tools\.ts" \(plugin "nothing"\) has no tools, verifiers or tasks/,
+  );
+});
+
 test.run();

@@ -4,11 +4,17 @@ import { startTestServer, type TestServer } from "./_test_server_node.ts";
 import { checkAllowed, MAX_RESPONSE_BYTES, remoteTools } from "./tool.ts";
 
 let server: TestServer;
+/** What the test server lists under GET /tools, as JSON text. */
+let listing = "";
+const tool = (name: string, parameters: string) => `[{"type": "function", "function": {"name": "${name}", "parameters": ${parameters}}}]`;
 test.before(async () => {
-  const huge = [{ type: "function", function: { name: "x", description: "d".repeat(MAX_RESPONSE_BYTES), parameters: {} } }];
-  server = await startTestServer(() => Promise.resolve({ body: huge }));
+  server = await startTestServer(() => Promise.resolve({ text: listing, headers: { "Content-Type": "application/json" } }));
 });
 test.after(() => server.close());
+const listingError = () => {
+  const host = new URL(server.url).host;
+  return remoteTools({ url: server.url, allowHosts: [host] }).then(() => null, (e: Error) => e.message);
+};
 
 test("checkAllowed() matches allow-list entries in any case, bare or bracketed IPv6, and with default ports", () => {
   const cases: [string, string][] = [
@@ -25,9 +31,23 @@ test("checkAllowed() matches allow-list entries in any case, bare or bracketed I
 });
 
 test("remoteTools() refuses a GET /tools listing larger than MAX_RESPONSE_BYTES", async () => {
-  const host = new URL(server.url).host;
-  const error = await remoteTools({ url: server.url, allowHosts: [host] }).then(() => null, (e: Error) => e.message);
-  assert.match(error ?? "", /larger than 4194304 bytes/);
+  listing = tool("x", `{"description": "${"d".repeat(MAX_RESPONSE_BYTES)}"}`);
+  assert.match(await listingError() ?? "", /larger than 4194304 bytes/);
+});
+
+test("remoteTools() refuses a tool whose schema has a catastrophic pattern, at once and naming it", async () => {
+  listing = tool("redos", '{"type": "object", "properties": {"q": {"type": "string", "pattern": "^(a+)+$"}}, "required": ["q"]}');
+  const started = performance.now();
+  const error = await listingError();
+  assert.ok(performance.now() - started < 1000);
+  assert.match(error ?? "", `the tool server's tool "redos": the pattern "^(a+)+$" at parameters.properties.q could take exponential time`);
+});
+
+test("remoteTools() refuses a 20,000-deep schema with an error instead of a stack overflow", async () => {
+  listing = tool("deep", '{"type": "array", "items": '.repeat(20_000) + '{"type": "string"}' + "}".repeat(20_000));
+  assert.match(await listingError() ?? "", `the tool server's tool "deep": the schema nests deeper than 32 levels at parameters.items.items`);
+  listing = tool("fine", '{"type": "object", "properties": {"q": {"type": "string", "pattern": "^[a-z]+$"}}, "required": ["q"]}');
+  assert.is(await listingError(), null, "an ordinary schema is accepted");
 });
 
 test.run();

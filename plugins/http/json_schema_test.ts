@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as v from "valibot";
-import { fromJsonSchema } from "./json_schema.ts";
+import { fromJsonSchema, MAX_SCHEMA_DEPTH, riskyPattern } from "./json_schema.ts";
 
 const schema = fromJsonSchema({
   type: "object",
@@ -43,6 +43,25 @@ test("fromJsonSchema() keeps descriptions and falls back to unknown", () => {
   assert.ok(v.safeParse(fromJsonSchema({ type: "null" }), 5).success);
   assert.ok(v.safeParse(fromJsonSchema(null), "anything").success);
   assert.not.ok(v.safeParse(fromJsonSchema({ type: "string", pattern: "(" }), 1).success, "a bad pattern is skipped, the type still checked");
+});
+
+test("riskyPattern() flags nested quantifiers and back-references, and passes linear patterns", () => {
+  for (const pattern of ["^(a+)+$", "(a*)*", "^(?:[a-z]+\\s?)+$", "(x{2,})+", "((ab+))*", "(a)\\1", "(?<n>a)\\k<n>", "a".repeat(513)]) {
+    assert.ok(riskyPattern(pattern), pattern);
+  }
+  for (const pattern of ["^[a-z]+$", "^(ab)+$", "(a|b)*c", "^\\d{3}-\\d{4}$", "[(+)]+", "^\\(a+\\)+$", "(a{1})+", "(a?)+"]) {
+    assert.is(riskyPattern(pattern), null, pattern);
+  }
+});
+
+test("fromJsonSchema() refuses schemas nested past MAX_SCHEMA_DEPTH and risky patterns, naming where", () => {
+  let deep: unknown = { type: "string" };
+  for (let i = 0; i < 20_000; i++) deep = { type: "object", properties: { a: deep } };
+  assert.throws(() => fromJsonSchema(deep), /nests deeper than 32 levels at parameters\.properties\.a\.properties\.a/);
+  let ok: unknown = { type: "string" };
+  for (let i = 0; i < MAX_SCHEMA_DEPTH - 1; i++) ok = { type: "array", items: ok };
+  assert.ok(v.safeParse(fromJsonSchema(ok), [[[]]]).success, "nesting within the bound is kept");
+  assert.throws(() => fromJsonSchema({ type: "array", items: { type: "string", pattern: "(a+)+" } }), /pattern "\(a\+\)\+" at parameters\.items could take exponential time: a repeated group repeats inside/);
 });
 
 test.run();

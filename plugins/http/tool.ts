@@ -190,11 +190,17 @@ export async function remoteTools(server: HttpServerOptions): Promise<Tool<unkno
   return listed.map((entry) => {
     const fn = (entry as { function?: { name?: unknown; description?: unknown; parameters?: unknown } })?.function;
     if (typeof fn?.name !== "string") throw new Error(`the tool server listed a tool without a name: ${JSON.stringify(entry).slice(0, 200)}`);
+    let parameters;
+    try {
+      parameters = fromJsonSchema(fn.parameters);
+    } catch (error) {
+      throw new Error(`the tool server's tool ${JSON.stringify(fn.name.slice(0, 100))}: ${(error as Error).message}`);
+    }
     return httpTool({
       ...server,
       name: fn.name,
       description: typeof fn.description === "string" ? fn.description : undefined,
-      parameters: fromJsonSchema(fn.parameters),
+      parameters,
       fromText: textArgument(fn.parameters),
     });
   });

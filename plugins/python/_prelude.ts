@@ -1,13 +1,14 @@
 /**
- * Python source run once in each fresh interpreter (see `_worker.ts`). It defines `run` and `drop`,
- * then closes the doors to the host: the modules that reach JavaScript (`js`, `pyodide_js`,
- * `pyodide.ffi`, `_pyodide_core`, ...) and the network (`socket`, `ssl`) are removed from
- * `sys.modules` and an import hook refuses them with a clear ImportError. Shared state that code may
- * have changed (the import hooks, `builtins`, `sys.stdout`) is restored before every run.
+ * Python source run once in each fresh interpreter (see `_interpreter.ts`). It defines `run` and `drop`, then
+ * closes the doors to the host: the modules that reach JavaScript (`js`, `pyodide_js`, `pyodide.ffi`,
+ * `_pyodide_core`, ...) and the network (`socket`, `ssl`) are removed from `sys.modules` and an import
+ * hook refuses them with a clear ImportError; the hooks, `builtins` and `sys.stdout` are restored before
+ * every run, so a careless episode does not break its own later calls.
  *
- * This is one layer of several (the worker also unregisters the `js` modules, cuts `require` and the
- * Function constructors, and runs under narrowed permissions on Deno); none of them is a hardened jail.
- * For hostile code use the `sandbox` tool (SandboxFusion in a container).
+ * Code in the interpreter can undo all of this (it is Python in the same heap): it is a speed bump, not
+ * the wall. The walls are that each episode has an interpreter of its own (`_interpreter.ts`) and that
+ * the worker's JavaScript realm gives nothing to reach the host through (`_worker.ts`). None of them is a
+ * hardened jail; for hostile code use the `sandbox` tool (SandboxFusion in a container).
  */
 /**
  * Imports that cold-start code would otherwise pay for on its first use (the first SyntaxError imports
@@ -47,25 +48,21 @@ def _no_processes(*args, **kwargs):
 
 _BUILTINS = dict(vars(builtins))
 _STDOUT, _STDERR = sys.stdout, sys.stderr
-_namespaces = {}
-_MAX_NAMESPACES = 1024
+_namespaces = {}  # episode key -> its variables: one key per interpreter, unless the worker shares it
 
 def _namespace(key):
     if key == "":
-        return {"__name__": "__main__", "__builtins__": dict(_BUILTINS)}
-    ns = _namespaces.pop(key, None)
+        return {"__name__": "__main__", "__builtins__": builtins}
+    ns = _namespaces.get(key)
     if ns is None:
-        ns = {"__name__": "__main__", "__builtins__": dict(_BUILTINS)}
-        while len(_namespaces) >= _MAX_NAMESPACES:
-            _namespaces.pop(next(iter(_namespaces)))
-    _namespaces[key] = ns  # re-inserted last: the dict is kept in least-recently-used order
+        ns = _namespaces[key] = {"__name__": "__main__", "__builtins__": builtins}
     return ns
 
 def drop(key):
     _namespaces.pop(key, None)
 
 def _guard():
-    """Undoes what earlier code may have changed in shared interpreter state."""
+    """Undoes what the episode's earlier code may have changed in the state each run relies on."""
     vars(builtins).update(_BUILTINS)
     sys.stdout, sys.stderr = _STDOUT, _STDERR
     os.system = posix.system = _no_processes

@@ -7,25 +7,31 @@ export interface InitMessage {
   indexURL: string;
   /** A Pyodide memory snapshot from an earlier worker: starts in ~0.3 s instead of ~4 s. */
   snapshot: Uint8Array | null;
-  /** Upper bound of the WebAssembly heap, in bytes. */
+  /** Upper bound of each interpreter's WebAssembly heap, in bytes. */
   memoryLimitBytes: number;
+  /** Upper bound of the heaps of all the interpreters the worker holds, in bytes; past it the idlest episodes are dropped. */
+  totalMemoryBytes: number;
   /** Captured stdout/stderr beyond this many characters are dropped. */
   maxOutputChars: number;
   /** Shared flag the host sets to 2 (SIGINT) to interrupt running Python; null where unavailable. */
   interrupt: SharedArrayBuffer | null;
+  /** Episodes kept at once; the least recently used is dropped past it. */
+  maxEpisodes: number;
+  /** Run every episode in one interpreter, a namespace each (not isolated; see `PythonRunnerOptions`). */
+  shareInterpreter: boolean;
 }
 
-/** Host → worker: run code in a namespace. */
+/** Host → worker: run code in an episode's interpreter. */
 export interface RunMessage {
   type: "run";
   id: number;
   code: string;
-  /** Namespace key (the episode id); "" runs in a fresh namespace that is dropped afterwards. */
+  /** Episode key (the episode id); "" runs in a fresh interpreter that is thrown away afterwards. */
   namespace: string;
   lastExpression: boolean;
 }
 
-/** Host → worker: forget a namespace. */
+/** Host → worker: throw away an episode's interpreter. */
 export interface DropMessage {
   type: "drop";
   namespace: string;
@@ -38,6 +44,12 @@ export interface ReadyMessage {
   type: "ready";
   snapshot: Uint8Array | null;
   startMs: number;
+}
+
+/** Worker → host: the run's interpreter is ready and its code starts now (its time limit counts from here). */
+export interface StartedMessage {
+  type: "started";
+  id: number;
 }
 
 /** Worker → host: the outcome of one run. */
@@ -54,7 +66,7 @@ export interface ResultMessage {
   timedOut: boolean;
   /** The code of `sys.exit()`/`SystemExit` when the code raised it, else null. */
   exitCode: number | null;
-  /** The interpreter is no longer usable; the host must start a fresh worker. */
+  /** The worker is no longer usable (it cannot start interpreters); the host must start a fresh one. */
   fatal: boolean;
 }
 
@@ -64,7 +76,7 @@ export interface FailedMessage {
   message: string;
 }
 
-export type WorkerMessage = ReadyMessage | ResultMessage | FailedMessage;
+export type WorkerMessage = ReadyMessage | StartedMessage | ResultMessage | FailedMessage;
 
 /** The host's handle on a spawned worker, whatever the runtime. */
 export interface WorkerHandle {

