@@ -253,6 +253,8 @@ export interface Plugin {
   tools: Tool[];
   verifiers: Verifier[];
   tasks: Task[];
+  /** Names of the tool-call formats the plugin registered (with `registerFormat`) when it was made. */
+  formats?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /**
  * `definePlugin`: a named bundle of tools, verifiers and tasks, checked once when it is declared.
  */
+import { hasFormat } from "../formats/registry.ts";
 import type { Plugin, Task, Tool, Verifier } from "../types.ts";
 
 /** What a plugin author writes; every list defaults to empty. */
@@ -9,6 +10,8 @@ export interface PluginDefinition {
   tools?: Tool[];
   verifiers?: Verifier[];
   tasks?: Task[];
+  /** Tool-call formats the plugin adds, by name; each must be registered (`registerFormat`) before this call. */
+  formats?: string[];
 }
 
 function assertUnique(plugin: string, kind: string, names: string[]): void {
@@ -30,7 +33,7 @@ function assertUnique(plugin: string, kind: string, names: string[]): void {
  * ```
  */
 export function definePlugin(definition: PluginDefinition): Plugin {
-  const { name, tools = [], verifiers = [], tasks = [] } = definition;
+  const { name, tools = [], verifiers = [], tasks = [], formats = [] } = definition;
   if (typeof name !== "string" || name.trim() === "") {
     throw new Error(`definePlugin: name ${JSON.stringify(name)} must be a non-empty string.`);
   }
@@ -42,5 +45,10 @@ export function definePlugin(definition: PluginDefinition): Plugin {
   assertUnique(name, "tools", tools.map((tool) => tool.name));
   assertUnique(name, "verifiers", verifiers.map((verifier) => verifier.name));
   assertUnique(name, "tasks", tasks.map((task) => task.name));
-  return { name, tools, verifiers, tasks };
+  if (!Array.isArray(formats)) throw new Error(`definePlugin: plugin "${name}" has formats ${String(formats)}; give an array of names.`);
+  const unregistered = formats.find((format) => !hasFormat(format));
+  if (unregistered !== undefined) {
+    throw new Error(`definePlugin: plugin "${name}" lists format ${JSON.stringify(unregistered)}, which is not registered; call registerFormat first.`);
+  }
+  return formats.length > 0 ? { name, tools, verifiers, tasks, formats } : { name, tools, verifiers, tasks };
 }

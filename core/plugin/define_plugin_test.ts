@@ -22,4 +22,9 @@ test("definePlugin() refuses duplicate names and non-arrays", () => {
   assert.throws(() => definePlugin({ name: "" }), /non-empty/);
 });
 
+test("definePlugin() keeps the formats a plugin registered and refuses one that is not registered", () => {
+  assert.equal(definePlugin({ name: "fmt", formats: ["hermes"] }).formats, ["hermes"]);
+  assert.throws(() => definePlugin({ name: "fmt", formats: ["nosuch"] }), /format "nosuch", which is not registered; call registerFormat first/);
+});
+
 test.run();

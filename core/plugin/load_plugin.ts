@@ -76,8 +76,10 @@ function checkPlugin(value: unknown, where: string): Plugin {
       throw new Error(`loadPlugin: ${where} has a tool ${JSON.stringify(tool?.name)} not made with defineTool(...).`);
     }
   }
-  if (plugin.tools.length + plugin.verifiers.length + plugin.tasks.length === 0) {
-    throw new Error(`loadPlugin: ${where} (plugin "${plugin.name}") has no tools, verifiers or tasks; give it at least one (tools: [defineTool(...)]).`);
+  if (plugin.tools.length + plugin.verifiers.length + plugin.tasks.length + (plugin.formats?.length ?? 0) === 0) {
+    throw new Error(
+      `loadPlugin: ${where} (plugin "${plugin.name}") has no tools, verifiers, tasks or formats; give it at least one (tools: [defineTool(...)]).`,
+    );
   }
   for (const task of plugin.tasks) {
     const methods = ["samples", "prompt", "solve"] as const;

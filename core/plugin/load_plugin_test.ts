@@ -100,7 +100,7 @@ test("loadPlugin() refuses a plugin.json and a plugin with no tools, verifiers o
   assert.match(await errorOf(() => loadPlugin("plugin.json", { base: here })), /"plugin\.json" is a JSON file/);
   assert.match(
     await errorOf(() => loadPlugin("./fixtures/no_tools.ts", { base: here })),
-    /"\.\/fixtures\/no_tools\.ts" \(plugin "nothing"\) has no tools, verifiers or tasks/,
+    /"\.\/fixtures\/no_tools\.ts" \(plugin "nothing"\) has no tools, verifiers, tasks or formats/,
   );
 });
 

@@ -8,5 +8,5 @@ import { mistralFormat } from "./mistral.ts";
 /** The plugin factory: registers the format (once; registering the same object again is a no-op). */
 export default function mistralPlugin() {
   registerFormat(mistralFormat);
-  return definePlugin({ name: "mistral-format" });
+  return definePlugin({ name: "mistral-format", formats: [mistralFormat.name] });
 }

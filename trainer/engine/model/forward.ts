@@ -6,25 +6,12 @@
  * Shapes: B batch, T time, N = B*T, C channels, NH/NKV heads, hs head size, H MLP hidden, V vocabulary.
  */
 import type { Backend, Tensor } from "../backend/backend.ts";
-import type { ModelConfig } from "../types.ts";
 import { headSize } from "./config.ts";
-import type { LoraConfig } from "./lora.ts";
 import { loraForward } from "./lora_ops.ts";
-import type { Weights } from "./params.ts";
 import type { LayerActs, Workspace } from "./workspace.ts";
 
-/** What the forward and backward passes need besides the workspace. */
-export interface Net {
-  config: ModelConfig;
-  backend: Backend;
-  weights: Weights;
-  /** (maxSeqLen, hs) cos|sin table for RoPE; null for GPT-2. */
-  ropeTable: Tensor | null;
-  /** The adapters' rank and scale when the weights carry LoRA adapters. */
-  lora?: LoraConfig | null;
-  /** True while the adapters are switched off (the base model, PPO/GRPO's reference). */
-  adaptersOff?: boolean;
-}
+export type { Net } from "./net.ts";
+import type { Net } from "./net.ts";
 
 /** Runs attention of block `layer` for the rows in `acts` (q, k, v filled; writes attOut). */
 export type Attend = (layer: number, acts: LayerActs) => Promise<void>;

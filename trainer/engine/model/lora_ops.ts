@@ -5,8 +5,9 @@
  * Both are no-ops for a projection without an adapter or while the adapters are switched off (the reference).
  */
 import type { Tensor } from "../backend/backend.ts";
-import type { Net } from "./forward.ts";
-import { type LinearName, loraScale } from "./lora.ts";
+import type { Net } from "./net.ts";
+import { loraScale } from "./lora.ts";
+import type { LinearName } from "./lora_modules.ts";
 import type { LayerWeights } from "./params.ts";
 import type { LayerActs, Workspace } from "./workspace.ts";
 

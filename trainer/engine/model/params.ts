@@ -14,7 +14,7 @@ import type { Tensor } from "../backend/backend.ts";
 import type { Prng } from "../random/prng.ts";
 import type { ModelConfig } from "../types.ts";
 import { headSize } from "./config.ts";
-import { LORA_MODULES, type LinearName } from "./lora.ts";
+import { LORA_MODULES, type LinearName } from "./lora_modules.ts";
 
 /** One parameter: name, shape, whether AdamW decays it, and how it starts. */
 export interface ParamSpec {
