@@ -14,7 +14,7 @@ import { scoreRequest } from "./reward.ts";
 export interface EnvServerOptions extends SessionOptions {
   /** The tasks served as environments; a reset picks one with `task` (default the first). */
   tasks: readonly Task[];
-  /** The runtime's WebSocket upgrade (hono/deno's `upgradeWebSocket`); without it `/ws` answers 501. */
+  /** The runtime's WebSocket upgrade (`runtimeUpgradeWebSocket()` of the adapter); without it `/ws` answers 501. */
   upgradeWebSocket?: UpgradeWebSocket;
 }
 
@@ -38,7 +38,7 @@ export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: str
       const given = c.req.query("token") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
       if (given !== token) return fail(c, 401, "unauthorized", "send the token as ?token=<token> or Authorization: Bearer <token>");
     }
-    if (!upgrade) return fail(c, 501, "no_websocket", "this runtime's adapter gave no WebSocket upgrade; serve on Deno");
+    if (!upgrade) return fail(c, 501, "no_websocket", "this server was created without a WebSocket upgrade; pass env.upgradeWebSocket (runtimeUpgradeWebSocket() from the adapter)");
     await sessions.sweep();
     if (sessions.size() >= (options.maxSessions ?? 256)) {
       return fail(c, 503, "session_limit", `the server holds its limit of ${options.maxSessions ?? 256} sessions; retry later`);

@@ -1,4 +1,4 @@
-/** A client written from OpenEnv's WebSocket protocol alone plays every task's solver through `/ws`. */
+/** A client written from OpenEnv's WebSocket protocol alone plays every task's solver through `/ws`, on Deno and Node. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { calculator } from "../../calculator/mod.ts";
@@ -7,17 +7,18 @@ import { wiki } from "../../wiki/mod.ts";
 import type { FormatName, Task } from "../../../core/types.ts";
 import { createToolServer } from "../server.ts";
 import { serve } from "../adapter/serve.ts";
-import { runtimeUpgradeWebSocket } from "../adapter/ws.ts";
+import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../adapter/ws.ts";
 
 const plugins = [calculator(), wiki(), python()];
 const tasks: Task[] = plugins.flatMap((p) => p.tasks);
 const app = createToolServer({ plugins, auth: { token: "t0k" }, env: { tasks, upgradeWebSocket: await runtimeUpgradeWebSocket(), maxSessions: 80 } });
 const server = await serve({ app, port: 0 });
 const wsUrl = server.url.replace("http", "ws") + "/ws?token=t0k";
+const WebSocketClient = await runtimeWebSocket();
 
 /** A protocol-only client: one request, one reply, in order. */
 async function connect() {
-  const ws = new WebSocket(wsUrl);
+  const ws = new WebSocketClient(wsUrl);
   const replies: ((data: unknown) => void)[] = [];
   ws.onmessage = (event) => replies.shift()?.(JSON.parse(event.data));
   await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
@@ -78,9 +79,12 @@ test("/ws: bad messages answer type error, and a wrong token is refused", async 
   assert.is(bad.data.code, "UNKNOWN_TYPE");
   assert.is(reply.data.code, "EXECUTION_ERROR");
   client.close();
-  const refused = await fetch(server.url + "/ws?token=nope", { headers: { upgrade: "websocket" } });
+  const refused = await fetch(server.url + "/ws?token=nope");
   assert.is(refused.status, 401);
   await refused.body?.cancel();
+  const wrong = new WebSocketClient(wsUrl.replace("token=t0k", "token=nope"));
+  const opened = await new Promise<boolean>((resolve) => ((wrong.onopen = () => resolve(true)), (wrong.onerror = () => resolve(false))));
+  assert.is(opened, false, "a WebSocket with a wrong token must not open");
 });
 
 test("/ws load: 16 sessions × 5 calculator episodes, no errors", async () => {
