@@ -6,7 +6,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { UpgradeWebSocket } from "hono/ws";
 import type { Task } from "../../../core/types.ts";
 import { episodeState, resetEpisode, stepEpisode } from "./episode.ts";
-import { createSessions, pickTask, type SessionOptions, type Sessions } from "./sessions.ts";
+import { createSessions, pickTask, type Session, SessionLimitError, type SessionOptions, type Sessions } from "./sessions.ts";
 import { ACTION_SCHEMA, OBSERVATION_SCHEMA, STATE_SCHEMA } from "./schema.ts";
 import { scoreRequest } from "./reward.ts";
 
@@ -18,7 +18,7 @@ export interface EnvServerOptions extends SessionOptions {
   upgradeWebSocket?: UpgradeWebSocket;
 }
 
-const fail = (c: Context, status: 400 | 401 | 501 | 503, code: string, message: string) =>
+const fail = (c: Context, status: 400 | 401 | 501, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
 
 async function body(c: Context): Promise<Record<string, unknown>> {
@@ -40,9 +40,6 @@ export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: str
     }
     if (!upgrade) return fail(c, 501, "no_websocket", "this server was created without a WebSocket upgrade; pass env.upgradeWebSocket (runtimeUpgradeWebSocket() from the adapter)");
     await sessions.sweep();
-    if (sessions.size() >= (options.maxSessions ?? 256)) {
-      return fail(c, 503, "session_limit", `the server holds its limit of ${options.maxSessions ?? 256} sessions; retry later`);
-    }
     await next();
   };
   if (!upgrade) {
@@ -53,10 +50,26 @@ export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: str
     "/ws",
     authorize,
     upgrade(() => {
-      const session = sessions.open();
+      // As OpenEnv: past the cap the socket opens, gets one CAPACITY_REACHED error and is closed.
+      let session: Session | undefined;
+      let refusal: string | undefined;
+      try {
+        session = sessions.open();
+      } catch (error) {
+        if (!(error instanceof SessionLimitError)) throw error;
+        refusal = error.message;
+      }
       let queue = Promise.resolve();
       return {
+        onOpen(_event, ws) {
+          if (refusal === undefined) return;
+          const data = { message: refusal, code: "CAPACITY_REACHED", active_sessions: sessions.size(), max_sessions: options.maxSessions ?? 256 };
+          ws.send(JSON.stringify({ type: "error", data }));
+          ws.close(1000, "capacity reached");
+        },
         onMessage(event, ws) {
+          if (!session) return;
+          const live = session;
           queue = queue.then(async () => {
             let message: unknown;
             try {
@@ -66,13 +79,13 @@ export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: str
               ws.send(JSON.stringify({ type: "error", data }));
               return;
             }
-            const reply = await sessions.handle(session, message);
+            const reply = await sessions.handle(live, message);
             if (reply) ws.send(JSON.stringify(reply));
             else ws.close(1000, "closed");
           });
         },
         onClose() {
-          sessions.close(session);
+          if (session) sessions.close(session);
         },
       };
     }),

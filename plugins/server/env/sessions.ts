@@ -12,7 +12,7 @@ import {
 
 /** Options of {@link createSessions}. */
 export interface SessionOptions {
-  /** Sessions open at once (default 256); one more is refused with `session_limit`. */
+  /** Sessions open at once (default 256); one more gets OpenEnv's `CAPACITY_REACHED` error and is closed. */
   maxSessions?: number;
   /** A session with no message for this long is closed (default 10 minutes). */
   idleMs?: number;

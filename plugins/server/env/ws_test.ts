@@ -102,6 +102,27 @@ test("/ws load: 16 sessions × 5 calculator episodes, no errors", async () => {
   console.log(`steps ${times.length} p50 ${times[times.length >> 1].toFixed(2)}ms p99 ${times[Math.floor(times.length * 0.99)].toFixed(2)}ms`);
 });
 
+test("/ws past maxSessions: the socket gets one CAPACITY_REACHED error and is closed, as from OpenEnv", async () => {
+  const calculatorTask = tasks.find((t) => t.name === "calculator")!;
+  const small = await serve({ app: createToolServer({ plugins, env: { tasks: [calculatorTask], upgradeWebSocket: await runtimeUpgradeWebSocket(), maxSessions: 1 } }), port: 0 });
+  const url = small.url.replace("http", "ws") + "/ws";
+  const holder = new WebSocketClient(url);
+  await new Promise((resolve, reject) => ((holder.onopen = resolve), (holder.onerror = reject)));
+  const extra = new WebSocketClient(url);
+  const messages: { type: string; data: Record<string, unknown> }[] = [];
+  extra.onmessage = (event) => messages.push(JSON.parse(String(event.data)));
+  const closed = await new Promise<number>((resolve) => (extra.onclose = (event) => resolve(event.code)));
+  assert.is(closed, 1000);
+  assert.is(messages.length, 1, JSON.stringify(messages));
+  assert.is(messages[0].type, "error");
+  assert.is(messages[0].data.code, "CAPACITY_REACHED");
+  assert.is(messages[0].data.max_sessions, 1);
+  assert.is(messages[0].data.active_sessions, 1);
+  assert.match(messages[0].data.message as string, /limit of 1 sessions/);
+  holder.close();
+  await small.close();
+});
+
 test.after(async () => {
   await server.close();
 });
