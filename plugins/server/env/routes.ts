@@ -7,7 +7,7 @@ import type { UpgradeWebSocket } from "hono/ws";
 import type { Task } from "../../../core/types.ts";
 import { episodeState, resetEpisode, stepEpisode } from "./episode.ts";
 import { createSessions, pickTask, type Session, SessionLimitError, type SessionOptions, type Sessions } from "./sessions.ts";
-import { ACTION_SCHEMA, OBSERVATION_SCHEMA, STATE_SCHEMA } from "./schema.ts";
+import { ACTION_SCHEMA, actionProblem, OBSERVATION_SCHEMA, STATE_SCHEMA } from "./schema.ts";
 import { scoreRequest } from "./reward.ts";
 
 /** Options of {@link mountEnv}. */
@@ -18,8 +18,11 @@ export interface EnvServerOptions extends SessionOptions {
   upgradeWebSocket?: UpgradeWebSocket;
 }
 
-const fail = (c: Context, status: 400 | 401 | 501, code: string, message: string) =>
+const fail = (c: Context, status: 400 | 401 | 422 | 501, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
+
+/** An action that is not {text} or {tool_calls}: answered 422, as OpenEnv's server does. */
+class InvalidActionError extends Error {}
 
 async function body(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
@@ -106,12 +109,16 @@ export function mountEnvRoutes(app: Hono, options: EnvServerOptions): void {
     try {
       return c.json(await run(data) as Record<string, unknown>);
     } catch (error) {
+      if (error instanceof InvalidActionError) return fail(c, 422, "invalid_action", error.message);
       return fail(c, 400, "invalid_body", (error as Error).message);
     }
   };
   app.post("/reset", (c) => guard(c, async (data) => resetEpisode(pickTask(tasks, data.task), data).result));
   app.post("/step", (c) =>
     guard(c, async (data) => {
+      // As OpenEnv's /step: an action that does not validate is a 422, before any environment is made.
+      const problem = actionProblem(data.action);
+      if (problem) throw new InvalidActionError(problem);
       // One-shot, as OpenEnv's HTTP step: a fresh environment per request, reset with the body's seed.
       const { episode } = resetEpisode(pickTask(tasks, data.task), data);
       return await stepEpisode(episode, data.action as never);

@@ -38,8 +38,13 @@ test("POST /reset names a bad format; /step names a bad action", async () => {
   assert.is(bad.status, 400);
   assert.match((await bad.json()).error.message, /"xml"/);
   const action = await post("/step", { action: { nope: 1 } });
-  assert.is(action.status, 400);
-  assert.match((await action.json()).error.message, /nope/);
+  assert.is(action.status, 422, "OpenEnv's /step answers 422 to an action that does not validate");
+  const error = (await action.json()).error;
+  assert.is(error.code, "invalid_action");
+  assert.match(error.message, /nope/);
+  const missing = await post("/step", { seed: 1 });
+  assert.is(missing.status, 422);
+  assert.match((await missing.json()).error.message, /action undefined must be/);
 });
 
 test("routes need the bearer token; /health does not", async () => {

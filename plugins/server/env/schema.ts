@@ -11,6 +11,12 @@ export const Action = v.union([
   }),
 ]);
 
+/** Why `action` is not an {@link Action} (one sentence naming it), or undefined when it is one: `actionProblem({ text: "hi" })` is undefined. */
+export function actionProblem(action: unknown): string | undefined {
+  if (v.is(Action, action)) return undefined;
+  return `action ${JSON.stringify(action)?.slice(0, 200)} must be {text} or {tool_calls: [{name, arguments}], content?}`;
+}
+
 /** What reset and step observe. */
 export const Observation = v.object({
   prompt: v.optional(v.string()),

@@ -78,6 +78,13 @@ test("/ws: bad messages answer type error, and a wrong token is refused", async 
   assert.match(bad.data.message as string, /"dance"/);
   assert.is(bad.data.code, "UNKNOWN_TYPE");
   assert.is(reply.data.code, "EXECUTION_ERROR");
+  const notObject = await client.send("reset", 5);
+  assert.is(notObject.data.code, "VALIDATION_ERROR");
+  assert.match(notObject.data.message as string, /data 5 must be a JSON object/);
+  assert.is((await client.send("reset", { task: "calculator", seed: 0 })).type, "observation");
+  const badAction = await client.send("step", { nope: 1 });
+  assert.is(badAction.data.code, "VALIDATION_ERROR", "OpenEnv answers an action that does not validate with VALIDATION_ERROR");
+  assert.match(badAction.data.message as string, /"nope":1/);
   client.close();
   const refused = await fetch(server.url + "/ws?token=nope");
   assert.is(refused.status, 401);
