@@ -7,7 +7,7 @@ import type { UpgradeWebSocket } from "hono/ws";
 import type { Task } from "../../../core/types.ts";
 import { episodeState, resetEpisode, stepEpisode } from "./episode.ts";
 import { createSessions, pickTask, type Session, SessionLimitError, type SessionOptions, type Sessions } from "./sessions.ts";
-import { ACTION_SCHEMA, actionProblem, OBSERVATION_SCHEMA, STATE_SCHEMA } from "./schema.ts";
+import { ACTION_SCHEMA, actionProblem, OBSERVATION_SCHEMA, STATE_SCHEMA, stepOptionsProblem } from "./schema.ts";
 import { scoreRequest } from "./reward.ts";
 
 /** Options of {@link mountEnv}. */
@@ -21,8 +21,14 @@ export interface EnvServerOptions extends SessionOptions {
 const fail = (c: Context, status: 400 | 401 | 422 | 501, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
 
-/** An action that is not {text} or {tool_calls}: answered 422, as OpenEnv's server does. */
-class InvalidActionError extends Error {}
+/** A `/step` body that breaks OpenEnv's StepRequest (its action, timeout_s, request_id): answered 422, as OpenEnv's server does. */
+class UnprocessableError extends Error {
+  code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
 
 async function body(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
@@ -109,7 +115,7 @@ export function mountEnvRoutes(app: Hono, options: EnvServerOptions): void {
     try {
       return c.json(await run(data) as Record<string, unknown>);
     } catch (error) {
-      if (error instanceof InvalidActionError) return fail(c, 422, "invalid_action", error.message);
+      if (error instanceof UnprocessableError) return fail(c, 422, error.code, error.message);
       return fail(c, 400, "invalid_body", (error as Error).message);
     }
   };
@@ -118,7 +124,9 @@ export function mountEnvRoutes(app: Hono, options: EnvServerOptions): void {
     guard(c, async (data) => {
       // As OpenEnv's /step: an action that does not validate is a 422, before any environment is made.
       const problem = actionProblem(data.action);
-      if (problem) throw new InvalidActionError(problem);
+      if (problem) throw new UnprocessableError("invalid_action", problem);
+      const optionsProblem = stepOptionsProblem(data);
+      if (optionsProblem) throw new UnprocessableError("invalid_body", optionsProblem);
       // One-shot, as OpenEnv's HTTP step: a fresh environment per request, reset with the body's seed.
       const { episode } = resetEpisode(pickTask(tasks, data.task), data);
       return await stepEpisode(episode, data.action as never);
