@@ -12,4 +12,5 @@
  */
 export * from "./plugins/server/mod.ts";
 export { serve } from "./plugins/server/adapter/serve.ts";
+export { runtimeUpgradeWebSocket, runtimeWebSocket } from "./plugins/server/adapter/ws.ts";
 export { toWorker } from "./plugins/server/adapter/workers/index.ts";

@@ -1,14 +1,17 @@
 /**
  * Load on the environment server's `/ws`: 64 concurrent sessions × 20 calculator episodes on loopback,
- * each played by the task's solver; prints errors, rewards and p50/p99 per step. Deno (the /ws upgrade):
+ * each played by the task's solver; prints errors, rewards and p50/p99 per step. Deno or Node:
  *   deno run -A --no-lock bench/server/env_bench.ts [sessions] [episodes]
+ *   node --import tsx bench/server/env_bench.ts [sessions] [episodes]
  */
 import { calculator } from "../../plugins/calculator/mod.ts";
 import { createToolServer } from "../../plugins/server/server.ts";
 import { serve } from "../../plugins/server/adapter/serve.ts";
-import { runtimeUpgradeWebSocket } from "../../plugins/server/adapter/ws.ts";
+import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../../plugins/server/adapter/ws.ts";
+import { processArgs, runtime, setExitCode } from "../host_node.ts";
 
-const [sessions = 64, episodes = 20] = Deno.args.map(Number);
+const [sessions = 64, episodes = 20] = processArgs().map(Number);
+const WebSocketClient = await runtimeWebSocket();
 const plugin = calculator();
 const task = plugin.tasks[0];
 const upgradeWebSocket = await runtimeUpgradeWebSocket();
@@ -19,7 +22,7 @@ let errors = 0;
 let wrong = 0;
 
 async function client(k: number) {
-  const ws = new WebSocket(server.url.replace("http", "ws") + "/ws");
+  const ws = new WebSocketClient(server.url.replace("http", "ws") + "/ws");
   const replies: ((d: { type: string; data: Record<string, unknown> }) => void)[] = [];
   ws.onmessage = (event) => replies.shift()?.(JSON.parse(event.data));
   await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
@@ -59,7 +62,7 @@ const seconds = (performance.now() - started) / 1000;
 times.sort((a, b) => a - b);
 const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))].toFixed(2);
 console.log(JSON.stringify({
-  runtime: `deno ${Deno.version.deno}`,
+  runtime: `${runtime.name} ${runtime.version}`,
   sessions,
   episodes_per_session: episodes,
   steps: times.length,
@@ -71,4 +74,4 @@ console.log(JSON.stringify({
   p99_ms: Number(at(0.99)),
 }));
 await server.close();
-if (errors > 0 || wrong > 0) Deno.exit(1);
+if (errors > 0 || wrong > 0) setExitCode(1);

@@ -1,9 +1,15 @@
-/** The WebSocket upgrade of this runtime, or undefined where the adapter has none yet (Node: issue 19 follow-up). */
+/** The WebSocket upgrade of this runtime: hono/deno's on Deno, @hono/node-server's (over `ws`) on Node. */
 import type { UpgradeWebSocket } from "hono/ws";
 
 const isDeno = typeof (globalThis as { Deno?: { upgradeWebSocket?: unknown } }).Deno?.upgradeWebSocket === "function";
 
-/** hono/deno's `upgradeWebSocket` on Deno; undefined on Node. */
-export async function runtimeUpgradeWebSocket(): Promise<UpgradeWebSocket | undefined> {
-  return isDeno ? (await import("./deno/ws.ts")).upgradeWebSocket as unknown as UpgradeWebSocket : undefined;
+/** The runtime's `upgradeWebSocket`; on Node it works on servers started by this adapter's `serve()`. */
+export async function runtimeUpgradeWebSocket(): Promise<UpgradeWebSocket> {
+  const adapter = isDeno ? await import("./deno/ws.ts") : await import("./node/ws.ts");
+  return adapter.upgradeWebSocket as unknown as UpgradeWebSocket;
+}
+
+/** The runtime's WebSocket client class: the global one where there is one, else `ws`'s (Node 20). */
+export async function runtimeWebSocket(): Promise<typeof globalThis.WebSocket> {
+  return globalThis.WebSocket ?? (await import("./node/ws.ts")).ClientWebSocket;
 }

@@ -45,7 +45,11 @@ export function resetEpisode(task: Task, options: ResetOptions = {}): { episode:
   if (!hasFormat(format)) throw new Error(`format ${JSON.stringify(options.format)} is not one of ${formatNames().join(", ")}`);
   const [sample] = task.samples({ seed, n: 1 });
   const prompt = task.prompt(sample, format);
-  const id = options.episode_id ?? crypto.randomUUID();
+  const given = options.episode_id;
+  if (given !== undefined && (typeof given !== "string" || given.length > 255)) {
+    throw new Error(`episode_id ${JSON.stringify(given)?.slice(0, 80)} must be a string of at most 255 characters, as in OpenEnv`);
+  }
+  const id = given ?? crypto.randomUUID();
   const parser = getFormat(format);
   const ctx: RolloutContext = {
     tokenizer,

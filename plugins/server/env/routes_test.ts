@@ -38,8 +38,24 @@ test("POST /reset names a bad format; /step names a bad action", async () => {
   assert.is(bad.status, 400);
   assert.match((await bad.json()).error.message, /"xml"/);
   const action = await post("/step", { action: { nope: 1 } });
-  assert.is(action.status, 400);
-  assert.match((await action.json()).error.message, /nope/);
+  assert.is(action.status, 422, "OpenEnv's /step answers 422 to an action that does not validate");
+  const error = (await action.json()).error;
+  assert.is(error.code, "invalid_action");
+  assert.match(error.message, /nope/);
+  const missing = await post("/step", { seed: 1 });
+  assert.is(missing.status, 422);
+  assert.match((await missing.json()).error.message, /action undefined must be/);
+  const timeout = await post("/step", { action: { text: "hi" }, timeout_s: 0 });
+  assert.is(timeout.status, 422, "OpenEnv's StepRequest takes timeout_s > 0");
+  assert.match((await timeout.json()).error.message, /timeout_s 0 must be a number above 0/);
+  const requestId = await post("/step", { action: { text: "hi" }, request_id: "r".repeat(256) });
+  assert.is(requestId.status, 422);
+  assert.match((await requestId.json()).error.message, /request_id "rrr.* at most 255/);
+  const fine = await post("/step", { action: { text: "hi" }, timeout_s: 2.5, request_id: "r-1" });
+  assert.is(fine.status, 200);
+  const longId = await post("/reset", { episode_id: "e".repeat(256) });
+  assert.is(longId.status, 400);
+  assert.match((await longId.json()).error.message, /episode_id "eee.* at most 255/);
 });
 
 test("routes need the bearer token; /health does not", async () => {

@@ -9,10 +9,11 @@ import {
   stepEpisode,
   type StepResult,
 } from "./episode.ts";
+import { actionProblem } from "./schema.ts";
 
 /** Options of {@link createSessions}. */
 export interface SessionOptions {
-  /** Sessions open at once (default 256); one more is refused with `session_limit`. */
+  /** Sessions open at once (default 256); one more gets OpenEnv's `CAPACITY_REACHED` error and is closed. */
   maxSessions?: number;
   /** A session with no message for this long is closed (default 10 minutes). */
   idleMs?: number;
@@ -82,6 +83,9 @@ export function createSessions(tasks: readonly Task[], options: SessionOptions =
     async handle(session, message) {
       session.lastUsed = Date.now();
       const { type, data = {} } = (message ?? {}) as { type?: unknown; data?: Record<string, unknown> };
+      // OpenEnv's server answers a message that does not validate (data not an object, a bad action) with VALIDATION_ERROR.
+      const invalid = (text: string): WsReply => ({ type: "error", data: { message: text, code: "VALIDATION_ERROR" } });
+      if (data === null || typeof data !== "object" || Array.isArray(data)) return invalid(`message data ${JSON.stringify(data)?.slice(0, 80)} must be a JSON object`);
       try {
         if (type === "reset") {
           if (session.episode) await closeEpisode(session.episode);
@@ -91,7 +95,10 @@ export function createSessions(tasks: readonly Task[], options: SessionOptions =
         }
         if (type === "step") {
           if (!session.episode) throw new Error("step before reset; send a reset message first");
-          return { type: "observation", data: await stepEpisode(session.episode, (data.action ?? data) as EnvAction) };
+          const action = data.action ?? data;
+          const problem = actionProblem(action);
+          if (problem) return invalid(problem);
+          return { type: "observation", data: await stepEpisode(session.episode, action as EnvAction) };
         }
         if (type === "state") return { type: "state", data: episodeState(session.episode) };
         if (type === "close") {

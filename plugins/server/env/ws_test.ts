@@ -1,4 +1,4 @@
-/** A client written from OpenEnv's WebSocket protocol alone plays every task's solver through `/ws`. */
+/** A client written from OpenEnv's WebSocket protocol alone plays every task's solver through `/ws`, on Deno and Node. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { calculator } from "../../calculator/mod.ts";
@@ -7,17 +7,18 @@ import { wiki } from "../../wiki/mod.ts";
 import type { FormatName, Task } from "../../../core/types.ts";
 import { createToolServer } from "../server.ts";
 import { serve } from "../adapter/serve.ts";
-import { runtimeUpgradeWebSocket } from "../adapter/ws.ts";
+import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../adapter/ws.ts";
 
 const plugins = [calculator(), wiki(), python()];
 const tasks: Task[] = plugins.flatMap((p) => p.tasks);
 const app = createToolServer({ plugins, auth: { token: "t0k" }, env: { tasks, upgradeWebSocket: await runtimeUpgradeWebSocket(), maxSessions: 80 } });
 const server = await serve({ app, port: 0 });
 const wsUrl = server.url.replace("http", "ws") + "/ws?token=t0k";
+const WebSocketClient = await runtimeWebSocket();
 
 /** A protocol-only client: one request, one reply, in order. */
 async function connect() {
-  const ws = new WebSocket(wsUrl);
+  const ws = new WebSocketClient(wsUrl);
   const replies: ((data: unknown) => void)[] = [];
   ws.onmessage = (event) => replies.shift()?.(JSON.parse(event.data));
   await new Promise((resolve, reject) => ((ws.onopen = resolve), (ws.onerror = reject)));
@@ -77,10 +78,20 @@ test("/ws: bad messages answer type error, and a wrong token is refused", async 
   assert.match(bad.data.message as string, /"dance"/);
   assert.is(bad.data.code, "UNKNOWN_TYPE");
   assert.is(reply.data.code, "EXECUTION_ERROR");
+  const notObject = await client.send("reset", 5);
+  assert.is(notObject.data.code, "VALIDATION_ERROR");
+  assert.match(notObject.data.message as string, /data 5 must be a JSON object/);
+  assert.is((await client.send("reset", { task: "calculator", seed: 0 })).type, "observation");
+  const badAction = await client.send("step", { nope: 1 });
+  assert.is(badAction.data.code, "VALIDATION_ERROR", "OpenEnv answers an action that does not validate with VALIDATION_ERROR");
+  assert.match(badAction.data.message as string, /"nope":1/);
   client.close();
-  const refused = await fetch(server.url + "/ws?token=nope", { headers: { upgrade: "websocket" } });
+  const refused = await fetch(server.url + "/ws?token=nope");
   assert.is(refused.status, 401);
   await refused.body?.cancel();
+  const wrong = new WebSocketClient(wsUrl.replace("token=t0k", "token=nope"));
+  const opened = await new Promise<boolean>((resolve) => ((wrong.onopen = () => resolve(true)), (wrong.onerror = () => resolve(false))));
+  assert.is(opened, false, "a WebSocket with a wrong token must not open");
 });
 
 test("/ws load: 16 sessions × 5 calculator episodes, no errors", async () => {
@@ -96,6 +107,27 @@ test("/ws load: 16 sessions × 5 calculator episodes, no errors", async () => {
   assert.ok(results.flat().every((r) => r === 1));
   times.sort((a, b) => a - b);
   console.log(`steps ${times.length} p50 ${times[times.length >> 1].toFixed(2)}ms p99 ${times[Math.floor(times.length * 0.99)].toFixed(2)}ms`);
+});
+
+test("/ws past maxSessions: the socket gets one CAPACITY_REACHED error and is closed, as from OpenEnv", async () => {
+  const calculatorTask = tasks.find((t) => t.name === "calculator")!;
+  const small = await serve({ app: createToolServer({ plugins, env: { tasks: [calculatorTask], upgradeWebSocket: await runtimeUpgradeWebSocket(), maxSessions: 1 } }), port: 0 });
+  const url = small.url.replace("http", "ws") + "/ws";
+  const holder = new WebSocketClient(url);
+  await new Promise((resolve, reject) => ((holder.onopen = resolve), (holder.onerror = reject)));
+  const extra = new WebSocketClient(url);
+  const messages: { type: string; data: Record<string, unknown> }[] = [];
+  extra.onmessage = (event) => messages.push(JSON.parse(String(event.data)));
+  const closed = await new Promise<number>((resolve) => (extra.onclose = (event) => resolve(event.code)));
+  assert.is(closed, 1000);
+  assert.is(messages.length, 1, JSON.stringify(messages));
+  assert.is(messages[0].type, "error");
+  assert.is(messages[0].data.code, "CAPACITY_REACHED");
+  assert.is(messages[0].data.max_sessions, 1);
+  assert.is(messages[0].data.active_sessions, 1);
+  assert.match(messages[0].data.message as string, /limit of 1 sessions/);
+  holder.close();
+  await small.close();
 });
 
 test.after(async () => {
