@@ -77,7 +77,7 @@ export async function checkRunFolder(files: RunFiles, dir: string, options: { ov
   const what = isRun ? "a training run" : `files that are not a run (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""})`;
   throw new Error(
     `${dir} already holds ${what}; pass --overwrite to replace it, --out DIR for a new folder` +
-      (isRun ? `, or --resume ${dir} to continue it.` : "."),
+      (isRun ? `, or \`npx toolrl train --resume ${dir}\` to continue it.` : "."),
   );
 }
 
