@@ -53,27 +53,3 @@ export function parseSftConfig(input: unknown = {}): SftConfig {
   }
   return result.output;
 }
-
-/** The copy pre-training schema (see copy_corpus.ts): generic text before SFT, off by default. */
-export const PretrainConfigSchema: v.GenericSchema<Partial<PretrainConfig>, PretrainConfig> = v.strictObject({
-  steps: integer(0, "Optimizer steps of copy pre-training before SFT (random text whose spans recur; the loss is on the copies); 0 skips it."),
-  batchSize: integer(32, "Examples per step.", 1),
-  examples: integer(16000, "Distinct examples generated.", 1),
-  length: integer(120, "Characters per example, about.", 8),
-  learningRate: number(5e-3, "Peak learning rate (linear warm-up, then cosine decay to a tenth)."),
-  warmupSteps: integer(20, "Steps of linear learning-rate warm-up."),
-  weightDecay: number(0, "AdamW weight decay."),
-  maxGradNorm: number(1, "Clip the global gradient norm to this; 0 turns clipping off."),
-});
-
-/** Copy pre-training settings with every default filled in. */
-export interface PretrainConfig {
-  steps: number;
-  batchSize: number;
-  examples: number;
-  length: number;
-  learningRate: number;
-  warmupSteps: number;
-  weightDecay: number;
-  maxGradNorm: number;
-}

@@ -4,4 +4,3 @@
 export * from "./config.ts";
 export * from "./sft.ts";
 export * from "./demonstrations.ts";
-export * from "./copy_corpus.ts";

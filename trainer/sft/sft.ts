@@ -72,7 +72,7 @@ export async function runSft(
   model: Model,
   demonstrations: readonly PackableEpisode[],
   options: {
-    config: Pick<SftConfig, "steps" | "batchSize" | "learningRate" | "warmupSteps" | "weightDecay" | "maxGradNorm">;
+    config: SftConfig;
     rng: Rng;
     /** The mask ablation: train on tool-output tokens too. */
     includeToolTokens?: boolean;

@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import { checkGrpoConfig, type GrpoConfig, GrpoConfigSchema } from "../grpo/config.ts";
 import { checkPpoConfig, type PpoConfig, PpoConfigSchema } from "../ppo/config.ts";
-import { type PretrainConfig, PretrainConfigSchema, type SftConfig, SftConfigSchema } from "../sft/config.ts";
+import { type SftConfig, SftConfigSchema } from "../sft/config.ts";
 import { mergeConfig } from "./merge.ts";
 import { presetFor } from "./presets.ts";
 
@@ -87,7 +87,6 @@ export const TrainConfigSchema: v.GenericSchema<TrainConfigInput, TrainConfig> =
   ),
   model: v.optional(ModelOverridesSchema, {}),
   limits: v.optional(LimitsSchema, {}),
-  pretrain: v.optional(PretrainConfigSchema, {}),
   sft: v.optional(SftConfigSchema, {}),
   ppo: v.optional(PpoConfigSchema, {}),
   grpo: v.optional(GrpoConfigSchema, {}),
@@ -140,7 +139,6 @@ export interface TrainConfig {
   lora?: { rank: number; alpha: number; targetModules: string[] };
   model: ModelOverrides;
   limits: LimitOverrides;
-  pretrain: PretrainConfig;
   sft: SftConfig;
   ppo: PpoConfig;
   grpo: GrpoConfig;
@@ -149,8 +147,8 @@ export interface TrainConfig {
 /** What may be given: the task and any overrides. */
 export type TrainConfigInput =
   & { task: string }
-  & Partial<Omit<TrainConfig, "task" | "pretrain" | "sft" | "ppo" | "grpo">>
-  & { pretrain?: Partial<PretrainConfig>; sft?: Partial<SftConfig>; ppo?: Partial<PpoConfig>; grpo?: Partial<GrpoConfig> };
+  & Partial<Omit<TrainConfig, "task" | "sft" | "ppo" | "grpo">>
+  & { sft?: Partial<SftConfig>; ppo?: Partial<PpoConfig>; grpo?: Partial<GrpoConfig> };
 
 type Json = Record<string, unknown>;
 

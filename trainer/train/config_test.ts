@@ -67,7 +67,7 @@ test("parseTrainConfig() checks fields against each other, naming both", () => {
 test("settingDocs() lists every leaf setting with its preset value and description; the help shows them", () => {
   const docs = settingDocs("calculator");
   const byKey = new Map(docs.map((doc) => [doc.key, doc]));
-  for (const key of ["ppo.entCoef", "ppo.klPenalty", "grpo.lossType", "grpo.epsilonHigh", "sft.toolRate", "pretrain.steps", "pretrain.length", "rewardClip", "evalEvery"]) {
+  for (const key of ["ppo.entCoef", "ppo.klPenalty", "grpo.lossType", "grpo.epsilonHigh", "sft.toolRate", "rewardClip", "evalEvery"]) {
     assert.ok(byKey.has(key), `missing ${key}`);
     assert.ok(byKey.get(key)!.description.length > 10, `${key} has no description`);
   }

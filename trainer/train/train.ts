@@ -14,9 +14,8 @@
 import type { Episode, Task } from "../../core/types.ts";
 import type { FileSystem } from "../engine/io/fs/fs.ts";
 import type { Model } from "../engine/types.ts";
-import { copyCorpus } from "../sft/copy_corpus.ts";
 import { makeDemonstrations } from "../sft/demonstrations.ts";
-import { runSft, type SftProgress } from "../sft/sft.ts";
+import { runSft } from "../sft/sft.ts";
 import {
   asTrainerState,
   loadModel,
@@ -88,16 +87,8 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   };
   if (config.evalBeforeSft && config.sft.steps > 0) await evaluate("before SFT");
 
-  // --- 2. copy pre-training (off by default), then the SFT warm-up ---
+  // --- 2. SFT warm-up ---
   const sftLoss: { step: number; loss: number }[] = [];
-  if (config.pretrain.steps > 0) {
-    progress.log(`copy pre-training: ${config.pretrain.examples} examples of text whose spans recur, ${config.pretrain.steps} steps`);
-    const examples = copyCorpus(policy.tokenizer, rng, { n: config.pretrain.examples, length: config.pretrain.length });
-    await runSft(policy, examples, { config: config.pretrain, rng, onStep: stepReporter("pretrain", env, progress, started) });
-    progress.done();
-    // the warm-up starts with fresh optimizer moments, as it would on a pre-trained model
-    await resetOptimizer(policy);
-  }
   if (config.sft.steps > 0) {
     progress.log(`SFT: ${config.sft.demonstrations} demonstrations from the reference solver, ${config.sft.steps} steps`);
     const demonstrations = await makeDemonstrations(task, {
@@ -110,14 +101,25 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
       limits: config.limits,
       onWarning: (message) => progress.log(`warning: ${message}`),
     });
-    const report = stepReporter("sft", env, progress, started);
+    const sftStarted = performance.now();
+    let tokens = 0;
     await runSft(policy, demonstrations, {
       config: config.sft,
       rng,
       includeToolTokens: config.includeToolTokens,
       onStep: (p) => {
+        tokens += p.tokens;
         sftLoss.push({ step: p.step, loss: p.loss });
-        report(p);
+        if (!env.progress.isTTY && p.step % Math.ceil(p.steps / 20) !== 0 && p.step !== p.steps) return;
+        const elapsed = (performance.now() - sftStarted) / 1000;
+        progress.update({
+          phase: "sft",
+          step: p.step,
+          steps: p.steps,
+          loss: p.loss,
+          tokensPerSecond: tokens / Math.max(elapsed, 1e-9),
+          elapsedSeconds: (performance.now() - started) / 1000,
+        });
       },
     });
     progress.done();
@@ -308,23 +310,4 @@ async function writeReport(
 ): Promise<void> {
   const html = renderRunReport({ ...run, episodes, elapsedSeconds });
   await run.env.files.writeTextAtomic(runPath(run.config.out, "report.html"), html);
-}
-
-/** Progress lines of a supervised phase: about 20 lines off a terminal, every step on one. */
-function stepReporter(phase: "pretrain" | "sft", env: TrainEnv, progress: Progress, started: number): (p: SftProgress) => void {
-  const phaseStarted = performance.now();
-  let tokens = 0;
-  return (p) => {
-    tokens += p.tokens;
-    if (!env.progress.isTTY && p.step % Math.ceil(p.steps / 20) !== 0 && p.step !== p.steps) return;
-    const elapsed = (performance.now() - phaseStarted) / 1000;
-    progress.update({
-      phase,
-      step: p.step,
-      steps: p.steps,
-      loss: p.loss,
-      tokensPerSecond: tokens / Math.max(elapsed, 1e-9),
-      elapsedSeconds: (performance.now() - started) / 1000,
-    });
-  };
 }

@@ -76,20 +76,6 @@ test("toolrl train --algo grpo runs GRPO steps", async () => {
   }
 });
 
-test("toolrl train --set pretrain.steps=N runs copy pre-training before SFT", async () => {
-  const dir = await tempRunDir();
-  try {
-    const io = memoryIO();
-    const args = ["train", "calculator", ...TINY, "--steps", "1", "--set", "pretrain.steps=3", "--set", "pretrain.examples=6"];
-    assert.is(await main([...args, "--set", "pretrain.length=40", "--out", dir.path], io), 0, io.err);
-    assert.match(io.out + io.err, /copy pre-training: 6 examples of text whose spans recur, 3 steps/);
-    assert.match(io.err, /pretrain 3\/3 loss/);
-    assert.ok(io.err.indexOf("pretrain 3/3") < io.err.indexOf("sft 2/2"), io.err);
-  } finally {
-    await dir.cleanup();
-  }
-});
-
 test("toolrl train trains a task from a --plugin module and toolrl eval loads it the same way", async () => {
   const dir = await tempRunDir();
   try {
