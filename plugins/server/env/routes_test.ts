@@ -17,6 +17,7 @@ test("POST /reset draws the seeded sample and renders its prompt in the asked fo
   const { observation, reward, done } = await response.json();
   const [sample] = task.samples({ seed: 3, n: 1 });
   assert.is(observation.prompt, task.prompt(sample, "react"));
+  assert.is(observation.question, sample.question, "the bare question, for trainers that render prompts themselves");
   assert.is(observation.format, "react");
   assert.is(observation.tools[0].function.name, "calculator");
   assert.is(reward, null);

@@ -20,6 +20,7 @@ export function actionProblem(action: unknown): string | undefined {
 /** What reset and step observe. */
 export const Observation = v.object({
   prompt: v.optional(v.string()),
+  question: v.optional(v.string()),
   tools: v.optional(v.array(v.unknown())),
   format: v.optional(v.string()),
   text: v.optional(v.string()),
