@@ -91,6 +91,11 @@ test("fields that break ResetRequest or StepRequest get 422 with FastAPI's detai
   const [sample] = task.samples({ seed: 3, n: 1 });
   assert.is((await seeded.json()).observation.sample_id, sample.id);
   assert.is((await raw("/reset", "")).status, 200, "an empty body is ResetRequest's defaults");
+  const bare = (headers: Record<string, string>) => app.fetch(new Request("http://x/reset", { method: "POST", headers: { authorization: "Bearer t0k", ...headers } }));
+  assert.is((await bare({})).status, 200, "a POST with no body and no Content-Type, as requests.post(url) sends, resets");
+  assert.is((await bare({ "content-length": "0" })).status, 200);
+  const form = await bare({ "content-type": "application/x-www-form-urlencoded", "content-length": "0" });
+  assert.is(form.status, 415, "a typed body that is not JSON is still refused");
 });
 
 test("routes need the bearer token; /health does not", async () => {
