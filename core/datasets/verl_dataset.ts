@@ -5,7 +5,7 @@
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { toolSchemas } from "../plugin/tool_schemas.ts";
-import type { FormatName, Task } from "../types.ts";
+import type { Task } from "../types.ts";
 
 /** One row of a verl dataset. */
 export interface VerlDatasetRow {
@@ -22,8 +22,6 @@ export interface VerlDatasetOptions {
   n: number;
   seed?: number;
   split?: "train" | "eval";
-  /** The prompt's format (default hermes, whose tool calls verl's hermes parser reads). */
-  format?: FormatName;
 }
 
 /**
@@ -35,12 +33,14 @@ export interface VerlDatasetOptions {
  * ```
  */
 export function verlDatasetRows(task: Task, options: VerlDatasetOptions): VerlDatasetRow[] {
-  const { n, seed = 0, split = "train", format = "hermes" } = options;
+  const { n, seed = 0, split = "train" } = options;
   if (!Number.isInteger(n) || n < 1) throw new Error(`n ${n} must be a positive integer`);
   const tools = JSON.stringify(toolSchemas(task.tools));
   return task.samples({ seed, n, split }).map((sample, index) => ({
     data_source: `toolrl/${task.name}`,
-    prompt: [{ role: "user", content: task.prompt(sample, format) }],
+    // The bare question: verl renders the chat template and the tool config's tools itself (a prompt already
+    // rendered in a toolrl format would be templated twice).
+    prompt: [{ role: "user", content: sample.question }],
     ability: "tool_use",
     reward_model: { style: "rule", ground_truth: typeof sample.answer === "string" ? sample.answer : JSON.stringify(sample.answer) },
     extra_info: { index, split, sample: JSON.stringify(sample), tools },

@@ -55,6 +55,18 @@ function resolveSpec(spec: string, base: string | URL | undefined): string {
   return new URL(/^[A-Za-z]:\//.test(path) ? `file:///${path}` : path, root).href;
 }
 
+/**
+ * Node's and esbuild's ways of saying a module was compiled or loaded as CommonJS and then met ES module code:
+ * require() of an ES module in an import cycle or with top-level await, or top-level await in CJS output.
+ */
+const COMMON_JS_CODES = new Set(["ERR_REQUIRE_CYCLE_MODULE", "ERR_REQUIRE_ASYNC_MODULE", "ERR_REQUIRE_ESM"]);
+const COMMON_JS_MESSAGES = /require\(\) ES Module .* in a cycle|Cannot require\(\) ES Module|not supported with the "cjs" output format|Cannot use import statement outside a module/;
+
+function loadedAsCommonJs(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return COMMON_JS_CODES.has(String(code)) || COMMON_JS_MESSAGES.test(String(message));
+}
+
 function checkPlugin(value: unknown, where: string): Plugin {
   if (typeof value !== "object" || value === null) {
     throw new Error(`loadPlugin: ${where} exported ${String(value)}; export a plugin made with definePlugin(...).`);
@@ -134,7 +146,15 @@ async function loadWith(
       await within(options.importModule ? options.importModule(url) : import(url), timeoutMs, `importing "${spec}"`),
     );
   } catch (error) {
-    throw new Error(`loadPlugin: could not import "${spec}" (${url}): ${(error as Error).message}`);
+    const message = (error as Error).message;
+    if (loadedAsCommonJs(error)) {
+      throw new Error(
+        `loadPlugin: could not import "${spec}" (${url}): it was loaded as CommonJS (its package.json has no "type": "module"), ` +
+          `which cannot hold an ES module plugin; make it an ES module: run "npm pkg set type=module" in its project ` +
+          `(or name the files .mjs / .mts). Node said: ${message}`,
+      );
+    }
+    throw new Error(`loadPlugin: could not import "${spec}" (${url}): ${message}`);
   }
   const exported = module.default !== undefined ? module.default : module.plugin;
   if (exported === undefined) {

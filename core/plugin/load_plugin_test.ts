@@ -70,6 +70,18 @@ test("loadPlugin() says what is wrong with an unknown name, a missing file or a 
   );
 });
 
+test("loadPlugin() tells a plugin loaded as CommonJS to become an ES module, not that it is in an import cycle", async () => {
+  // What Node 22+ throws when a CommonJS-compiled plugin require()s an ES module still evaluating.
+  const cycle = Object.assign(new Error("Cannot require() ES Module /p/tool.ts in a cycle. (from /p/mod.ts)"), { code: "ERR_REQUIRE_CYCLE_MODULE" });
+  const importModule = () => Promise.reject(cycle);
+  const message = await errorOf(() => loadPlugin("./mine/mod.ts", { base: here, importModule }));
+  assert.match(message, /could not import "\.\/mine\/mod\.ts".*loaded as CommonJS/);
+  assert.match(message, /npm pkg set type=module.*\.mjs/);
+  assert.match(message, /Node said: Cannot require\(\) ES Module/, "the original cause stays at the end");
+  const syntax = () => Promise.reject(new SyntaxError("Unexpected token '{'"));
+  assert.not.match(await errorOf(() => loadPlugin("./mine/mod.ts", { base: here, importModule: syntax })), /CommonJS/);
+});
+
 test("findTask() lists the known tasks when the name is missing", () => {
   const task = { name: "calculator" } as Parameters<typeof findTask>[0][number]["tasks"][number];
   const plugin = definePlugin({ name: "calc", tasks: [task] });

@@ -3,8 +3,9 @@
  * Load it with `toolrl train unit-convert --plugin ./examples/plugin/mod.ts` (see docs/plugins.md).
  */
 import { definePlugin } from "../../mod.ts";
-import { closeEnough, unitTask } from "./task.ts";
+import { unitTask } from "./task.ts";
 import { unitConvert } from "./unit_convert.ts";
+import { closeEnough } from "./verifier.ts";
 
 export default definePlugin({
   name: "units",

@@ -2,21 +2,9 @@
  * The `unit-convert` task of the example plugin: "How many m is 3 km?", answered by calling
  * `unit_convert` and copying its result; rewarded when the answer is within 1% of the truth.
  */
-import {
-  callTurn,
-  defineVerifier,
-  finalTurn,
-  type FormatName,
-  lastModelText,
-  lastNumber,
-  questionPrompt,
-  readToolResult,
-  type Sample,
-  seededRandom,
-  splitSeed,
-  type Task,
-} from "../../mod.ts";
+import { callTurn, finalTurn, type FormatName, questionPrompt, readToolResult, type Sample, seededRandom, splitSeed, type Task } from "../../mod.ts";
 import { convert, type Unit, unitConvert } from "./unit_convert.ts";
+import { closeEnough } from "./verifier.ts";
 
 /** One conversion question. */
 export interface UnitSample extends Sample {
@@ -28,16 +16,7 @@ export interface UnitSample extends Sample {
 
 const PAIRS: [Unit, Unit][] = [["km", "m"], ["m", "cm"], ["mi", "km"], ["ft", "m"], ["kg", "g"], ["lb", "kg"]];
 
-/** 1 when the last number of the model's last turn is within 1% of the answer (and the episode ended by itself). */
-export const closeEnough = defineVerifier<UnitSample>({
-  name: "unit_convert_close",
-  score: (episode, sample) => {
-    const given = lastNumber(lastModelText(episode));
-    if (episode.status !== "done" || given === null) return 0;
-    return Math.abs(given - sample.answer) <= 0.01 * Math.abs(sample.answer) ? 1 : 0;
-  },
-});
-
+/** The call the solver makes for a sample: JSON arguments (hermes, react) or a raw query (submit). */
 function callFor(sample: UnitSample, format: FormatName): string {
   const { value, from, to } = sample;
   return callTurn(format, { name: "unit_convert", arguments: { value, from, to }, query: `${value} ${from} to ${to}` });

@@ -64,8 +64,8 @@ export function originGuard(options: OriginGuardOptions = {}): MiddlewareHandler
 }
 
 /**
- * 415 for a POST whose body is not declared `application/json` (mounted after authentication, so an
- * unauthenticated caller learns only that it is unauthenticated).
+ * 415 for a POST whose body is not declared `application/json`, unless it has no body and no type (mounted after
+ * authentication, so an unauthenticated caller learns only that it is unauthenticated).
  *
  * @example app.use("*", requireJsonBody());
  */
@@ -73,7 +73,10 @@ export function requireJsonBody(): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === "POST") {
       const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
-      if (type !== "application/json") {
+      // A POST with no body and no type carries nothing to smuggle: OpenEnv's `requests.post(url + "/reset")` sends one.
+      const length = c.req.header("content-length");
+      const bodiless = type === "" && (length === "0" || (length === undefined && c.req.header("transfer-encoding") === undefined));
+      if (type !== "application/json" && !bodiless) {
         return jsonError(c, 415, "unsupported_media_type", `send the body as JSON with Content-Type: application/json (got ${JSON.stringify(type || "none")})`);
       }
     }

@@ -38,4 +38,26 @@ test("a .ts plugin in a folder without package.json loads, and failures name the
   }
 });
 
+test("a plugin in a CommonJS project that needs ES modules (top-level await) is told to set type: module", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "toolrl-cjs-plugin-"));
+  try {
+    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "mine", type: "commonjs" }));
+    await writeFile(
+      join(dir, "mod.ts"),
+      `import { definePlugin, calculatorTool } from ${JSON.stringify(modTs)};\n` +
+        `const tools = await Promise.resolve([calculatorTool()]);\nexport default definePlugin({ name: "tla", tools });\n`,
+    );
+    const importModule = await pluginImporter();
+    const outcome = await loadPlugin(join(dir, "mod.ts"), { importModule }).then((p) => p.name, (e: Error) => e.message);
+    if ("Deno" in globalThis) {
+      assert.is(outcome, "tla", "Deno loads a .ts file as an ES module whatever package.json says");
+    } else {
+      assert.match(outcome, /loaded as CommonJS .*"type": "module".*npm pkg set type=module/);
+      assert.match(outcome, /Top-level await/, "Node's own message follows");
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -36,6 +36,8 @@ export interface ReportChart {
   yRange?: [number, number];
   /** Label of the x axis (default "RL step"). */
   xLabel?: string;
+  /** One line under the chart: what the quantity is and what values are good. */
+  caption?: string;
 }
 
 /** Everything the page shows. */
@@ -145,7 +147,10 @@ export function renderReport(input: ReportInput): string {
     `<td>${e.toolCallRate.toFixed(3)}</td><td>${e.errorRate.toFixed(3)}</td>` +
     `<td>${e.selfWrittenOutputRate?.toFixed(3) ?? "-"}</td></tr>`
   ).join("");
-  const charts = input.charts.map((c) => `<div class="chart">${lineChart(c, c.rows ?? input.metrics)}</div>`).join("");
+  const charts = input.charts.map((c) => {
+    const caption = c.caption ? `<p class="caption">${escapeHtml(c.caption)}</p>` : "";
+    return `<div class="chart">${lineChart(c, c.rows ?? input.metrics)}${caption}</div>`;
+  }).join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
 <style>
@@ -153,6 +158,7 @@ body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color
 h1{font-size:22px}h2{font-size:17px;margin-top:28px}
 table{border-collapse:collapse}th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:8px}.chart svg{border:1px solid #e5e5e5;background:#fff}
+.caption{font-size:12px;color:#555;max-width:460px;margin:2px 0 0}
 svg text{font:11px system-ui,sans-serif;fill:#444}svg .title{font-size:13px;font-weight:600;fill:#111}
 .axis{stroke:#888}.grid{stroke:#eee}
 pre{white-space:pre-wrap;word-break:break-all;background:#fafafa;border:1px solid #e5e5e5;padding:8px;margin:4px 0}

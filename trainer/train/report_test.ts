@@ -74,13 +74,21 @@ test("renderRunReport() charts held-out accuracy over steps, one quantity per ch
   const metrics = [1, 2, 3, 4].map((step) => ({ step, "env/reward_mean": step / 4, "tools/call_rate": step / 4 }));
   const html = renderRunReport({ config, state, metrics, episodes: [episode(1, "Result = 4 <submit>"), episode(0, "Result = 3 <submit>")], elapsedSeconds: 3 });
   assert.match(html, "held-out accuracy (greedy)");
-  const charts = [...html.matchAll(/<div class="chart">(.*?)<\/svg><\/div>/gs)].map((m) => m[1]);
+  const charts = [...html.matchAll(/<div class="chart">(.*?)<\/svg>(?:<p class="caption">[^<]*<\/p>)?<\/div>/gs)].map((m) => m[1]);
   assert.ok(charts.length >= 14, `${charts.length} charts`);
   assert.ok(charts.every((svg) => (svg.match(/<polyline /g)?.length ?? 0) <= 1), "one quantity per chart");
   assert.match(html, "ppo.learningRate");
   assert.match(html, "episode of RL step 1 (done) 1");
   assert.match(html, "episode of the last RL step (4) (done) 1");
   assert.match(html, "Result = 3 &lt;submit&gt;"); // a failing episode of the last step is shown too
+  assert.match(html, /explained variance of the value head<\/text>.*?<\/svg><p class="caption">1 − Var\(returns − values\) \/ Var\(returns\): 1 is a perfect/s);
+  assert.match(html, "<th>SFT demonstrations that call the tool</th><td>100% (--sft-tool-rate 1: every demonstration calls the tool)</td>");
+});
+
+test("toolRateText() gives --sft-tool-rate as a percentage with its meaning", async () => {
+  const { toolRateText } = await import("./run_report.ts");
+  assert.is(toolRateText(0.1), "10% (--sft-tool-rate 0.1: each demonstration calls the tool with this probability, the others answer without it)");
+  assert.match(toolRateText(0.333), /^33\.3% \(/);
 });
 
 test.run();

@@ -41,7 +41,12 @@ export function renderRunReport(run: {
       ? [
         { title: "KL coefficient", keys: ["objective/kl_coef"] },
         { title: "value loss", keys: ["ppo/loss/value"] },
-        { title: "explained variance of the value head", keys: ["ppo/val/var_explained"] },
+        {
+          title: "explained variance of the value head",
+          keys: ["ppo/val/var_explained"],
+          caption: "1 − Var(returns − values) / Var(returns): 1 is a perfect value head, 0 no better than the mean return, " +
+            "below 0 worse (usual in the first steps); good runs rise above 0 and towards 1.",
+        },
       ]
       : [{ title: "groups with a reward signal", keys: ["grpo/groups_with_signal"], yRange: unit }]),
     { title: "learning rate", keys: ["learning_rate"] },
@@ -60,7 +65,7 @@ export function renderRunReport(run: {
       seed: config.seed,
       "RL steps": `${state.step} / ${config.steps}`,
       "SFT steps": config.sft.steps,
-      "SFT demonstrations calling the tool": config.sft.toolRate,
+      "SFT demonstrations that call the tool": toolRateText(config.sft.toolRate),
       "rollout loop": config.rollout,
       "tool tokens in the loss": config.includeToolTokens ? "yes (mask ablation)" : "no (masked)",
       "wall time": `${Math.round(run.elapsedSeconds)} s`,
@@ -84,6 +89,17 @@ export function reportEpisodes(episodes: readonly Episode[], n: number, title: s
     reward: episode.reward,
     segments: episode.segments.map((s) => ({ role: s.role, text: s.text })),
   }));
+}
+
+/**
+ * `--sft-tool-rate` as a share with its meaning, so it does not read as a count.
+ *
+ * @example toolRateText(0.1) // "10% (--sft-tool-rate 0.1: each demonstration calls the tool with this probability, the others answer without it)"
+ */
+export function toolRateText(rate: number): string {
+  const percent = `${Number((rate * 100).toFixed(1))}%`;
+  if (rate >= 1) return `${percent} (--sft-tool-rate ${rate}: every demonstration calls the tool)`;
+  return `${percent} (--sft-tool-rate ${rate}: each demonstration calls the tool with this probability, the others answer without it)`;
 }
 
 /** 0..1 for rewards that stay in it (0/1 verifiers), else the data's own range. */

@@ -57,6 +57,8 @@ export interface TrainResult {
   step: number;
   /** The run stopped early on `shouldStop` (it can be resumed). */
   stopped?: boolean;
+  /** The run's wall time in seconds, earlier sessions (up to the checkpoint resumed from) included. */
+  totalSeconds: number;
 }
 
 type Progress = ReturnType<typeof createProgress>;
@@ -238,7 +240,7 @@ async function reinforce(run: {
     });
     if (env.stopAfterStep === state.step) {
       progress.done();
-      return { evaluations: state.evaluations, metrics, step: state.step };
+      return { evaluations: state.evaluations, metrics, step: state.step, totalSeconds: elapsed() };
     }
     if (state.step % evalEvery(config) === 0 && state.step < config.steps) {
       progress.done();
@@ -250,7 +252,7 @@ async function reinforce(run: {
       progress.done();
       await checkpoint();
       progress.log(`stopped after RL step ${state.step}/${config.steps}; continue with: toolrl train --resume ${config.out}`);
-      return { evaluations: state.evaluations, metrics, step: state.step, stopped: true };
+      return { evaluations: state.evaluations, metrics, step: state.step, stopped: true, totalSeconds: elapsed() };
     }
   }
   progress.done();
@@ -261,7 +263,7 @@ async function reinforce(run: {
     state.evaluations.push(await evaluateRun(run, evaluation, state.evaluations));
   }
   await checkpoint();
-  return { evaluations: state.evaluations, metrics, step: state.step };
+  return { evaluations: state.evaluations, metrics, step: state.step, totalSeconds: elapsed() };
 }
 
 /**

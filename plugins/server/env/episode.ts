@@ -69,7 +69,8 @@ export function resetEpisode(task: Task, options: ResetOptions = {}): { episode:
     toolCalls: 0,
   };
   const episode: EnvEpisode = { id, task, format, sample, state, ctx, steps: 0 };
-  const observation = { prompt, tools: toolSchemas(task.tools), format, task: task.name, sample_id: sample.id, stop: parser.stop };
+  // `question` is the bare question, for trainers that render the prompt themselves (TRL's environment_factory).
+  const observation = { prompt, question: sample.question, tools: toolSchemas(task.tools), format, task: task.name, sample_id: sample.id, stop: parser.stop };
   return { episode, result: { observation, reward: null, done: false } };
 }
 

@@ -1,14 +1,17 @@
 /**
- * OpenEnv's routes on the tool server: one-shot HTTP `/reset`, `/step`, `/state`, `/schema`, `/metadata`
- * and `/reward`, and multi-turn sessions at `/ws` when the runtime gives a WebSocket upgrade.
+ * OpenEnv's routes on the tool server: one-shot HTTP `/reset`, `/step`, `/state`, `/schema`, `/metadata`,
+ * `/openapi.json` and `/reward`, and multi-turn sessions at `/ws` when the runtime gives a WebSocket upgrade.
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { UpgradeWebSocket } from "hono/ws";
 import type { Task } from "../../../core/types.ts";
 import { episodeState, resetEpisode, stepEpisode } from "./episode.ts";
 import { createSessions, pickTask, type Session, SessionLimitError, type SessionOptions, type Sessions } from "./sessions.ts";
-import { ACTION_SCHEMA, actionProblem, OBSERVATION_SCHEMA, STATE_SCHEMA, stepOptionsProblem } from "./schema.ts";
+import { ACTION_SCHEMA, actionProblem, OBSERVATION_SCHEMA, STATE_SCHEMA } from "./schema.ts";
 import { scoreRequest } from "./reward.ts";
+import { type DetailEntry, readOpenEnvBody, resetProblems, stepProblems } from "./openenv_request.ts";
+import { type EnvMetadata, envMetadata, envOpenApi } from "./metadata.ts";
+import { pythonJsonError, pythonJsonErrorText } from "./python_json.ts";
 
 /** Options of {@link mountEnv}. */
 export interface EnvServerOptions extends SessionOptions {
@@ -16,19 +19,21 @@ export interface EnvServerOptions extends SessionOptions {
   tasks: readonly Task[];
   /** The runtime's WebSocket upgrade (`runtimeUpgradeWebSocket()` of the adapter); without it `/ws` answers 501. */
   upgradeWebSocket?: UpgradeWebSocket;
+  /** Fields of `GET /metadata` to set or override (OpenEnv's `author`, `documentation_url`, `version`, ...). */
+  metadata?: Partial<EnvMetadata>;
 }
 
 const fail = (c: Context, status: 400 | 401 | 422 | 501, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
 
-/** A `/step` body that breaks OpenEnv's StepRequest (its action, timeout_s, request_id): answered 422, as OpenEnv's server does. */
-class UnprocessableError extends Error {
-  code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+/**
+ * OpenEnv's 422 for a body that breaks `ResetRequest`/`StepRequest` or an action that does not validate:
+ * FastAPI's `detail` entries, with toolrl's `error` beside them.
+ */
+const unprocessable = (c: Context, code: string, detail: DetailEntry[]) => {
+  const message = detail.map((d) => `${d.loc.join(".")} ${JSON.stringify(d.input)?.slice(0, 80)}: ${d.msg}`).join("; ");
+  return c.json({ detail, error: { code, message } }, 422);
+};
 
 async function body(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
@@ -38,14 +43,34 @@ async function body(c: Context): Promise<Record<string, unknown>> {
   return value;
 }
 
+/**
+ * The token a `/ws` request carries: `?token=`, `Authorization: Bearer`, or the password of HTTP Basic, which
+ * OpenEnv's Python client (the `websockets` library) sends for a base URL like `http://user:<token>@host:8000`:
+ * its `base_url` gets `/ws` appended, so a query string there cannot carry the token.
+ */
+function socketToken(c: Context): string | undefined {
+  const query = c.req.query("token");
+  if (query !== undefined) return query;
+  const header = c.req.header("authorization") ?? "";
+  const bearer = /^Bearer\s+(.+)$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!basic) return undefined;
+  try {
+    const pair = atob(basic[1]);
+    return pair.slice(pair.indexOf(":") + 1);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Adds the environment routes; `/ws` checks `token` itself (header or `?token=`), so mount it before bearer auth. */
 export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: string): Sessions {
   const sessions = createSessions(options.tasks, options);
   const upgrade = options.upgradeWebSocket;
   const authorize: MiddlewareHandler = async (c, next) => {
-    if (token !== undefined) {
-      const given = c.req.query("token") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-      if (given !== token) return fail(c, 401, "unauthorized", "send the token as ?token=<token> or Authorization: Bearer <token>");
+    if (token !== undefined && socketToken(c) !== token) {
+      return fail(c, 401, "unauthorized", "send the token as ?token=<token>, Authorization: Bearer <token>, or as the password of the URL (ws://user:<token>@host)");
     }
     if (!upgrade) return fail(c, 501, "no_websocket", "this server was created without a WebSocket upgrade; pass env.upgradeWebSocket (runtimeUpgradeWebSocket() from the adapter)");
     await sessions.sweep();
@@ -80,11 +105,15 @@ export function mountEnvSocket(app: Hono, options: EnvServerOptions, token?: str
           if (!session) return;
           const live = session;
           queue = queue.then(async () => {
+            const text = String(event.data);
+            // OpenEnv's server answers text that Python's json.loads refuses with "Invalid JSON: <its error>".
+            const invalid = pythonJsonError(text);
             let message: unknown;
             try {
-              message = JSON.parse(String(event.data));
-            } catch {
-              const data = { message: `message ${String(event.data).slice(0, 80)} is not JSON`, code: "INVALID_JSON" };
+              if (invalid) throw new Error(pythonJsonErrorText(text, invalid));
+              message = JSON.parse(text);
+            } catch (error) {
+              const data = { message: `Invalid JSON: ${(error as Error).message}`, code: "INVALID_JSON" };
               ws.send(JSON.stringify({ type: "error", data }));
               return;
             }
@@ -112,32 +141,44 @@ export function mountEnvRoutes(app: Hono, options: EnvServerOptions): void {
     } catch (error) {
       return fail(c, 400, "bad_json", (error as Error).message);
     }
+    return answer(c, () => run(data));
+  };
+  const answer = async (c: Context, run: () => Promise<unknown>) => {
     try {
-      return c.json(await run(data) as Record<string, unknown>);
+      return c.json(await run() as Record<string, unknown>);
     } catch (error) {
-      if (error instanceof UnprocessableError) return fail(c, 422, error.code, error.message);
       return fail(c, 400, "invalid_body", (error as Error).message);
     }
   };
-  app.post("/reset", (c) => guard(c, async (data) => resetEpisode(pickTask(tasks, data.task), data).result));
-  app.post("/step", (c) =>
-    guard(c, async (data) => {
-      // As OpenEnv's /step: an action that does not validate is a 422, before any environment is made.
-      const problem = actionProblem(data.action);
-      if (problem) throw new UnprocessableError("invalid_action", problem);
-      const optionsProblem = stepOptionsProblem(data);
-      if (optionsProblem) throw new UnprocessableError("invalid_body", optionsProblem);
-      // One-shot, as OpenEnv's HTTP step: a fresh environment per request, reset with the body's seed.
+  // /reset and /step read their bodies as OpenEnv's FastAPI server does (readOpenEnvBody: 422 json_invalid, ...).
+  app.post("/reset", async (c) => {
+    const read = await readOpenEnvBody(c);
+    if ("response" in read) return read.response;
+    const problems = resetProblems(read.data);
+    if (problems.length > 0) return unprocessable(c, "invalid_body", problems);
+    const data = (read.data ?? {}) as Record<string, unknown>;
+    const seed = data.seed === undefined || data.seed === null ? undefined : Number(data.seed);
+    return answer(c, async () => resetEpisode(pickTask(tasks, data.task), { ...data, seed }).result);
+  });
+  app.post("/step", async (c) => {
+    const read = await readOpenEnvBody(c);
+    if ("response" in read) return read.response;
+    const problems = stepProblems(read.data);
+    if (problems.length > 0) return unprocessable(c, problems.some((p) => p.loc[1] === "action") ? "invalid_action" : "invalid_body", problems);
+    const data = read.data as Record<string, unknown>;
+    // As OpenEnv's /step: an action that does not validate is a 422, before any environment is made.
+    const problem = actionProblem(data.action);
+    if (problem) return unprocessable(c, "invalid_action", [{ type: "value_error", loc: ["action"], msg: problem, input: data.action }]);
+    // One-shot, as OpenEnv's HTTP step: a fresh environment per request, reset with the body's seed.
+    return answer(c, async () => {
       const { episode } = resetEpisode(pickTask(tasks, data.task), data);
       return await stepEpisode(episode, data.action as never);
-    }));
+    });
+  });
+  const metadata = envMetadata(tasks, options.metadata);
   app.get("/state", (c) => c.json(episodeState(undefined)));
   app.get("/schema", (c) => c.json({ action: ACTION_SCHEMA, observation: OBSERVATION_SCHEMA, state: STATE_SCHEMA }));
-  app.get("/metadata", (c) =>
-    c.json({
-      name: "toolrl",
-      description: `toolrl tasks as environments: ${tasks.map((t) => t.name).join(", ")}`,
-      tasks: tasks.map((t) => ({ name: t.name, description: t.description, tools: t.tools.map((tool) => tool.name) })),
-    }));
+  app.get("/metadata", (c) => c.json(metadata));
+  app.get("/openapi.json", (c) => c.json(envOpenApi(metadata)));
   app.post("/reward", (c) => guard(c, (data) => scoreRequest(tasks, data)));
 }

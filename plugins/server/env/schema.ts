@@ -17,21 +17,10 @@ export function actionProblem(action: unknown): string | undefined {
   return `action ${JSON.stringify(action)?.slice(0, 200)} must be {text} or {tool_calls: [{name, arguments}], content?}`;
 }
 
-/** Why a `/step` body's `timeout_s` or `request_id` breaks OpenEnv's StepRequest (timeout_s > 0, request_id at most 255 characters), or undefined. */
-export function stepOptionsProblem(body: Record<string, unknown>): string | undefined {
-  const { timeout_s, request_id } = body;
-  if (timeout_s !== undefined && timeout_s !== null && !(typeof timeout_s === "number" && timeout_s > 0)) {
-    return `timeout_s ${JSON.stringify(timeout_s)} must be a number above 0`;
-  }
-  if (request_id !== undefined && request_id !== null && !(typeof request_id === "string" && request_id.length <= 255)) {
-    return `request_id ${JSON.stringify(request_id)?.slice(0, 80)} must be a string of at most 255 characters`;
-  }
-  return undefined;
-}
-
 /** What reset and step observe. */
 export const Observation = v.object({
   prompt: v.optional(v.string()),
+  question: v.optional(v.string()),
   tools: v.optional(v.array(v.unknown())),
   format: v.optional(v.string()),
   text: v.optional(v.string()),

@@ -27,7 +27,8 @@ async function connect() {
       replies.push(resolve as (d: unknown) => void);
       ws.send(JSON.stringify({ type, data }));
     });
-  return { send, close: () => ws.close() };
+  const raw = (text: string) => new Promise<unknown>((resolve) => (replies.push(resolve), ws.send(text)));
+  return { send, raw, close: () => ws.close() };
 }
 
 /** Plays one episode with the solver; returns its reward and the step latencies. */
@@ -85,6 +86,11 @@ test("/ws: bad messages answer type error, and a wrong token is refused", async 
   const badAction = await client.send("step", { nope: 1 });
   assert.is(badAction.data.code, "VALIDATION_ERROR", "OpenEnv answers an action that does not validate with VALIDATION_ERROR");
   assert.match(badAction.data.message as string, /"nope":1/);
+  // OpenEnv's server: {"message": f"Invalid JSON: {e}"} with Python's JSONDecodeError text.
+  assert.equal(await client.raw("{'type': 'state'}"), {
+    type: "error",
+    data: { message: "Invalid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)", code: "INVALID_JSON" },
+  });
   client.close();
   const refused = await fetch(server.url + "/ws?token=nope");
   assert.is(refused.status, 401);

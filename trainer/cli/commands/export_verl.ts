@@ -5,13 +5,13 @@
 import type { CliIO } from "../io.ts";
 import { writeNewFile } from "./_new_file.ts";
 import { verlDatasetParquet, verlDatasetRows } from "../../../core/datasets/verl_dataset.ts";
-import type { FormatName } from "../../../core/types.ts";
 import { resolveTask } from "../../train/setup.ts";
 
-export const help = `toolrl export verl-dataset <task> --n N --out FILE [--seed S] [--split train|eval] [--format F] [--plugin ./p.ts]... [--overwrite]
+export const help = `toolrl export verl-dataset <task> --n N --out FILE [--seed S] [--split train|eval] [--plugin ./p.ts]... [--overwrite]
 
 Writes N samples of <task> as a verl RL dataset in parquet (data_source, prompt, ability, reward_model,
-extra_info, agent_name). An existing FILE is refused unless --overwrite is given.`;
+extra_info, agent_name); the prompt is the sample's question as a user message, for verl to render with the
+model's chat template and the tool config's tools. An existing FILE is refused unless --overwrite is given.`;
 
 /** Runs the command; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -28,7 +28,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const plugins: string[] = [];
   for (let i = 0; i < rest.length; i += 2) {
     const [name, value] = [rest[i], rest[i + 1]];
-    if (!["--n", "--out", "--seed", "--split", "--format", "--plugin"].includes(name)) {
+    if (!["--n", "--out", "--seed", "--split", "--plugin"].includes(name)) {
       throw new Error(`unknown option ${JSON.stringify(name)}; see toolrl export --help`);
     }
     if (value === undefined) throw new Error(`${name} needs a value`);
@@ -41,7 +41,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     n: Number(flags["--n"] ?? 1000),
     seed: Number(flags["--seed"] ?? 0),
     split: (flags["--split"] ?? "train") as "train" | "eval",
-    format: (flags["--format"] ?? "hermes") as FormatName,
   });
   await writeNewFile(flags["--out"], verlDatasetParquet(rows), { overwrite });
   io.stderr(`toolrl export: ${rows.length} rows of ${task.name} → ${flags["--out"]}\n`);

@@ -1,6 +1,6 @@
 /**
  * `toolrl train <task>`: SFT warm-up on the task's reference solver, then PPO or GRPO, with progress on
- * stderr, `DIR/metrics.jsonl`, `DIR/checkpoint/` and `DIR/report.html`; `--resume DIR` continues a run.
+ * stderr, `DIR/metrics.jsonl`, `DIR/eval.jsonl`, `DIR/checkpoint/` and `DIR/report.html`; `--resume DIR` continues a run.
  */
 import { type CliIO, exitProcess } from "../io.ts";
 import { parseTrainConfig, type TrainConfigInput } from "../../train/config.ts";
@@ -17,7 +17,8 @@ toolrl train --resume DIR
 
 Teaches the model to use the task's tools: a short SFT warm-up on demonstrations from the task's reference
 solver (loss on model tokens only), a held-out evaluation, RL (PPO or GRPO), and a second evaluation.
-Progress goes to stderr; DIR gets metrics.jsonl, checkpoint/, reference/ and report.html.
+Progress goes to stderr; DIR gets metrics.jsonl (a line per RL step), eval.jsonl (a line per held-out
+evaluation), checkpoint/, reference/ and report.html.
 
   --algo ppo|grpo            RL algorithm (default ppo)
   --format submit|hermes|react   tool-call format (default submit)
@@ -143,12 +144,17 @@ async function runTraining(
     outDir = config.out;
   }
   const seconds = (performance.now() - started) / 1000;
-  io.stdout(`${label}: ${result.step} RL steps, ${seconds.toFixed(0)} s\n`);
+  // A resumed run counts its earlier sessions too (their time up to the checkpoint it resumed from).
+  const time = flags.resume !== undefined
+    ? `${result.totalSeconds.toFixed(0)} s in all sessions (${seconds.toFixed(0)} s in this one)`
+    : `${seconds.toFixed(0)} s`;
+  io.stdout(`${label}: ${result.step} RL steps, ${time}\n`);
   for (const evaluation of result.evaluations) {
     io.stdout(`  held-out accuracy ${evaluation.label}: ${evaluation.accuracy.toFixed(3)} (n=${evaluation.n})\n`);
   }
   if (result.stopped) io.stdout(`stopped at RL step ${result.step}; continue with: toolrl train --resume ${outDir}\n`);
   const accuracies = Object.fromEntries(result.evaluations.map((e) => [e.label, e.accuracy]));
-  io.stdout(JSON.stringify({ steps: result.step, seconds: Number(seconds.toFixed(1)), accuracy: accuracies }) + "\n");
+  const summary = { steps: result.step, seconds: Number(seconds.toFixed(1)), total_seconds: Number(result.totalSeconds.toFixed(1)), accuracy: accuracies };
+  io.stdout(JSON.stringify(summary) + "\n");
   return 0;
 }

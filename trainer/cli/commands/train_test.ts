@@ -111,6 +111,7 @@ test("toolrl train --help lists every --set key with its default, generated from
     assert.match(text, new RegExp(`\\n  ${key.replace(".", "\\.")} +\\S+, default `), key);
   }
   assert.match(text, "--sft-tool-rate P");
+  assert.match(text, /DIR gets metrics\.jsonl .*eval\.jsonl \(a line per held-out\s+evaluation\)/s, "the intro names every file a run writes");
 });
 
 test("toolrl train --sft-tool-rate, --eval-every and --rollout reach the run's settings", async () => {
@@ -172,7 +173,10 @@ test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --r
     assert.match(io.err, "stopping after the RL step under way");
     const resumed = memoryIO();
     assert.is(await main(["train", "--resume", dir.path], resumed), 0, resumed.err);
-    assert.is(JSON.parse(resumed.out.trim().split("\n").at(-1)!).steps, 4);
+    const resumedSummary = JSON.parse(resumed.out.trim().split("\n").at(-1)!);
+    assert.is(resumedSummary.steps, 4);
+    assert.match(resumed.out, /4 RL steps, \d+ s in all sessions \(\d+ s in this one\)/);
+    assert.ok(resumedSummary.total_seconds > resumedSummary.seconds, `the total counts the first session: ${resumed.out}`);
     const extended = memoryIO();
     assert.is(await main(["train", "--resume", dir.path, "--steps", "6"], extended), 0, extended.err);
     const summary = JSON.parse(extended.out.trim().split("\n").at(-1)!);
