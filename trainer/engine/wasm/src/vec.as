@@ -156,7 +156,7 @@ const P4: f32 = 1.6666665459e-1;
 const P5: f32 = 5.0000001201e-1;
 
 @inline
-function expVec(v: v128): v128 {
+export function expVec(v: v128): v128 {
   const x = f32x4.pmin(f32x4.pmax(v, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
   const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND));
   const n = f32x4.sub(shifted, f32x4.splat(ROUND));
@@ -171,7 +171,7 @@ function expVec(v: v128): v128 {
 }
 
 @inline
-function expScalar(v: f32): f32 {
+export function expScalar(v: f32): f32 {
   const x = min(max(v, EXP_LO), EXP_HI);
   const shifted = x * LOG2E + ROUND;
   const n = shifted - ROUND;
