@@ -8,7 +8,7 @@
  * Last, one profiled engine step per config: where its time goes, per phase and op.
  */
 import { benchBackend } from "../engine.ts";
-import { formatTable, type SuiteOutput } from "../report.ts";
+import { type Cell, formatTable, type SuiteOutput } from "../report.ts";
 import type { SuiteContext } from "../suite_types.ts";
 import { median } from "../timing.ts";
 import { engineStep, STEP_OPTIMIZER, stepConfigs } from "./engine_step.ts";
@@ -125,7 +125,7 @@ export function formatFigures(figures: TrainStepFigures): string {
   );
   const profiles = figures.configs.map((c) => {
     const shown = c.profile.filter((p) => p.ms >= c.profileStepMs * 0.01);
-    const rows = shown.map((p) => [p.op, p.calls, p.ms, (100 * p.ms) / c.profileStepMs]);
+    const rows: Cell[][] = shown.map((p) => [p.op, p.calls, p.ms, (100 * p.ms) / c.profileStepMs]);
     const counted = c.profile.reduce((a, p) => a + p.ms, 0);
     rows.push(["(host: outside backend ops)", null, c.profileStepMs - counted, (100 * (c.profileStepMs - counted)) / c.profileStepMs]);
     return `profile of one engine step, ${c.config}: ${c.profileStepMs.toFixed(1)} ms\n` +
