@@ -65,6 +65,12 @@ export interface Kernels {
     dlogits: Float32Array, dlogprobs: Float32Array, dentropy: Float32Array | null,
     logits: Float32Array, targets: Int32Array, lse: Float32Array, entropy: Float32Array, N: number, V: number,
   ): void;
+  /** out (N,C), rstd (N) from inp (N,C), weight (C). */
+  rmsnormForward(out: Float32Array, rstd: Float32Array, inp: Float32Array, weight: Float32Array, N: number, C: number, eps: number): void;
+  /** Accumulates dinp (N,C), dweight (C) from dout (N,C). */
+  rmsnormBackward(
+    dinp: Float32Array, dweight: Float32Array, dout: Float32Array, inp: Float32Array, weight: Float32Array, rstd: Float32Array, N: number, C: number,
+  ): void;
   /** AdamW on param, m, v (N) in place from grad (N). */
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, N: number, args: AdamwArgs): void;
 }

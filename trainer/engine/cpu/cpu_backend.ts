@@ -55,6 +55,8 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
   const logprobsF = k.logprobsForward ?? logprobsForward;
   const logprobsB = k.logprobsBackward ?? logprobsBackward;
   const adamw = k.adamwUpdate ?? adamwUpdate;
+  const rmsnormF = k.rmsnormForward ?? rmsnormForward;
+  const rmsnormB = k.rmsnormBackward ?? rmsnormBackward;
   const floatsOf = new WeakMap<Int32Array, Float32Array>();
   return {
     name: options.name ?? "cpu",
@@ -99,9 +101,9 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
       layernormForward(f(out), f(mean), f(rstd), f(inp), f(weight), f(bias), N, C, eps),
     layernormBackward: (dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C) =>
       layernormBackward(f(dinp), f(dweight), f(dbias), f(dout), f(inp), f(weight), f(mean), f(rstd), N, C),
-    rmsnormForward: (out, rstd, inp, weight, N, C, eps) => rmsnormForward(f(out), f(rstd), f(inp), f(weight), N, C, eps),
+    rmsnormForward: (out, rstd, inp, weight, N, C, eps) => rmsnormF(f(out), f(rstd), f(inp), f(weight), N, C, eps),
     rmsnormBackward: (dinp, dweight, dout, inp, weight, rstd, N, C) =>
-      rmsnormBackward(f(dinp), f(dweight), f(dout), f(inp), f(weight), f(rstd), N, C),
+      rmsnormB(f(dinp), f(dweight), f(dout), f(inp), f(weight), f(rstd), N, C),
     matmulForward: (out, inp, weight, bias, N, C, OC) => matmulF(f(out), f(inp), f(weight), fOrNull(bias), N, C, OC),
     matmulBackward: (dinp, dweight, dbias, dout, inp, weight, N, C, OC) =>
       matmulB(f(dinp), f(dweight), fOrNull(dbias), f(dout), f(inp), f(weight), N, C, OC),

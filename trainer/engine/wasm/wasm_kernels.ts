@@ -1,6 +1,6 @@
 /**
  * WebAssembly SIMD kernels for the cpu backend's heavy ops (matmul and attention forward/backward, and
- * the ops that take an exp per element: SwiGLU, the LM head's log-softmax, AdamW's update), built from src/*.as by `npm run build:wasm`. The arrays the kernels read and
+ * the element-wise and per-row ops: SwiGLU, the LM head's log-softmax, AdamW's update, RMSNorm), built from src/*.as by `npm run build:wasm`. The arrays the kernels read and
  * write are views into the kernels' own WebAssembly.Memory (from `alloc`), so a call passes offsets,
  * never copies. With SharedArrayBuffer the memory is shared and big calls are split across worker
  * threads; without it (a browser page that is not cross-origin isolated) everything runs on the
@@ -198,6 +198,8 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     OP_LOGPROBS_FORWARD: WebAssembly.Global;
     OP_LOGPROBS_BACKWARD: WebAssembly.Global;
     OP_ADAMW_UPDATE: WebAssembly.Global;
+    OP_RMSNORM_FORWARD: WebAssembly.Global;
+    OP_RMSNORM_BACKWARD: WebAssembly.Global;
   };
   const heap = createHeap(memory, { base: HEAP_BASE, shared, maxBytes: maxPages * 65536 });
 
@@ -345,6 +347,23 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
         at(dlogits, N * V, `${op}: dlogits`), at(dlogprobs, N, `${op}: dlogprobs`), dentropy ? at(dentropy, N, `${op}: dentropy`) : 0,
         at(logits, N * V, `${op}: logits`), at(targets, N, `${op}: targets`), at(lse, N, `${op}: lse`), at(entropy, N, `${op}: entropy`), N, V,
       ], N * V * EXP_WORK, N, 0);
+    },
+
+    rmsnormForward(out, rstd, inp, weight, N, C, eps) {
+      const op = "rmsnormForward";
+      checkSizes(op, { N, C });
+      dispatch(exports.OP_RMSNORM_FORWARD, [
+        at(out, N * C, `${op}: out`), at(rstd, N, `${op}: rstd`), at(inp, N * C, `${op}: inp`), at(weight, C, `${op}: weight`), N, C, bits(eps),
+      ], N * C * 2, N, 0);
+    },
+
+    rmsnormBackward(dinp, dweight, dout, inp, weight, rstd, N, C) {
+      const op = "rmsnormBackward";
+      checkSizes(op, { N, C });
+      dispatch(exports.OP_RMSNORM_BACKWARD, [
+        at(dinp, N * C, `${op}: dinp`), at(dweight, C, `${op}: dweight`), at(dout, N * C, `${op}: dout`), at(inp, N * C, `${op}: inp`),
+        at(weight, C, `${op}: weight`), at(rstd, N, `${op}: rstd`), N, C,
+      ], N * C * 4, Math.min(N, Math.ceil(C / 4)), 0);
     },
 
     adamwUpdate(param, m, v, grad, N, args) {

@@ -7,6 +7,7 @@
 import { matmulBackward, matmulForward } from "./matmul";
 import { attentionBackward, attentionForward } from "./attention";
 import { adamwUpdate, logprobsBackward, logprobsForward, swigluBackward, swigluForward } from "./pointwise";
+import { rmsnormBackward, rmsnormForward } from "./norm";
 import { GEMM_SCRATCH_BYTES, splatByShuffle } from "./gemm";
 export { timeMicroKernel } from "./gemm";
 
@@ -19,6 +20,8 @@ export const OP_SWIGLU_BACKWARD = 6;
 export const OP_LOGPROBS_FORWARD = 7;
 export const OP_LOGPROBS_BACKWARD = 8;
 export const OP_ADAMW_UPDATE = 9;
+export const OP_RMSNORM_FORWARD = 10;
+export const OP_RMSNORM_BACKWARD = 11;
 
 @inline
 function u(job: usize, slot: i32): usize {
@@ -79,6 +82,12 @@ export function run(job: usize, part: i32, parts: i32): void {
       logprobsBackward(
         u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8), u(job, 9), i(job, 10), i(job, 11), part, parts,
       );
+      break;
+    case OP_RMSNORM_FORWARD:
+      rmsnormForward(u(job, 3), u(job, 4), u(job, 5), u(job, 6), i(job, 7), i(job, 8), f(job, 9), part, parts);
+      break;
+    case OP_RMSNORM_BACKWARD:
+      rmsnormBackward(u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8), i(job, 9), i(job, 10), part, parts);
       break;
     case OP_ADAMW_UPDATE:
       adamwUpdate(
