@@ -86,6 +86,7 @@ export function weightedRows(out: usize, w: usize, y: usize, stride: usize, m: i
 }
 
 /** y1[i] += a1·x1[i] and y2[i] += a2·x2[i] over n elements, in one pass. */
+@inline
 export function axpy2(y1: usize, a1: f32, x1: usize, y2: usize, a2: f32, x2: usize, n: i32): void {
   const v1 = f32x4.splat(a1), v2 = f32x4.splat(a2);
   let i = 0;
