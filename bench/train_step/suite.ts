@@ -5,7 +5,7 @@
  * losses must agree (a mismatch fails the suite: the two would not be computing the same thing). Then
  * `rounds` paired rounds, each timing `steps` steps of every side back to back; a config's ratio is the
  * median over rounds of (PyTorch ms / engine ms), i.e. the engine's speed as a fraction of PyTorch's.
- * Last, one profiled engine step per config: where its time goes, per phase and op.
+ * Last, `steps` more engine steps per config with every op timed: where a step's time goes, per phase and op.
  */
 import { benchBackend } from "../engine.ts";
 import { type Cell, formatTable, type SuiteOutput } from "../report.ts";
@@ -30,7 +30,7 @@ export interface TrainStepFigure {
   /** The same from the fastest step of each side over the run. */
   ratioFastest: number | null;
   firstLoss: { engine: number; pytorch: number | null };
-  /** Where one engine step's time goes: per "phase: op", ms and calls. */
+  /** Where an engine step's time goes (mean over the profiled steps): per "phase: op", ms and calls. */
   profile: OpTime[];
   profileStepMs: number;
 }
@@ -88,10 +88,12 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<TrainStepF
         }
         if (torch.length) ratios.push(Math.min(...torchRounds.map((r) => r[round])) / engineRounds[round]);
       }
+      // the profile: every op's time summed over `steps` more steps, per step
       profiled.reset();
       const start = performance.now();
-      await engine.step();
-      const profileStepMs = performance.now() - start;
+      for (let i = 0; i < steps; i++) await engine.step();
+      const profileStepMs = (performance.now() - start) / steps;
+      const profile = profiled.times().map((t) => ({ op: t.op, ms: t.ms / steps, calls: t.calls / steps }));
       configs.push({
         config: c.name,
         engineMs: median(engineRounds),
@@ -99,7 +101,7 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<TrainStepF
         ratio: torch.length ? median(ratios) : null,
         ratioFastest: torch.length ? Math.min(...torchFastest) / engineFastest : null,
         firstLoss: { engine: engineLoss, pytorch: torchLosses[0] ?? null },
-        profile: profiled.times(),
+        profile,
         profileStepMs,
       });
       engine.model.dispose();
@@ -128,7 +130,7 @@ export function formatFigures(figures: TrainStepFigures): string {
     const rows: Cell[][] = shown.map((p) => [p.op, p.calls, p.ms, (100 * p.ms) / c.profileStepMs]);
     const counted = c.profile.reduce((a, p) => a + p.ms, 0);
     rows.push(["(host: outside backend ops)", null, c.profileStepMs - counted, (100 * (c.profileStepMs - counted)) / c.profileStepMs]);
-    return `profile of one engine step, ${c.config}: ${c.profileStepMs.toFixed(1)} ms\n` +
+    return `profile of an engine step (mean of ${figures.stepsPerRound}), ${c.config}: ${c.profileStepMs.toFixed(1)} ms\n` +
       formatTable(["phase: op", "calls", "ms", "% of step"], rows, { digits: [0, 0, 2, 1] });
   });
   return [`baseline: ${figures.baseline}`, main, ...profiles].join("\n\n");
