@@ -3,13 +3,14 @@
  * fixed number of new tokens, no stop, after a short prompt (its prefill included), on the plain
  * TypeScript reference and on the wasm SIMD kernels (and on the chosen backend when it is another).
  * On wasm, the same model exported as `toolrl export-onnx` writes it runs in onnxruntime-web (wasm, the
- * same thread count) with its KV cache, in rounds interleaved with the engine's; the ratio is engine
- * tokens/s over onnxruntime's, and both must produce the same greedy tokens.
+ * same thread count) with its KV cache, in rounds interleaved with the engine's, each run after a pause
+ * that lets the other side's threads go quiet; the ratio is engine tokens/s over onnxruntime's, and both
+ * must produce the same greedy tokens.
  */
 import { benchBackend, benchModel, type BackendName } from "../engine.ts";
 import { formatTable, type SuiteOutput } from "../report.ts";
 import type { SuiteContext } from "../suite_types.ts";
-import { timeRounds, timeRuns } from "../timing.ts";
+import { median, timeRuns } from "../timing.ts";
 import { openOnnxDecoder } from "./onnx_decode.ts";
 
 /** One backend at one batch. */
@@ -45,6 +46,32 @@ export interface DecodeFigures {
 const PROMPT = "What is 13 - 4?\n";
 const BATCHES = [1, 32];
 const THREADS = 2;
+/**
+ * Pause before each timed run of the interleaved rounds: after a call, onnxruntime-web's worker threads
+ * stay busy for about half a second (measured: ~0.5 s of CPU in the idle second after a run, none without
+ * onnxruntime), which slowed whatever ran next in the process 2-4x on 2 cores.
+ */
+const SETTLE_MS = 1000;
+
+/**
+ * Runs every function once per round after `warmup` unmeasured rounds, each run after a `settleMs`
+ * pause; per function the median milliseconds and what its last run returned.
+ */
+async function settledRounds<T>(
+  fns: (() => Promise<T>)[], counts: { iterations: number; warmup: number }, settleMs: number,
+): Promise<{ ms: number; last: T }[]> {
+  const times = fns.map(() => [] as number[]);
+  const last: T[] = [];
+  for (let round = 0; round < counts.warmup + counts.iterations; round++) {
+    for (const [k, fn] of fns.entries()) {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      const start = performance.now();
+      last[k] = await fn();
+      if (round >= counts.warmup) times[k].push(performance.now() - start);
+    }
+  }
+  return fns.map((_, k) => ({ ms: median(times[k]), last: last[k] }));
+}
 
 /** Runs the suite. */
 export async function run(context: SuiteContext): Promise<SuiteOutput<DecodeFigures>> {
@@ -74,14 +101,11 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<DecodeFigu
           add(label, batch, (await timeRuns(`decode ${label} batch ${batch}`, engineRun, counts)).p50Ms);
           continue;
         }
-        const [engine, baseline] = await timeRounds([
-          { name: `decode ${label} batch ${batch}`, fn: engineRun },
-          { name: `decode ${onnx.label} batch ${batch}`, fn: () => onnx.generate(contexts, newTokens) },
-        ], counts);
-        add(label, batch, engine.p50Ms);
-        add(onnx.label, batch, baseline.p50Ms);
-        const sameTokens = JSON.stringify(engine.values.at(-1)) === JSON.stringify(baseline.values.at(-1));
-        ratios.push({ batch, ratio: baseline.p50Ms / engine.p50Ms, baseline: onnx.label, sameTokens });
+        const [engine, baseline] = await settledRounds([engineRun, () => onnx.generate(contexts, newTokens)], counts, context.quick ? 100 : SETTLE_MS);
+        add(label, batch, engine.ms);
+        add(onnx.label, batch, baseline.ms);
+        const sameTokens = JSON.stringify(engine.last) === JSON.stringify(baseline.last);
+        ratios.push({ batch, ratio: baseline.ms / engine.ms, baseline: onnx.label, sameTokens });
       }
       await onnx?.release();
       model.dispose();
@@ -95,7 +119,7 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<DecodeFigu
     { digits: [0, 0, 0, 0, 2, 1] },
   );
   const ratioLines = ratios.map((r) =>
-    `batch ${r.batch}: engine = ${r.ratio.toFixed(2)}x ${r.baseline} tokens/s (median of interleaved rounds); same greedy tokens: ${r.sameTokens ? "yes" : "NO"}`
+    `batch ${r.batch}: engine = ${r.ratio.toFixed(2)}x ${r.baseline} tokens/s (median of interleaved, settled rounds); same greedy tokens: ${r.sameTokens ? "yes" : "NO"}`
   );
   const notes = ratios.some((r) => !r.sameTokens) ? ["the engine and onnxruntime-web wrote different greedy tokens"] : [];
   return { backend: names.join(", "), figures: { prompt: PROMPT, promptTokens, rows, ratios }, table: [table, ...ratioLines].join("\n"), notes };
