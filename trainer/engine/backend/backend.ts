@@ -71,6 +71,8 @@ export interface Kernels {
   rmsnormBackward(
     dinp: Float32Array, dweight: Float32Array, dout: Float32Array, inp: Float32Array, weight: Float32Array, rstd: Float32Array, N: number, C: number,
   ): void;
+  /** Σ x² over x (N), summed in float64 (the global gradient norm's square, per tensor). */
+  sumSquares(x: Float32Array, N: number): number;
   /** AdamW on param, m, v (N) in place from grad (N). */
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, N: number, args: AdamwArgs): void;
 }

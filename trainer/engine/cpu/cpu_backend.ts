@@ -57,6 +57,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
   const adamw = k.adamwUpdate ?? adamwUpdate;
   const rmsnormF = k.rmsnormForward ?? rmsnormForward;
   const rmsnormB = k.rmsnormBackward ?? rmsnormBackward;
+  const sumSq = k.sumSquares ?? sumSquares;
   const floatsOf = new WeakMap<Int32Array, Float32Array>();
   return {
     name: options.name ?? "cpu",
@@ -128,6 +129,6 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     logprobsBackward: (dlogits, dlogprobs, dentropy, logits, targets, lse, entropy, N, V) =>
       logprobsB(f(dlogits), f(dlogprobs), fOrNull(dentropy), f(logits), i(targets), f(lse), f(entropy), N, V),
     adamwUpdate: (param, m, v, grad, N, args) => adamw(f(param), f(m), f(v), f(grad), N, args),
-    sumSquares: (tensors) => Promise.resolve(tensors.reduce((s, t) => s + sumSquares(f(t), t.size), 0)),
+    sumSquares: (tensors) => Promise.resolve(tensors.reduce((s, t) => s + sumSq(f(t), t.size), 0)),
   };
 }

@@ -200,6 +200,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     OP_ADAMW_UPDATE: WebAssembly.Global;
     OP_RMSNORM_FORWARD: WebAssembly.Global;
     OP_RMSNORM_BACKWARD: WebAssembly.Global;
+    OP_SUM_SQUARES: WebAssembly.Global;
   };
   const heap = createHeap(memory, { base: HEAP_BASE, shared, maxBytes: maxPages * 65536 });
 
@@ -240,8 +241,9 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
   /**
    * Writes the job (op, scratch, arguments) and runs it: on one thread when `work` is too small to pay
    * for waking the others, else cut into chunks (at most `units`, the pieces the op can be cut into).
+   * Returns the number of chunks it ran.
    */
-  function dispatch(op: WebAssembly.Global, args: number[], work: number, units: number, T: number): void {
+  function dispatch(op: WebAssembly.Global, args: number[], work: number, units: number, T: number): number {
     if (disposed) throw new Error("wasm kernels: used after dispose()");
     const chunks = Math.min(255, units, threads * CHUNKS_PER_THREAD, Math.floor(work / minWork));
     ensureScratch(T, pool && chunks > 1 ? chunks : 1);
@@ -251,6 +253,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     for (let i = 0; i < args.length; i++) job[3 + i] = args[i];
     if (pool && chunks > 1) pool.run(JOB, chunks);
     else exports.run(JOB, 0, 1);
+    return pool && chunks > 1 ? chunks : 1;
   }
 
   const at = heap.offsetOf;
@@ -364,6 +367,15 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
         at(dinp, N * C, `${op}: dinp`), at(dweight, C, `${op}: dweight`), at(dout, N * C, `${op}: dout`), at(inp, N * C, `${op}: inp`),
         at(weight, C, `${op}: weight`), at(rstd, N, `${op}: rstd`), N, C,
       ], N * C * 4, Math.min(N, Math.ceil(C / 4)), 0);
+    },
+
+    sumSquares(x, N) {
+      const op = "sumSquares";
+      checkSizes(op, { N });
+      const chunks = dispatch(exports.OP_SUM_SQUARES, [at(x, N, `${op}: x`), N], N, Math.ceil(N / 4), 0);
+      let sum = 0;
+      for (let k = 0; k < chunks; k++) sum += new Float64Array(memory.buffer, scratch!.byteOffset + k * scratchPerChunk, 1)[0];
+      return sum;
     },
 
     adamwUpdate(param, m, v, grad, N, args) {

@@ -6,7 +6,7 @@
 //   byte offsets, 0 for null; f32 arguments as their bits).
 import { matmulBackward, matmulForward } from "./matmul";
 import { attentionBackward, attentionForward } from "./attention";
-import { adamwUpdate, logprobsBackward, logprobsForward, swigluBackward, swigluForward } from "./pointwise";
+import { adamwUpdate, logprobsBackward, logprobsForward, sumSquares, swigluBackward, swigluForward } from "./pointwise";
 import { rmsnormBackward, rmsnormForward } from "./norm";
 import { GEMM_SCRATCH_BYTES, splatByShuffle } from "./gemm";
 export { timeMicroKernel } from "./gemm";
@@ -22,6 +22,7 @@ export const OP_LOGPROBS_BACKWARD = 8;
 export const OP_ADAMW_UPDATE = 9;
 export const OP_RMSNORM_FORWARD = 10;
 export const OP_RMSNORM_BACKWARD = 11;
+export const OP_SUM_SQUARES = 12;
 
 @inline
 function u(job: usize, slot: i32): usize {
@@ -88,6 +89,10 @@ export function run(job: usize, part: i32, parts: i32): void {
       break;
     case OP_RMSNORM_BACKWARD:
       rmsnormBackward(u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8), i(job, 9), i(job, 10), part, parts);
+      break;
+    case OP_SUM_SQUARES:
+      // each part's f64 sum at the start of its own scratch
+      sumSquares(u(job, 3), i(job, 4), scratch, part, parts);
       break;
     case OP_ADAMW_UPDATE:
       adamwUpdate(

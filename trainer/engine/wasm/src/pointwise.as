@@ -176,3 +176,22 @@ export function adamwUpdate(
     store<f32>(param + o, p - lr * ((mi / c1) / (Mathf.sqrt(vi / c2) + eps) + weightDecay * p));
   }
 }
+
+// Σ x² over x (N), accumulated in f64 (as ops/adamw.ts does): this part's sum goes to `partial` (one f64).
+export function sumSquares(x: usize, N: i32, partial: usize, part: i32, parts: i32): void {
+  rangeOf(N, 4, part, parts);
+  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+  let i = rows0;
+  for (; i + 4 <= rows1; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const sq = f32x4.mul(v, v);
+    acc0 = f64x2.add(acc0, f64x2.promote_low_f32x4(sq));
+    acc1 = f64x2.add(acc1, f64x2.promote_low_f32x4(v128.shuffle<f32>(sq, sq, 2, 3, 0, 1)));
+  }
+  let sum = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1);
+  for (; i < rows1; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    sum += v * v;
+  }
+  store<f64>(partial, sum);
+}
