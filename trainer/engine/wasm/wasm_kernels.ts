@@ -1,6 +1,7 @@
 /**
  * WebAssembly SIMD kernels for the cpu backend's heavy ops (matmul and attention forward/backward, and
- * the element-wise and per-row ops: SwiGLU, the LM head's log-softmax, AdamW's update, RMSNorm), built from src/*.as by `npm run build:wasm`. The arrays the kernels read and
+ * the element-wise and per-row ops: SwiGLU, the LM head's log-softmax, AdamW's update, RMSNorm, the sum of
+ * squares for gradient clipping), built from src/*.as by `npm run build:wasm`. The arrays the kernels read and
  * write are views into the kernels' own WebAssembly.Memory (from `alloc`), so a call passes offsets,
  * never copies. With SharedArrayBuffer the memory is shared and big calls are split across worker
  * threads; without it (a browser page that is not cross-origin isolated) everything runs on the
