@@ -109,7 +109,7 @@ test("finished rows leave the decode batch", async () => {
   const decoder: Decoder = {
     vocabSize: V,
     maxSeqLen: 100,
-    prefill: (ctx) => Promise.resolve(logitsFor(ctx.map((_, i) => i), ctx.length)),
+    prefill: (ctx) => Promise.resolve({ logits: logitsFor(ctx.map((_, i) => i), ctx.length) }),
     decode: (rows, _tokens, _positions, B) => {
       batchSizes.push(B);
       rowsOf.push(rows.slice(0, B));
