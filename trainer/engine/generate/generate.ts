@@ -28,9 +28,9 @@ export interface EngineGenerateOptions extends GenerateOptions {
   stopTokens?: number[];
   /**
    * Teacher forcing: context i writes forceTokens[i] (at most that many tokens) instead of sampling, with
-   * the model's logprobs of them; stops still apply. The compute is the same as sampling's.
+   * the model's logprobs of them; stops still apply; a null entry samples as usual. The compute is the same.
    */
-  forceTokens?: number[][];
+  forceTokens?: (number[] | null)[];
 }
 
 interface Row {
@@ -119,8 +119,9 @@ export async function generate(
   return rows.map(result);
 }
 
-function forcedRow(forceTokens: number[][], i: number, V: number): number[] {
+function forcedRow(forceTokens: (number[] | null)[], i: number, V: number): number[] | null {
   const forced = forceTokens[i];
+  if (forced === null) return null;
   if (!Array.isArray(forced)) throw new Error(`generate: forceTokens[${i}] must be an array of token ids (one per context), got ${forced}`);
   const bad = forced.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
   if (bad !== undefined) throw new Error(`generate: forceTokens[${i}] holds token ${bad}, outside the vocabulary [0, ${V})`);
