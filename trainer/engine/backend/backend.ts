@@ -26,7 +26,7 @@ export interface Tensor {
 /** What an op returns: nothing when it ran synchronously, a promise when it was queued. */
 export type Done = void | Promise<void>;
 
-/** The four heavy kernels a faster implementation may provide, on Float32Array views (row-major). */
+/** The heavy kernels a faster implementation may provide, on Float32Array views (row-major). */
 export interface Kernels {
   /** out (BT,OC) = inp (BT,C) · weight (OC,C)ᵀ + bias (OC). */
   matmulForward(
@@ -51,6 +51,12 @@ export interface Kernels {
     dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, att: Float32Array,
     lengths: Int32Array,
     B: number, T: number, NH: number, NKV: number, hs: number,
+  ): void;
+  /** One query per row over cached keys/values 0..lengths[b]-1 of cache row rows[b] (decode and chunked prefill). */
+  attentionDecode(
+    out: Float32Array, att: Float32Array,
+    q: Float32Array, kCache: Float32Array, vCache: Float32Array, rows: Int32Array, lengths: Int32Array,
+    B: number, maxT: number, NH: number, NKV: number, hs: number,
   ): void;
 }
 

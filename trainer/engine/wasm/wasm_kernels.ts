@@ -191,6 +191,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     OP_MATMUL_BACKWARD: WebAssembly.Global;
     OP_ATTENTION_FORWARD: WebAssembly.Global;
     OP_ATTENTION_BACKWARD: WebAssembly.Global;
+    OP_ATTENTION_DECODE: WebAssembly.Global;
   };
   const heap = createHeap(memory, { base: HEAP_BASE, shared, maxBytes: maxPages * 65536 });
 
@@ -303,6 +304,21 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
         at(q, qn, `${op}: q`), at(k, kvn, `${op}: k`), at(v, kvn, `${op}: v`), at(att, B * NH * T * T, `${op}: att`),
         at(lengths, B, `${op}: lengths`), B, T, NH, NKV, hs,
       ], 2 * B * NH * T * T * hs, B * NKV, T);
+    },
+
+    attentionDecode(out, att, q, kCache, vCache, rows, lengths, B, maxT, NH, NKV, hs) {
+      const op = "attentionDecode";
+      checkHeads(op, { B, T: maxT, NH, NKV, hs });
+      const rowIds = rows.subarray(0, B);
+      const Bc = rowIds.length > 0 ? Math.max(...rowIds) + 1 : 0;
+      const cached = Bc * maxT * NKV * hs;
+      let work = 0;
+      for (let b = 0; b < B; b++) work += Math.min(Math.max(lengths[b], 0), maxT);
+      dispatch(exports.OP_ATTENTION_DECODE, [
+        at(out, B * NH * hs, `${op}: out`), at(att, B * NH * maxT, `${op}: att`), at(q, B * NH * hs, `${op}: q`),
+        at(kCache, cached, `${op}: kCache`), at(vCache, cached, `${op}: vCache`),
+        at(rows, B, `${op}: rows`), at(lengths, B, `${op}: lengths`), B, maxT, NH, NKV, hs,
+      ], 2 * work * NH * hs, B * NH, 0);
     },
   };
 }

@@ -5,7 +5,7 @@
 //   1 scratch base, 2 scratch bytes per part, 3.. the op's arguments in signature order (pointers are
 //   byte offsets, 0 for null).
 import { matmulBackward, matmulForward } from "./matmul";
-import { attentionBackward, attentionForward } from "./attention";
+import { attentionBackward, attentionDecode, attentionForward } from "./attention";
 import { GEMM_SCRATCH_BYTES, splatByShuffle } from "./gemm";
 export { timeMicroKernel } from "./gemm";
 
@@ -13,6 +13,7 @@ export const OP_MATMUL_FORWARD = 1;
 export const OP_MATMUL_BACKWARD = 2;
 export const OP_ATTENTION_FORWARD = 3;
 export const OP_ATTENTION_BACKWARD = 4;
+export const OP_ATTENTION_DECODE = 5;
 
 @inline
 function u(job: usize, slot: i32): usize {
@@ -53,6 +54,12 @@ export function run(job: usize, part: i32, parts: i32): void {
       attentionBackward(
         u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8), u(job, 9), u(job, 10), u(job, 11),
         i(job, 12), i(job, 13), i(job, 14), i(job, 15), i(job, 16), part, parts, scratch,
+      );
+      break;
+    case OP_ATTENTION_DECODE:
+      attentionDecode(
+        u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8), u(job, 9),
+        i(job, 10), i(job, 11), i(job, 12), i(job, 13), i(job, 14), part, parts,
       );
       break;
   }
