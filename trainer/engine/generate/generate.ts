@@ -28,7 +28,8 @@ export interface EngineGenerateOptions extends GenerateOptions {
   stopTokens?: number[];
   /**
    * Teacher forcing: context i writes forceTokens[i] (at most that many tokens) instead of sampling, with
-   * the model's logprobs of them; stops still apply; a null entry samples as usual. The compute is the same.
+   * the model's logprobs of them; stops still apply; a null entry samples as usual. It still samples (and drops
+   * the sample), so the compute is the same as generating.
    */
   forceTokens?: (number[] | null)[];
 }
@@ -84,9 +85,10 @@ export async function generate(
   const scratch = samplingScratch(V);
 
   const accept = (row: Row, logits: Float32Array, offset: number) => {
-    const { token, logprob } = row.forced
-      ? forcedToken(logits.subarray(offset, offset + V), row.forced[row.tokens.length])
-      : sampleToken(logits.subarray(offset, offset + V), sampling, { rng: row.rng, scratch });
+    const rowLogits = logits.subarray(offset, offset + V);
+    // a forced row still samples (and drops it), so forcing costs what generating does
+    const sampled = sampleToken(rowLogits, sampling, { rng: row.rng, scratch });
+    const { token, logprob } = row.forced ? forcedToken(rowLogits, row.forced[row.tokens.length]) : sampled;
     row.tokens.push(token);
     row.logprobs.push(logprob);
     if (stopTokens.has(token)) row.finish = "eos";
