@@ -17,7 +17,7 @@ import { median, type Probe, type RunCounts, type Timed, timeRounds } from "../t
 import { forcedPolicy } from "./forced_policy.ts";
 
 /** Which loop a row measured: the rollout in one of its modes, the solver alone, or bare decoding. */
-export type RowMode = "async" | "lockstep" | "tools only" | "decode ceiling";
+export type RowMode = "async" | "async, no prefix cache" | "lockstep" | "tools only" | "decode ceiling";
 
 /** One measured configuration. */
 export interface LoopRow {
@@ -54,9 +54,23 @@ export interface PrefixCacheFigures {
 
 const NO_CACHE: PrefixCacheFigures = { hitRate: NaN, bytes: NaN, allocatedBytes: NaN, budgetBytes: NaN };
 
-/** Wraps `fn` so each run starts with an empty prefix cache and leaves its figures in `sink.figures`. */
-function coldCache<R>(engine: EngineModel, fn: () => Promise<R>, sink: { figures: PrefixCacheFigures }): () => Promise<R> {
+/**
+ * Wraps `fn` so each run starts with an empty prefix cache (or none, with `off`) and leaves its figures in
+ * `sink.figures`.
+ */
+function coldCache<R>(
+  engine: EngineModel, fn: () => Promise<R>, sink: { figures: PrefixCacheFigures }, off = false,
+): () => Promise<R> {
   return async () => {
+    if (off) {
+      const { budgetBytes } = engine.prefixCache.stats();
+      await engine.prefixCache.setBudget(0);
+      try {
+        return await fn();
+      } finally {
+        await engine.prefixCache.setBudget(budgetBytes);
+      }
+    }
     engine.prefixCache.clear();
     const before = engine.prefixCache.stats();
     const result = await fn();
@@ -121,21 +135,26 @@ function rolloutFn(name: string, setup: LoopSetup, policy: Policy, mode: "async"
 
 /**
  * The rollout loop in `mode` with the engine forced to write the reference solver's turns; `label`
- * tells apart probes of the same task and mode.
+ * tells apart probes of the same task and mode; `prefixCache: false` runs it with the engine's prefix
+ * cache off (every turn prefills its whole context, as before the cache).
  *
  * @example
  * ```ts
  * const rows = await measureRows([loopProbe(setup, "async"), loopProbe(setup, "lockstep")], { iterations: 3, warmup: 1 });
  * ```
  */
-export function loopProbe(setup: LoopSetup, mode: "async" | "lockstep", label = ""): LoopProbe {
-  const name = `${setup.task.name} ${mode}${label ? `, ${label}` : ""}`;
+export function loopProbe(
+  setup: LoopSetup, mode: "async" | "lockstep", label = "", options: { prefixCache?: boolean } = {},
+): LoopProbe {
+  const off = options.prefixCache === false;
+  const rowMode: RowMode = off && mode === "async" ? "async, no prefix cache" : mode;
+  const name = `${setup.task.name} ${mode}${off ? ", no prefix cache" : ""}${label ? `, ${label}` : ""}`;
   const policy = forcedPolicy(setup.engine, solverPolicy(setup.task, setup.format, setup.engine.tokenizer, setup.samples));
   const cache = { figures: NO_CACHE };
   return {
-    probe: { name, fn: coldCache(setup.engine, rolloutFn(name, setup, policy, mode), cache) },
+    probe: { name, fn: coldCache(setup.engine, rolloutFn(name, setup, policy, mode), cache, off) },
     row: (timed) =>
-      rowFrom(mode, timed as Timed<RolloutResult>, policy.stats.computedTokens / Math.max(1, policy.stats.forcedTokens), cache.figures),
+      rowFrom(rowMode, timed as Timed<RolloutResult>, policy.stats.computedTokens / Math.max(1, policy.stats.forcedTokens), cache.figures),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Rollout throughput on the calculator, wiki and python-math tasks with the built-in tiny model, under
- * teacher forcing (forced_policy.ts): per task, the async loop, the lock-step loop (TRL's
- * TextEnvironment as a mode of the same loop) and the decode ceiling, all at the same batch (every
- * episode of the rollout), plus the reference solver alone. The runner then spawns the other runtime
+ * teacher forcing (forced_policy.ts): per task, the async loop (with the engine's prefix cache and
+ * without it), the lock-step loop (TRL's TextEnvironment as a mode of the same loop) and the decode
+ * ceiling, all at the same batch (every episode of the rollout), plus the reference solver alone. The runner then spawns the other runtime
  * to run this same suite, so the results hold a Node row and a Deno row of every figure.
  */
 import { charTokenizer } from "../../core/tokenizer/index.ts";
@@ -56,6 +56,7 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFig
         const taskRows = await measureRows([
           ceilingProbe(setup, Math.round(shape.tokensPerEpisode)),
           loopProbe(setup, "async"),
+          loopProbe(setup, "async", "", { prefixCache: false }),
           loopProbe(setup, "lockstep"),
           toolsOnlyProbe(setup),
         ], counts);

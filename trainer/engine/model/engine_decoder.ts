@@ -44,6 +44,8 @@ export interface PrefixCacheStats extends PrefixCounts {
 export interface EngineDecoder extends Decoder {
   /** Drops every cached prefix (the weights changed, or a benchmark wants a cold start). */
   invalidate(): void;
+  /** Sets the byte budget (0 turns the cache off) and drops every cached prefix. */
+  setBudget(bytes: number): void;
   stats(): PrefixCacheStats;
   /** Frees the cache and the decoder's own workspace. */
   dispose(): void;
@@ -65,19 +67,21 @@ export function createEngineDecoder(
   options: { inferenceWorkspace: (B: number, T: number) => Workspace; lora: LoraConfig | null; prefixCache?: PrefixCacheOptions },
 ): EngineDecoder {
   const { backend, config } = net;
-  const budgetBytes = options.prefixCache?.budgetBytes ?? DEFAULT_PREFIX_BUDGET;
-  if (!(budgetBytes >= 0)) throw new Error(`prefixCache.budgetBytes must be a number of bytes >= 0, got ${budgetBytes}`);
+  const checkBudget = (bytes: number) => {
+    if (!(bytes >= 0)) throw new Error(`prefixCache.budgetBytes must be a number of bytes >= 0, got ${bytes}`);
+    return bytes;
+  };
+  let budgetBytes = checkBudget(options.prefixCache?.budgetBytes ?? DEFAULT_PREFIX_BUDGET);
   const chunkTokens = options.prefixCache?.chunkTokens ?? 512;
   if (!(Number.isInteger(chunkTokens) && chunkTokens >= 1)) {
     throw new Error(`prefixCache.chunkTokens must be a whole number >= 1, got ${chunkTokens}`);
   }
-  const enabled = budgetBytes > 0;
   const index = createPrefixIndex({ minShared: options.prefixCache?.minShared });
   const positionBytes = 2 * config.nLayer * config.nKvHead * headSize(config) * 4;
   let cache: KvCache | null = null;
   let ws: Workspace | null = null;
   let invalidations = 0;
-  let ws0: Workspace | null = null; // the cache-off path's workspace (lent by the model)
+  let stepWs: Workspace | null = null; // the workspace the last prefill used, for its decode steps
 
   const rowsWithinBudget = () => (cache ? Math.floor(budgetBytes / (cache.maxT * positionBytes)) : 0);
   // positions in steps of 64, so a growing context does not reallocate (and copy) the cache every call
@@ -90,6 +94,7 @@ export function createEngineDecoder(
       if (ws) for (const t of ws.all) backend.free(t);
       ws = createWorkspace(backend, config, cache.queries, 1, false, options.lora);
     }
+    stepWs = ws;
     await copyRows(backend, config, cache, plan.copies);
     const V = config.vocabSize;
     const logits = new Float32Array(contexts.length * V);
@@ -106,24 +111,28 @@ export function createEngineDecoder(
   };
 
   const plainPrefill = async (contexts: number[][], maxT: number) => {
-    ws0 = options.inferenceWorkspace(contexts.length, Math.max(...contexts.map((c) => c.length)));
+    stepWs = options.inferenceWorkspace(contexts.length, Math.max(...contexts.map((c) => c.length)));
     if (!cache || cache.rows < contexts.length || cache.maxT < maxT) {
       if (cache) for (const t of cache.all) backend.free(t);
       cache = createKvCache(backend, config, Math.max(contexts.length, cache?.rows ?? 0), Math.max(maxT, cache?.maxT ?? 0));
     }
-    return { logits: await prefill(net, ws0, cache, contexts) };
+    return { logits: await prefill(net, stepWs, cache, contexts) };
   };
 
   return {
     vocabSize: config.vocabSize,
     maxSeqLen: config.maxSeqLen,
-    prefill: (contexts, maxT) => (enabled ? cachedPrefill(contexts, maxT) : plainPrefill(contexts, maxT)),
-    decode: (rows, tokens, positions, B) => decodeStep(net, enabled ? ws! : ws0!, cache!, rows, tokens, positions, B),
+    prefill: (contexts, maxT) => (budgetBytes > 0 ? cachedPrefill(contexts, maxT) : plainPrefill(contexts, maxT)),
+    decode: (rows, tokens, positions, B) => decodeStep(net, stepWs!, cache!, rows, tokens, positions, B),
     retain(rows, sequences) {
-      if (enabled) index.retain(rows, sequences, rowsWithinBudget());
+      if (budgetBytes > 0) index.retain(rows, sequences, rowsWithinBudget());
     },
     invalidate() {
       invalidations += 1;
+      index.clear();
+    },
+    setBudget(bytes) {
+      budgetBytes = checkBudget(bytes);
       index.clear();
     },
     stats() {

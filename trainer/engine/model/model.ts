@@ -38,8 +38,8 @@ export interface EngineModel extends Model {
   generate(contexts: number[][], options: EngineGenerateOptions): Promise<Generation[]>;
   /** Number of parameters (tied embeddings counted once). */
   readonly parameterCount: number;
-  /** The prefix KV cache of `generate`: its counters, and `clear()` for a cold start. */
-  readonly prefixCache: { stats(): PrefixCacheStats; clear(): void };
+  /** The prefix KV cache of `generate`: its counters, `clear()` for a cold start, `setBudget(bytes)` (0: off) between calls. */
+  readonly prefixCache: { stats(): PrefixCacheStats; clear(): void; setBudget(bytes: number): Promise<void> };
 }
 
 /** What `createModel` needs besides the config. */
@@ -319,7 +319,11 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
 
     loadStateDict: (weights) => serial(changingWeights(() => loadInto(params, weights))),
 
-    prefixCache: { stats: () => decoder.stats(), clear: () => decoder.invalidate() },
+    prefixCache: {
+      stats: () => decoder.stats(),
+      clear: () => decoder.invalidate(),
+      setBudget: (bytes) => serial(async () => decoder.setBudget(bytes)),
+    },
 
     optimizerState: () => serial(exportOptimizerState),
 

@@ -127,7 +127,20 @@ test("prefixCache options are checked, and budget 0 turns the cache off", async 
   await off.generate([enc("abcd")], greedy);
   assert.is(off.prefixCache.stats().lookups, 0);
   assert.is(off.prefixCache.stats().entries, 0);
+  // switched on between calls it caches; switched off again it drops what it held and matches a model without it
+  const plain = await model({ budgetBytes: 0 });
+  await off.prefixCache.setBudget(1 << 20);
+  const [g] = await off.generate([enc("abcde")], greedy);
+  const next = [...enc("abcde"), ...g.tokens, ...enc("fg")];
+  assertSame(await off.generate([next], greedy), await plain.generate([next], greedy));
+  assert.ok(off.prefixCache.stats().hits === 1 && off.prefixCache.stats().entries === 1);
+  await off.prefixCache.setBudget(0);
+  assert.is(off.prefixCache.stats().entries, 0);
+  assertSame(await off.generate([next], greedy), await plain.generate([next], greedy));
+  assert.is(off.prefixCache.stats().lookups, 2);
+  assert.match(await off.prefixCache.setBudget(-5).then(() => "", (e: Error) => e.message), /got -5/);
   off.dispose();
+  plain.dispose();
 });
 
 test.run();
