@@ -82,7 +82,7 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFig
     format: FORMAT,
     batch,
     ...counts,
-    policy: "engine generates each turn's token count, tokens overridden by the reference solver's (teacher forcing)",
+    policy: "engine generates each turn feeding the reference solver's tokens (teacher forcing, forceTokens); prefix cache cleared before every run",
     rows,
   };
   return { backend: label, figures, table: rolloutTable(rows), notes };
@@ -118,7 +118,8 @@ export function rolloutTable(rows: RolloutRow[]): string {
   const cells = rows.map((r) => [
     r.runtime, r.task, r.mode, r.episodesPerSecond, r.tokensPerSecond, r.toolCallsPerSecond,
     r.generationShare, r.meanBatchSize, r.ofCeiling, r.wallMs, r.rewardMean,
-    r.prefixCache.hitRate, r.prefixCache.bytes / 2 ** 20,
+    // the other runtime's rows come through JSON, where NaN (no cache) became null
+    r.prefixCache.hitRate ?? NaN, (r.prefixCache.bytes ?? NaN) / 2 ** 20,
   ]);
   return formatTable(header, cells, { digits: [0, 0, 0, 1, 0, 1, 2, 1, 2, 0, 2, 2, 1], leftColumns: 3 });
 }
