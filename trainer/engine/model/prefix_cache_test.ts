@@ -4,6 +4,7 @@ import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { asciiTokenizer } from "../conformance/fixtures.ts";
 import { checkPrefixCache, PREFIX_CHECK_CONFIGS } from "../conformance/prefix_cache_check.ts";
 import type { Generation } from "../../../core/types.ts";
+import { createPrng } from "../random/prng.ts";
 import { createModel, type EngineModel } from "./model.ts";
 import type { PrefixCacheOptions } from "./engine_decoder.ts";
 
@@ -116,6 +117,32 @@ test("the byte budget bounds the rows kept, least recently used first, and evict
   // c and b reuse all but their last token; a was evicted and is prefilled in full
   assert.is(stats.reusedTokens - before, c.length - 1 + b.length - 1);
   m.dispose();
+});
+
+test("random batches of shared, extended and repeated contexts under a tight budget match uncached generation", async () => {
+  const rng = createPrng(21);
+  const probe = await model();
+  await probe.generate([enc("x")], greedy);
+  const rowBytes = probe.prefixCache.stats().bytes;
+  probe.dispose();
+  const cached = await model({ budgetBytes: 3 * rowBytes, chunkTokens: 6, minShared: 2 });
+  const plain = await model({ budgetBytes: 0 });
+  const seen: number[][] = [enc("A shared prompt, then: ")];
+  for (let round = 0; round < 8; round++) {
+    const contexts = Array.from({ length: 1 + rng.int(5) }, () => {
+      const base = seen[rng.int(seen.length)];
+      const cut = base.slice(0, 1 + rng.int(base.length));
+      return [...cut, ...enc(["q", "rs", "tuv", ""][rng.int(4)])].slice(0, 40);
+    });
+    const options = { ...greedy, maxNewTokens: 1 + rng.int(4) };
+    const expected = await plain.generate(contexts, options);
+    assertSame(await cached.generate(contexts, options), expected);
+    contexts.forEach((c, b) => seen.push([...c, ...expected[b].tokens]));
+  }
+  const stats = cached.prefixCache.stats();
+  assert.ok(stats.hits > 5 && stats.evictions > 0 && stats.entries <= 3, JSON.stringify(stats));
+  cached.dispose();
+  plain.dispose();
 });
 
 test("prefixCache options are checked, and budget 0 turns the cache off", async () => {
