@@ -75,6 +75,12 @@ export interface Kernels {
   sumSquares(x: Float32Array, N: number): number;
   /** AdamW on param, m, v (N) in place from grad (N). */
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, N: number, args: AdamwArgs): void;
+  /** One query per row over cached keys/values 0..lengths[b]-1 of cache row rows[b] (decode and chunked prefill). */
+  attentionDecode(
+    out: Float32Array, att: Float32Array,
+    q: Float32Array, kCache: Float32Array, vCache: Float32Array, rows: Int32Array, lengths: Int32Array,
+    B: number, maxT: number, NH: number, NKV: number, hs: number,
+  ): void;
 }
 
 /** Hyper-parameters of one AdamW update; `step` counts from 1, `gradScale` applies clipping. */

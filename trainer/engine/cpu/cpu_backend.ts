@@ -50,6 +50,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
   const matmulB = k.matmulBackward ?? matmulBackward;
   const attentionF = k.attentionForward ?? attentionForward;
   const attentionB = k.attentionBackward ?? attentionBackward;
+  const attentionD = k.attentionDecode ?? attentionDecode;
   const swigluF = k.swigluForward ?? swigluForward;
   const swigluB = k.swigluBackward ?? swigluBackward;
   const logprobsF = k.logprobsForward ?? logprobsForward;
@@ -117,7 +118,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     cacheWrite: (cache, inp, rows, offsets, B, T, maxT, D) =>
       cacheWrite(f(cache), f(inp), i(rows), i(offsets), B, T, maxT, D),
     attentionDecode: (out, att, q, kCache, vCache, rows, lengths, B, maxT, NH, NKV, hs) =>
-      attentionDecode(f(out), f(att), f(q), f(kCache), f(vCache), i(rows), i(lengths), B, maxT, NH, NKV, hs),
+      attentionD(f(out), f(att), f(q), f(kCache), f(vCache), i(rows), i(lengths), B, maxT, NH, NKV, hs),
     geluForward: (out, inp, N) => geluForward(f(out), f(inp), N),
     geluBackward: (dinp, dout, inp, N) => geluBackward(f(dinp), f(dout), f(inp), N),
     swigluForward: (out, gate, up, N) => swigluF(f(out), f(gate), f(up), N),

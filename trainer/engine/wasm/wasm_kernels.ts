@@ -1,7 +1,8 @@
 /**
- * WebAssembly SIMD kernels for the cpu backend's heavy ops (matmul and attention forward/backward, and
- * the element-wise and per-row ops: SwiGLU, the LM head's log-softmax, AdamW's update, RMSNorm, the sum of
- * squares for gradient clipping), built from src/*.as by `npm run build:wasm`. The arrays the kernels read and
+ * WebAssembly SIMD kernels for the cpu backend's heavy ops (matmul and attention forward/backward, attention
+ * over the KV cache for decode and chunked prefill, and the element-wise and per-row ops: SwiGLU, the LM
+ * head's log-softmax, AdamW's update, RMSNorm, the sum of squares for gradient clipping), built from
+ * src/*.as by `npm run build:wasm`. The arrays the kernels read and
  * write are views into the kernels' own WebAssembly.Memory (from `alloc`), so a call passes offsets,
  * never copies. With SharedArrayBuffer the memory is shared and big calls are split across worker
  * threads; without it (a browser page that is not cross-origin isolated) everything runs on the
@@ -202,6 +203,7 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     OP_RMSNORM_FORWARD: WebAssembly.Global;
     OP_RMSNORM_BACKWARD: WebAssembly.Global;
     OP_SUM_SQUARES: WebAssembly.Global;
+    OP_ATTENTION_DECODE: WebAssembly.Global;
   };
   const heap = createHeap(memory, { base: HEAP_BASE, shared, maxBytes: maxPages * 65536 });
 
@@ -388,6 +390,21 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
         bits(lr), bits(beta1), bits(beta2), bits(eps), bits(weightDecay), bits(gradScale),
         bits(1 - Math.pow(beta1, step)), bits(1 - Math.pow(beta2, step)),
       ], N * 4, Math.ceil(N / 4), 0);
+    },
+
+    attentionDecode(out, att, q, kCache, vCache, rows, lengths, B, maxT, NH, NKV, hs) {
+      const op = "attentionDecode";
+      checkHeads(op, { B, T: maxT, NH, NKV, hs });
+      const rowIds = rows.subarray(0, B);
+      const Bc = rowIds.length > 0 ? Math.max(...rowIds) + 1 : 0;
+      const cached = Bc * maxT * NKV * hs;
+      let work = 0;
+      for (let b = 0; b < B; b++) work += Math.min(Math.max(lengths[b], 0), maxT);
+      dispatch(exports.OP_ATTENTION_DECODE, [
+        at(out, B * NH * hs, `${op}: out`), at(att, B * NH * maxT, `${op}: att`), at(q, B * NH * hs, `${op}: q`),
+        at(kCache, cached, `${op}: kCache`), at(vCache, cached, `${op}: vCache`),
+        at(rows, B, `${op}: rows`), at(lengths, B, `${op}: lengths`), B, maxT, NH, NKV, hs,
+      ], 2 * work * NH * hs, B * NH, 0);
     },
   };
 }

@@ -5,7 +5,7 @@
 //   1 scratch base, 2 scratch bytes per part, 3.. the op's arguments in signature order (pointers are
 //   byte offsets, 0 for null; f32 arguments as their bits).
 import { matmulBackward, matmulForward } from "./matmul";
-import { attentionBackward, attentionForward } from "./attention";
+import { attentionBackward, attentionDecode, attentionForward } from "./attention";
 import { adamwUpdate, logprobsBackward, logprobsForward, sumSquares, swigluBackward, swigluForward } from "./pointwise";
 import { rmsnormBackward, rmsnormForward } from "./norm";
 import { GEMM_SCRATCH_BYTES, splatByShuffle } from "./gemm";
@@ -23,6 +23,7 @@ export const OP_ADAMW_UPDATE = 9;
 export const OP_RMSNORM_FORWARD = 10;
 export const OP_RMSNORM_BACKWARD = 11;
 export const OP_SUM_SQUARES = 12;
+export const OP_ATTENTION_DECODE = 13;
 
 @inline
 function u(job: usize, slot: i32): usize {
@@ -98,6 +99,12 @@ export function run(job: usize, part: i32, parts: i32): void {
       adamwUpdate(
         u(job, 3), u(job, 4), u(job, 5), u(job, 6), i(job, 7),
         f(job, 8), f(job, 9), f(job, 10), f(job, 11), f(job, 12), f(job, 13), f(job, 14), f(job, 15), part, parts,
+      );
+      break;
+    case OP_ATTENTION_DECODE:
+      attentionDecode(
+        u(job, 3), u(job, 4), u(job, 5), u(job, 6), u(job, 7), u(job, 8), u(job, 9),
+        i(job, 10), i(job, 11), i(job, 12), i(job, 13), i(job, 14), part, parts,
       );
       break;
   }
