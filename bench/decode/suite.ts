@@ -5,7 +5,8 @@
  * On wasm, the same model exported as `toolrl export-onnx` writes it runs in onnxruntime-web (wasm, the
  * same thread count) with its KV cache, in rounds interleaved with the engine's, each run after a pause
  * that lets the other side's threads go quiet; the ratio is engine tokens/s over onnxruntime's, and both
- * must produce the same greedy tokens.
+ * must produce the same greedy tokens. Every engine run starts with a cleared prefix cache, so the repeated
+ * prompts are prefilled each time (cold), as onnxruntime's are, rather than read from the last run's cache.
  */
 import { benchBackend, benchModel, type BackendName } from "../engine.ts";
 import { formatTable, type SuiteOutput } from "../report.ts";
@@ -96,7 +97,10 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<DecodeFigu
       for (const batch of BATCHES) {
         context.log(`decode: ${label}${onnx ? ` and ${onnx.label}` : ""}, batch ${batch}`);
         const contexts = Array.from({ length: batch }, () => promptIds);
-        const engineRun = async () => (await model.generate(contexts, { maxNewTokens: newTokens, stopTokens: [], temperature: 0 })).map((g) => g.tokens);
+        const engineRun = async () => {
+          model.prefixCache.clear();
+          return (await model.generate(contexts, { maxNewTokens: newTokens, stopTokens: [], temperature: 0 })).map((g) => g.tokens);
+        };
         if (!onnx) {
           add(label, batch, (await timeRuns(`decode ${label} batch ${batch}`, engineRun, counts)).p50Ms);
           continue;
