@@ -35,7 +35,7 @@ Runs the benchmark suites (all when none is named), prints a table per suite and
 bench/results/<suite>.json with the machine, runtime, backend, date and figures.
 
 suites:
-${SUITES.map((suite) => `  ${suite.name.padEnd(10)} ${suite.description}${suite.quick ? "" : " (not in --quick runs unless named)"}`).join("\n")}
+${SUITES.map((suite) => `  ${suite.name.padEnd(11)} ${suite.description}${suite.quick ? "" : " (not in --quick runs unless named)"}`).join("\n")}
 
   --quick                    small shapes and batches, one run each (seconds, for smoke tests)
   --backend wasm|cpu|webgpu  engine backend of the model-driven suites (default wasm)

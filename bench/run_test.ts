@@ -23,7 +23,11 @@ test("runBench() --quick on the decode suite writes a results file with machine,
     assert.ok(["node", "deno"].includes(result.runtime.name) && result.runtime.version.length > 0);
     assert.match(result.backend, /wasm/);
     const rows = result.figures.rows;
-    assert.equal(rows.map((row) => row.batch), [1, 64, 1, 64]);
+    // the reference at batch 1 and 32, then the wasm engine and onnxruntime-web interleaved per batch
+    assert.equal(rows.map((row) => row.batch), [1, 32, 1, 1, 32, 32]);
+    assert.match(rows[3].backend, /^onnxruntime-web .* \(2 threads\)$/);
+    assert.equal(result.figures.ratios.map((r) => [r.batch, r.sameTokens]), [[1, true], [32, true]]);
+    for (const r of result.figures.ratios) assert.ok(r.ratio > 0 && r.baseline === rows[3].backend, JSON.stringify(r));
     for (const row of rows) {
       assert.ok(row.tokensPerSecond > 0 && row.msPerStep > 0, JSON.stringify(row));
       assert.is(row.newTokens, 8);

@@ -25,9 +25,10 @@ const lazy = (name: string, description: string, load: () => Promise<{ run: Suit
 
 /** Every suite, in run order. */
 export const SUITES: readonly Suite[] = [
-  lazy("decode", "decode tokens/s of the tiny model at batch 1 and 64, per backend", () => import("./decode/suite.ts")),
+  lazy("decode", "greedy decode tokens/s of the tiny model at batch 1 and 32, per backend, and the engine vs onnxruntime-web on its ONNX export", () => import("./decode/suite.ts")),
   lazy("kernels", "matmul GFLOP/s: typescript reference, wasm simd and relaxed simd on 1 and 2 threads, numpy", () => import("./kernels_suite.ts")),
   lazy("attention", "attention forward/backward GFLOP/s: typescript reference vs wasm simd", () => import("./attention/suite.ts")),
+  lazy("train-step", "one training step (forward, backward, AdamW) of the engine on wasm (always) vs PyTorch on the CPU, same weights and batch", () => import("./train_step/suite.ts")),
   lazy("rollout", "rollout throughput on calculator, wiki, python-math vs the decode ceiling and lock-step, under node and deno", () => import("./rollout/suite.ts")),
   lazy("latency", "throughput with a tool that sleeps 0, 10, 100 ms, async vs lock-step", () => import("./latency/suite.ts")),
   lazy("server", "tool server requests/s and p50/p99 vs a bare hono handler", () => import("./server_suite.ts")),

@@ -1,12 +1,11 @@
 /**
  * Teacher forcing through generation: a `Policy` that makes the engine generate — prefill of the real
  * context, one decode step per token over its KV cache, the same batch — exactly as many tokens as a
- * script (a task's reference solver) writes for each context, then returns the script's tokens in
- * place of the sampled ones. The compute is the engine's own; only the token values are overridden,
- * so a model with random weights still makes well-formed tool calls and every episode exercises the
- * loop. The KV cache of a turn holds the sampled tokens, not the forced ones: decode costs the same
- * either way, and the next turn's prefill reads the forced text. Logprobs are dropped (they would
- * belong to the sampled tokens).
+ * script (a task's reference solver) writes for each context, feeding the script's tokens in place of
+ * sampled ones (`forceTokens`). The compute is the engine's own; only the token values are chosen, so
+ * a model with random weights still makes well-formed tool calls and every episode exercises the loop.
+ * The KV cache then holds what the next turn's context holds, so the engine's prefix cache reuses it
+ * as it would for a trained model's own tokens. Logprobs are dropped.
  */
 import type { GenerateOptions, Generation, Policy } from "../../core/types.ts";
 import type { EngineGenerateOptions } from "../../trainer/engine/generate/generate.ts";
@@ -46,7 +45,8 @@ export function forcedPolicy(engine: Generator, script: Policy): ForcedPolicy {
       const forced = await script.generate(contexts, options);
       const lengths = forced.map((generation) => generation.tokens.length);
       // No stop strings or stop tokens: the engine runs each row for exactly its forced length.
-      const computed = await engine.generate(contexts, { ...options, stop: [], stopTokens: [], maxNewTokens: lengths });
+      const forceTokens = forced.map((generation) => generation.tokens);
+      const computed = await engine.generate(contexts, { ...options, stop: [], stopTokens: [], maxNewTokens: lengths, forceTokens });
       stats.generateCalls += 1;
       for (let i = 0; i < forced.length; i++) {
         stats.forcedTokens += lengths[i];

@@ -15,11 +15,12 @@ const items = samples.map((sample) => ({ prompt: task.prompt(sample, "submit"), 
 
 test("forcedPolicy() makes a random model's episodes call the tool and answer, with the engine computing every token", async () => {
   const engine = await benchModel({ backend: createCpuBackend() });
-  let engineTokens = 0;
+  let engineTokens = 0, unforced = 0;
   const counted = {
     generate: async (contexts: number[][], options: Parameters<typeof engine.generate>[1]) => {
       const generations = await engine.generate(contexts, options);
       engineTokens += generations.reduce((sum, g) => sum + g.tokens.length, 0);
+      unforced += generations.filter((g, i) => g.tokens.join() !== options.forceTokens![i]!.join()).length;
       return generations;
     },
   };
@@ -32,6 +33,10 @@ test("forcedPolicy() makes a random model's episodes call the tool and answer, w
   assert.is(policy.stats.computedTokens, metrics.generatedTokens);
   assert.is(engineTokens, metrics.generatedTokens);
   assert.is(policy.stats.generateCalls, metrics.generateCalls);
+  // the engine fed the script's tokens, so later turns reuse the cached keys of earlier ones
+  assert.is(unforced, 0);
+  const cache = engine.prefixCache.stats();
+  assert.ok(cache.hits >= 3 && cache.hitRate > 0.5, `prefix cache hit rate ${cache.hitRate}`);
   engine.dispose();
 });
 

@@ -6,7 +6,8 @@
  * The configurations of one table are measured in interleaved rounds (timing.ts), so drifting load on
  * a shared machine hits them alike. Figures per row: wall time per rollout (median of the rounds),
  * episodes, generated tokens and tool calls per second over that time, the share of it spent inside
- * `generate`, the mean batch of the `generate` calls, and tokens/s as a fraction of the ceiling.
+ * `generate`, the mean batch of the `generate` calls, tokens/s as a fraction of the ceiling, and the
+ * engine's prefix cache (cleared before every run, as new weights would: a cold start each rollout).
  */
 import { solverPolicy } from "../../core/policy/solver.ts";
 import { rollout, type RolloutResult } from "../../core/rollout/rollout.ts";
@@ -16,7 +17,7 @@ import { median, type Probe, type RunCounts, type Timed, timeRounds } from "../t
 import { forcedPolicy } from "./forced_policy.ts";
 
 /** Which loop a row measured: the rollout in one of its modes, the solver alone, or bare decoding. */
-export type RowMode = "async" | "lockstep" | "tools only" | "decode ceiling";
+export type RowMode = "async" | "async, no prefix cache" | "lockstep" | "tools only" | "decode ceiling";
 
 /** One measured configuration. */
 export interface LoopRow {
@@ -36,6 +37,49 @@ export interface LoopRow {
   rewardMean: number;
   /** Tokens the engine computed over the tokens it was forced to write (1 unless contexts outgrew the model). */
   computedShare: number;
+  /** The engine's prefix cache over the last run (NaN without the engine). */
+  prefixCache: PrefixCacheFigures;
+}
+
+/** What the prefix cache did in one run. */
+export interface PrefixCacheFigures {
+  /** Context positions reused from the cache over all context positions of the run's `generate` calls. */
+  hitRate: number;
+  /** Bytes of keys and values the cache held at the end of the run (within its budget). */
+  bytes: number;
+  /** Bytes of the cache's tensors at the end of the run. */
+  allocatedBytes: number;
+  budgetBytes: number;
+}
+
+const NO_CACHE: PrefixCacheFigures = { hitRate: NaN, bytes: NaN, allocatedBytes: NaN, budgetBytes: NaN };
+
+/**
+ * Wraps `fn` so each run starts with an empty prefix cache (or none, with `off`) and leaves its figures in
+ * `sink.figures`.
+ */
+function coldCache<R>(
+  engine: EngineModel, fn: () => Promise<R>, sink: { figures: PrefixCacheFigures }, off = false,
+): () => Promise<R> {
+  return async () => {
+    if (off) {
+      const { budgetBytes } = engine.prefixCache.stats();
+      await engine.prefixCache.setBudget(0);
+      try {
+        return await fn();
+      } finally {
+        await engine.prefixCache.setBudget(budgetBytes);
+      }
+    }
+    engine.prefixCache.clear();
+    const before = engine.prefixCache.stats();
+    const result = await fn();
+    const after = engine.prefixCache.stats();
+    const reused = after.reusedTokens - before.reusedTokens;
+    const seen = reused + after.prefilledTokens - before.prefilledTokens;
+    sink.figures = { hitRate: seen > 0 ? reused / seen : 0, bytes: after.bytes, allocatedBytes: after.allocatedBytes, budgetBytes: after.budgetBytes };
+    return result;
+  };
 }
 
 /** What a loop measurement needs. */
@@ -58,7 +102,7 @@ function items(setup: Pick<LoopSetup, "task" | "format" | "samples">) {
   return setup.samples.map((sample) => ({ prompt: setup.task.prompt(sample, setup.format), sample }));
 }
 
-function rowFrom(mode: RowMode, timed: Timed<RolloutResult>, computedShare: number): LoopRow {
+function rowFrom(mode: RowMode, timed: Timed<RolloutResult>, computedShare: number, prefixCache = NO_CACHE): LoopRow {
   const last = timed.values[timed.values.length - 1];
   const { episodes, generatedTokens, toolCalls } = last.metrics;
   const perSecond = (n: number) => n / (timed.p50Ms / 1000);
@@ -75,6 +119,7 @@ function rowFrom(mode: RowMode, timed: Timed<RolloutResult>, computedShare: numb
     ofCeiling: NaN,
     rewardMean: last.episodes.reduce((sum, e) => sum + (e.reward ?? 0), 0) / Math.max(1, episodes),
     computedShare,
+    prefixCache,
   };
 }
 
@@ -90,19 +135,26 @@ function rolloutFn(name: string, setup: LoopSetup, policy: Policy, mode: "async"
 
 /**
  * The rollout loop in `mode` with the engine forced to write the reference solver's turns; `label`
- * tells apart probes of the same task and mode.
+ * tells apart probes of the same task and mode; `prefixCache: false` runs it with the engine's prefix
+ * cache off (every turn prefills its whole context, as before the cache).
  *
  * @example
  * ```ts
  * const rows = await measureRows([loopProbe(setup, "async"), loopProbe(setup, "lockstep")], { iterations: 3, warmup: 1 });
  * ```
  */
-export function loopProbe(setup: LoopSetup, mode: "async" | "lockstep", label = ""): LoopProbe {
-  const name = `${setup.task.name} ${mode}${label ? `, ${label}` : ""}`;
+export function loopProbe(
+  setup: LoopSetup, mode: "async" | "lockstep", label = "", options: { prefixCache?: boolean } = {},
+): LoopProbe {
+  const off = options.prefixCache === false;
+  const rowMode: RowMode = off && mode === "async" ? "async, no prefix cache" : mode;
+  const name = `${setup.task.name} ${mode}${off ? ", no prefix cache" : ""}${label ? `, ${label}` : ""}`;
   const policy = forcedPolicy(setup.engine, solverPolicy(setup.task, setup.format, setup.engine.tokenizer, setup.samples));
+  const cache = { figures: NO_CACHE };
   return {
-    probe: { name, fn: rolloutFn(name, setup, policy, mode) },
-    row: (timed) => rowFrom(mode, timed as Timed<RolloutResult>, policy.stats.computedTokens / Math.max(1, policy.stats.forcedTokens)),
+    probe: { name, fn: coldCache(setup.engine, rolloutFn(name, setup, policy, mode), cache, off) },
+    row: (timed) =>
+      rowFrom(rowMode, timed as Timed<RolloutResult>, policy.stats.computedTokens / Math.max(1, policy.stats.forcedTokens), cache.figures),
   };
 }
 
@@ -123,10 +175,11 @@ export function toolsOnlyProbe(setup: LoopSetup): LoopProbe {
 export function ceilingProbe(setup: LoopSetup, tokensPerContext: number): LoopProbe {
   const { engine } = setup;
   const contexts = items(setup).map((item) => engine.tokenizer.encode(item.prompt));
-  const fn = async () => {
+  const cache = { figures: NO_CACHE };
+  const fn = coldCache(engine, async () => {
     const generations = await engine.generate(contexts, { maxNewTokens: tokensPerContext, stopTokens: [] });
     return generations.reduce((sum, g) => sum + g.tokens.length, 0);
-  };
+  }, cache);
   return {
     probe: { name: `${setup.task.name} ceiling`, fn },
     row: (timed) => {
@@ -144,6 +197,7 @@ export function ceilingProbe(setup: LoopSetup, tokensPerContext: number): LoopPr
         ofCeiling: NaN,
         rewardMean: NaN,
         computedShare: tokens / (tokensPerContext * contexts.length),
+        prefixCache: cache.figures,
       };
     },
   };

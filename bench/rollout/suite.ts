@@ -1,8 +1,8 @@
 /**
  * Rollout throughput on the calculator, wiki and python-math tasks with the built-in tiny model, under
- * teacher forcing (forced_policy.ts): per task, the async loop, the lock-step loop (TRL's
- * TextEnvironment as a mode of the same loop) and the decode ceiling, all at the same batch (every
- * episode of the rollout), plus the reference solver alone. The runner then spawns the other runtime
+ * teacher forcing (forced_policy.ts): per task, the async loop (with the engine's prefix cache and
+ * without it), the lock-step loop (TRL's TextEnvironment as a mode of the same loop) and the decode
+ * ceiling, all at the same batch (every episode of the rollout), plus the reference solver alone. The runner then spawns the other runtime
  * to run this same suite, so the results hold a Node row and a Deno row of every figure.
  */
 import { charTokenizer } from "../../core/tokenizer/index.ts";
@@ -56,6 +56,7 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFig
         const taskRows = await measureRows([
           ceilingProbe(setup, Math.round(shape.tokensPerEpisode)),
           loopProbe(setup, "async"),
+          loopProbe(setup, "async", "", { prefixCache: false }),
           loopProbe(setup, "lockstep"),
           toolsOnlyProbe(setup),
         ], counts);
@@ -81,7 +82,7 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFig
     format: FORMAT,
     batch,
     ...counts,
-    policy: "engine generates each turn's token count, tokens overridden by the reference solver's (teacher forcing)",
+    policy: "engine generates each turn feeding the reference solver's tokens (teacher forcing, forceTokens); prefix cache cleared before every run",
     rows,
   };
   return { backend: label, figures, table: rolloutTable(rows), notes };
@@ -110,10 +111,15 @@ async function runElsewhere(context: SuiteContext): Promise<RolloutRow[] | strin
 
 /** The rows as a table: one line per runtime, task and mode. */
 export function rolloutTable(rows: RolloutRow[]): string {
-  const header = ["runtime", "task", "mode", "episodes/s", "tokens/s", "calls/s", "gen share", "mean batch", "of ceiling", "ms/rollout", "reward"];
+  const header = [
+    "runtime", "task", "mode", "episodes/s", "tokens/s", "calls/s", "gen share", "mean batch", "of ceiling", "ms/rollout", "reward",
+    "cache hit", "cache MiB",
+  ];
   const cells = rows.map((r) => [
     r.runtime, r.task, r.mode, r.episodesPerSecond, r.tokensPerSecond, r.toolCallsPerSecond,
     r.generationShare, r.meanBatchSize, r.ofCeiling, r.wallMs, r.rewardMean,
+    // the other runtime's rows come through JSON, where NaN (no cache) became null
+    r.prefixCache.hitRate ?? NaN, (r.prefixCache.bytes ?? NaN) / 2 ** 20,
   ]);
-  return formatTable(header, cells, { digits: [0, 0, 0, 1, 0, 1, 2, 1, 2, 0, 2], leftColumns: 3 });
+  return formatTable(header, cells, { digits: [0, 0, 0, 1, 0, 1, 2, 1, 2, 0, 2, 2, 1], leftColumns: 3 });
 }

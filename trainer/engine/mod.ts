@@ -1,6 +1,6 @@
 /**
  * The engine: a trainable decoder-only transformer (GPT-2 and Llama/Qwen2 families) with a value head,
- * KV-cache generation, the `Backend` interface with its cpu reference, and the conformance suite that
+ * KV-cache generation with a prefix cache across calls, the `Backend` interface with its cpu reference, and the conformance suite that
  * every backend passes. Weights and tokenizer IO live in `io/mod.ts`.
  *
  * @example
@@ -16,6 +16,7 @@ export * from "./backend/backend.ts";
 export * from "./cpu/cpu_backend.ts";
 export * from "./model/config.ts";
 export * from "./model/model.ts";
+export type { PrefixCacheOptions, PrefixCacheStats } from "./model/engine_decoder.ts";
 export * from "./generate/generate.ts";
 export * from "./random/prng.ts";
 export * from "./conformance/run.ts";

@@ -26,7 +26,7 @@ export interface Tensor {
 /** What an op returns: nothing when it ran synchronously, a promise when it was queued. */
 export type Done = void | Promise<void>;
 
-/** The four heavy kernels a faster implementation may provide, on Float32Array views (row-major). */
+/** The heavy kernels a faster implementation may provide, on Float32Array views (row-major). */
 export interface Kernels {
   /** out (BT,OC) = inp (BT,C) · weight (OC,C)ᵀ + bias (OC). */
   matmulForward(
@@ -51,6 +51,35 @@ export interface Kernels {
     dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, att: Float32Array,
     lengths: Int32Array,
     B: number, T: number, NH: number, NKV: number, hs: number,
+  ): void;
+  /** out (N) = silu(gate) · up. */
+  swigluForward(out: Float32Array, gate: Float32Array, up: Float32Array, N: number): void;
+  /** Accumulates dgate (N), dup (N) from dout (N). */
+  swigluBackward(dgate: Float32Array, dup: Float32Array, dout: Float32Array, gate: Float32Array, up: Float32Array, N: number): void;
+  /** logprobs, entropy, lse (N) from logits (N,V) and targets (N); rows with a negative target give zeros. */
+  logprobsForward(
+    logprobs: Float32Array, entropy: Float32Array, lse: Float32Array, logits: Float32Array, targets: Int32Array, N: number, V: number,
+  ): void;
+  /** Accumulates dlogits (N,V) from dlogprobs (N) and dentropy (N) or null. */
+  logprobsBackward(
+    dlogits: Float32Array, dlogprobs: Float32Array, dentropy: Float32Array | null,
+    logits: Float32Array, targets: Int32Array, lse: Float32Array, entropy: Float32Array, N: number, V: number,
+  ): void;
+  /** out (N,C), rstd (N) from inp (N,C), weight (C). */
+  rmsnormForward(out: Float32Array, rstd: Float32Array, inp: Float32Array, weight: Float32Array, N: number, C: number, eps: number): void;
+  /** Accumulates dinp (N,C), dweight (C) from dout (N,C). */
+  rmsnormBackward(
+    dinp: Float32Array, dweight: Float32Array, dout: Float32Array, inp: Float32Array, weight: Float32Array, rstd: Float32Array, N: number, C: number,
+  ): void;
+  /** Σ x² over x (N), summed in float64 (the global gradient norm's square, per tensor). */
+  sumSquares(x: Float32Array, N: number): number;
+  /** AdamW on param, m, v (N) in place from grad (N). */
+  adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, N: number, args: AdamwArgs): void;
+  /** One query per row over cached keys/values 0..lengths[b]-1 of cache row rows[b] (decode and chunked prefill). */
+  attentionDecode(
+    out: Float32Array, att: Float32Array,
+    q: Float32Array, kCache: Float32Array, vCache: Float32Array, rows: Int32Array, lengths: Int32Array,
+    B: number, maxT: number, NH: number, NKV: number, hs: number,
   ): void;
 }
 

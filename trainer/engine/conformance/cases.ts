@@ -15,6 +15,7 @@ import { layernormBackward, layernormForward, rmsnormBackward, rmsnormForward } 
 import { geluBackward, geluForward, residualForward, scaledAdd, swigluBackward, swigluForward } from "../cpu/ops/pointwise.ts";
 import { ropeBackward, ropeForward, ropeTable } from "../cpu/ops/rope.ts";
 import type { Prng } from "../random/prng.ts";
+import { chunkedPrefillCase } from "./chunked_case.ts";
 import { randomFloats, randomInts } from "./fixtures.ts";
 
 /** Host arrays of a case by name (Int32Array for ids, positions, lengths). */
@@ -182,6 +183,7 @@ export const opCases: OpCase[] = [
       i(a, "lengths"), 2, maxT, NH, NKV, hs),
     run: (be, t) => be.attentionDecode(t.out, t.att, t.q, t.kCache, t.vCache, t.rows, t.lengths, 2, maxT, NH, NKV, hs),
   },
+  chunkedPrefillCase,
   {
     name: "geluForward", kind: "forward", outputs: ["out"],
     setup: (rng) => ({ out: new Float32Array(N * H), inp: randomFloats(rng, N * H, 4) }),

@@ -50,6 +50,15 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
   const matmulB = k.matmulBackward ?? matmulBackward;
   const attentionF = k.attentionForward ?? attentionForward;
   const attentionB = k.attentionBackward ?? attentionBackward;
+  const attentionD = k.attentionDecode ?? attentionDecode;
+  const swigluF = k.swigluForward ?? swigluForward;
+  const swigluB = k.swigluBackward ?? swigluBackward;
+  const logprobsF = k.logprobsForward ?? logprobsForward;
+  const logprobsB = k.logprobsBackward ?? logprobsBackward;
+  const adamw = k.adamwUpdate ?? adamwUpdate;
+  const rmsnormF = k.rmsnormForward ?? rmsnormForward;
+  const rmsnormB = k.rmsnormBackward ?? rmsnormBackward;
+  const sumSq = k.sumSquares ?? sumSquares;
   const floatsOf = new WeakMap<Int32Array, Float32Array>();
   return {
     name: options.name ?? "cpu",
@@ -94,9 +103,9 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
       layernormForward(f(out), f(mean), f(rstd), f(inp), f(weight), f(bias), N, C, eps),
     layernormBackward: (dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C) =>
       layernormBackward(f(dinp), f(dweight), f(dbias), f(dout), f(inp), f(weight), f(mean), f(rstd), N, C),
-    rmsnormForward: (out, rstd, inp, weight, N, C, eps) => rmsnormForward(f(out), f(rstd), f(inp), f(weight), N, C, eps),
+    rmsnormForward: (out, rstd, inp, weight, N, C, eps) => rmsnormF(f(out), f(rstd), f(inp), f(weight), N, C, eps),
     rmsnormBackward: (dinp, dweight, dout, inp, weight, rstd, N, C) =>
-      rmsnormBackward(f(dinp), f(dweight), f(dout), f(inp), f(weight), f(rstd), N, C),
+      rmsnormB(f(dinp), f(dweight), f(dout), f(inp), f(weight), f(rstd), N, C),
     matmulForward: (out, inp, weight, bias, N, C, OC) => matmulF(f(out), f(inp), f(weight), fOrNull(bias), N, C, OC),
     matmulBackward: (dinp, dweight, dbias, dout, inp, weight, N, C, OC) =>
       matmulB(f(dinp), f(dweight), fOrNull(dbias), f(dout), f(inp), f(weight), N, C, OC),
@@ -109,18 +118,18 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend {
     cacheWrite: (cache, inp, rows, offsets, B, T, maxT, D) =>
       cacheWrite(f(cache), f(inp), i(rows), i(offsets), B, T, maxT, D),
     attentionDecode: (out, att, q, kCache, vCache, rows, lengths, B, maxT, NH, NKV, hs) =>
-      attentionDecode(f(out), f(att), f(q), f(kCache), f(vCache), i(rows), i(lengths), B, maxT, NH, NKV, hs),
+      attentionD(f(out), f(att), f(q), f(kCache), f(vCache), i(rows), i(lengths), B, maxT, NH, NKV, hs),
     geluForward: (out, inp, N) => geluForward(f(out), f(inp), N),
     geluBackward: (dinp, dout, inp, N) => geluBackward(f(dinp), f(dout), f(inp), N),
-    swigluForward: (out, gate, up, N) => swigluForward(f(out), f(gate), f(up), N),
-    swigluBackward: (dgate, dup, dout, gate, up, N) => swigluBackward(f(dgate), f(dup), f(dout), f(gate), f(up), N),
+    swigluForward: (out, gate, up, N) => swigluF(f(out), f(gate), f(up), N),
+    swigluBackward: (dgate, dup, dout, gate, up, N) => swigluB(f(dgate), f(dup), f(dout), f(gate), f(up), N),
     residualForward: (out, a, b, N) => residualForward(f(out), f(a), f(b), N),
     scaledAdd: (out, inp, scale, N) => scaledAdd(f(out), f(inp), scale, N),
     logprobsForward: (logprobs, entropy, lse, logits, targets, N, V) =>
-      logprobsForward(f(logprobs), f(entropy), f(lse), f(logits), i(targets), N, V),
+      logprobsF(f(logprobs), f(entropy), f(lse), f(logits), i(targets), N, V),
     logprobsBackward: (dlogits, dlogprobs, dentropy, logits, targets, lse, entropy, N, V) =>
-      logprobsBackward(f(dlogits), f(dlogprobs), fOrNull(dentropy), f(logits), i(targets), f(lse), f(entropy), N, V),
-    adamwUpdate: (param, m, v, grad, N, args) => adamwUpdate(f(param), f(m), f(v), f(grad), N, args),
-    sumSquares: (tensors) => Promise.resolve(tensors.reduce((s, t) => s + sumSquares(f(t), t.size), 0)),
+      logprobsB(f(dlogits), f(dlogprobs), fOrNull(dentropy), f(logits), i(targets), f(lse), f(entropy), N, V),
+    adamwUpdate: (param, m, v, grad, N, args) => adamw(f(param), f(m), f(v), f(grad), N, args),
+    sumSquares: (tensors) => Promise.resolve(tensors.reduce((s, t) => s + sumSq(f(t), t.size), 0)),
   };
 }

@@ -11,16 +11,27 @@ import { sampleToken, samplingScratch } from "./sampling.ts";
 export interface Decoder {
   readonly vocabSize: number;
   readonly maxSeqLen: number;
-  /** Fills cache rows 0..B-1 (room for `maxT` positions each); returns next-token logits (B,V). */
-  prefill(contexts: number[][], maxT: number): Promise<Float32Array>;
+  /**
+   * Fills a cache row per context (room for `maxT` positions each): rows[b], or row b when `rows` is
+   * absent; returns next-token logits (B,V).
+   */
+  prefill(contexts: number[][], maxT: number): Promise<{ logits: Float32Array; rows?: Int32Array }>;
   /** Feeds tokens[i] at positions[i] of cache row rows[i] for i < B; returns logits (B,V). */
   decode(rows: Int32Array, tokens: Int32Array, positions: Int32Array, B: number): Promise<Float32Array>;
+  /** After a call that ran to the end: cache row rows[b] holds the keys and values of sequences[b] (a prefix cache keeps them). */
+  retain?(rows: Int32Array, sequences: number[][]): void;
 }
 
 /** `GenerateOptions` plus stop tokens (default: the tokenizer's EOS). */
 export interface EngineGenerateOptions extends GenerateOptions {
   /** Token ids that end a sequence (kept in its output, finishReason "eos"). */
   stopTokens?: number[];
+  /**
+   * Teacher forcing: context i writes forceTokens[i] (at most that many tokens) instead of sampling, with
+   * the model's logprobs of them; stops still apply; a null entry samples as usual. It still samples (and drops
+   * the sample), so the compute is the same as generating.
+   */
+  forceTokens?: (number[] | null)[];
 }
 
 interface Row {
@@ -30,6 +41,7 @@ interface Row {
   logprobs: number[];
   finish: Generation["finishReason"] | null;
   rng: Prng;
+  forced: number[] | null;
 }
 
 /**
@@ -62,9 +74,10 @@ export async function generate(
     if (!Number.isInteger(wanted) || wanted < 0) {
       throw new Error(`generate: maxNewTokens for context ${i} must be a non-negative integer, got ${wanted}`);
     }
-    const budget = Math.min(wanted, decoder.maxSeqLen - context.length);
+    const forced = options.forceTokens ? forcedRow(options.forceTokens, i, V) : null;
+    const budget = Math.min(wanted, decoder.maxSeqLen - context.length, forced?.length ?? Infinity);
     const rng = options.seeds ? createPrng(rowSeed(options.seeds, i)) : createPrng(seed, i);
-    return { context, budget, tokens: [], logprobs: [], finish: budget > 0 ? null : "length", rng };
+    return { context, budget, tokens: [], logprobs: [], finish: budget > 0 ? null : "length", rng, forced };
   });
   const live = rows.map((_, i) => i).filter((i) => rows[i].finish === null);
   if (live.length === 0) return rows.map(result);
@@ -72,7 +85,10 @@ export async function generate(
   const scratch = samplingScratch(V);
 
   const accept = (row: Row, logits: Float32Array, offset: number) => {
-    const { token, logprob } = sampleToken(logits.subarray(offset, offset + V), sampling, { rng: row.rng, scratch });
+    const rowLogits = logits.subarray(offset, offset + V);
+    // a forced row still samples (and drops it), so forcing costs what generating does
+    const sampled = sampleToken(rowLogits, sampling, { rng: row.rng, scratch });
+    const { token, logprob } = row.forced ? forcedToken(rowLogits, row.forced[row.tokens.length]) : sampled;
     row.tokens.push(token);
     row.logprobs.push(logprob);
     if (stopTokens.has(token)) row.finish = "eos";
@@ -81,9 +97,10 @@ export async function generate(
     else if (row.tokens.length >= row.budget) row.finish = "length";
   };
 
-  let logits = await decoder.prefill(live.map((i) => rows[i].context), maxT);
-  // cache row of live[j] is j
-  let active = live.map((i, j) => ({ row: rows[i], cacheRow: j }));
+  const prefilled = await decoder.prefill(live.map((i) => rows[i].context), maxT);
+  let logits = prefilled.logits;
+  const liveRows = prefilled.rows ?? Int32Array.from(live, (_, j) => j);
+  let active = live.map((i, j) => ({ row: rows[i], cacheRow: liveRows[j] }));
   active.forEach((a, j) => accept(a.row, logits, j * V));
   const cacheRows = new Int32Array(active.length), tokens = new Int32Array(active.length);
   const positions = new Int32Array(active.length);
@@ -99,7 +116,27 @@ export async function generate(
     logits = await decoder.decode(cacheRows, tokens, positions, active.length);
     active.forEach((a, j) => accept(a.row, logits, j * V));
   }
+  // every token but each row's last was fed, so its cache row holds context + tokens[..-1]
+  decoder.retain?.(liveRows, live.map((i) => [...rows[i].context, ...rows[i].tokens.slice(0, -1)]));
   return rows.map(result);
+}
+
+function forcedRow(forceTokens: (number[] | null)[], i: number, V: number): number[] | null {
+  const forced = forceTokens[i];
+  if (forced === null) return null;
+  if (!Array.isArray(forced)) throw new Error(`generate: forceTokens[${i}] must be an array of token ids (one per context), got ${forced}`);
+  const bad = forced.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
+  if (bad !== undefined) throw new Error(`generate: forceTokens[${i}] holds token ${bad}, outside the vocabulary [0, ${V})`);
+  return forced;
+}
+
+/** The forced token and its temperature-1 logprob. */
+function forcedToken(logits: Float32Array, token: number): { token: number; logprob: number } {
+  let max = -Infinity;
+  for (let j = 0; j < logits.length; j++) if (logits[j] > max) max = logits[j];
+  let sum = 0;
+  for (let j = 0; j < logits.length; j++) sum += Math.exp(logits[j] - max);
+  return { token, logprob: logits[token] - max - Math.log(sum) };
 }
 
 function rowSeed(seeds: readonly number[], i: number): number {

@@ -42,6 +42,24 @@ for (const config of configs) {
   });
 }
 
+test("forceTokens writes the given tokens with the model's logprobs of them; null rows sample; stops still apply", async () => {
+  const model = await createModel(configs[1], { tokenizer, seed: 3 });
+  const forced = tokenizer.encode("12<call>99");
+  const out = await model.generate([contexts[0], contexts[1]], {
+    maxNewTokens: 20, temperature: 0, stopTokens: [], stop: ["<call>"], forceTokens: [forced, null],
+  });
+  assert.equal(out[0].tokens, tokenizer.encode("12<call>"));
+  assert.is(out[0].finishReason, "stop");
+  // the logprobs are log p(forced token | context and the forced tokens before it), as a full forward gives them
+  const seq = [...contexts[0], ...out[0].tokens];
+  const { logprobs } = await model.forward({ tokens: Int32Array.from(seq), B: 1, T: seq.length });
+  out[0].logprobs!.forEach((lp, j) => assert.ok(Math.abs(lp - logprobs[contexts[0].length - 1 + j]) < 1e-4));
+  const [greedy] = await model.generate([contexts[1]], { maxNewTokens: 20, temperature: 0, stopTokens: [], stop: ["<call>"] });
+  assert.equal(out[1], greedy);
+  const bad = await model.generate([contexts[0]], { maxNewTokens: 3, forceTokens: [[1, 500]] }).then(() => "", (e: Error) => e.message);
+  assert.match(bad, /forceTokens\[0\] holds token 500, outside the vocabulary \[0, 97\)/);
+});
+
 test("sampling is reproducible per seed and per row, whatever else is in the batch", async () => {
   const model = await createModel(configs[1], { tokenizer, seed: 3 });
   const options = { maxNewTokens: 10, temperature: 1.5, topK: 40, topP: 0.95, seed: 42, stopTokens: [] };
@@ -109,7 +127,7 @@ test("finished rows leave the decode batch", async () => {
   const decoder: Decoder = {
     vocabSize: V,
     maxSeqLen: 100,
-    prefill: (ctx) => Promise.resolve(logitsFor(ctx.map((_, i) => i), ctx.length)),
+    prefill: (ctx) => Promise.resolve({ logits: logitsFor(ctx.map((_, i) => i), ctx.length) }),
     decode: (rows, _tokens, _positions, B) => {
       batchSizes.push(B);
       rowsOf.push(rows.slice(0, B));

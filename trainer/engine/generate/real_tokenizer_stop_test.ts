@@ -17,7 +17,7 @@ function scriptedDecoder(script: number[], vocabSize: number): Decoder {
     logits[script[Math.min(step++, script.length - 1)]] = 0;
     return logits;
   };
-  return { vocabSize, maxSeqLen: 4096, prefill: () => Promise.resolve(next()), decode: () => Promise.resolve(next()) };
+  return { vocabSize, maxSeqLen: 4096, prefill: () => Promise.resolve({ logits: next() }), decode: () => Promise.resolve(next()) };
 }
 
 const cases: { model: string; parser: Parser; turn: string; end: string }[] = [

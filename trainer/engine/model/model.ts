@@ -11,7 +11,7 @@ import { createPrng } from "../random/prng.ts";
 import type { ForwardInput, ForwardOutput, Model, ModelConfig, OptimizerConfig } from "../types.ts";
 import { fullBackward } from "./backward.ts";
 import { headSize, validateConfig } from "./config.ts";
-import { createKvCache, decodeStep, type KvCache, prefill } from "./decode.ts";
+import { createEngineDecoder, type PrefixCacheOptions, type PrefixCacheStats } from "./engine_decoder.ts";
 import { type LoraConfig, loraSpecs, peftName, validateLora } from "./lora.ts";
 import { fullForward, type Net, normForward, selfAttend, trunkForward } from "./forward.ts";
 import { compactOutputs, expandGrads, prepareInput, type PreparedInput } from "./inputs.ts";
@@ -38,6 +38,8 @@ export interface EngineModel extends Model {
   generate(contexts: number[][], options: EngineGenerateOptions): Promise<Generation[]>;
   /** Number of parameters (tied embeddings counted once). */
   readonly parameterCount: number;
+  /** The prefix KV cache of `generate`: its counters, `clear()` for a cold start, `setBudget(bytes)` (0: off) between calls. */
+  readonly prefixCache: { stats(): PrefixCacheStats; clear(): void; setBudget(bytes: number): Promise<void> };
 }
 
 /** What `createModel` needs besides the config. */
@@ -49,6 +51,8 @@ export interface CreateModelOptions {
   seed?: number;
   /** LoRA adapters on the named projections: then only the adapters and the value head train. */
   lora?: LoraConfig | null;
+  /** The prefix KV cache across `generate` calls (default on, 256 MiB); `{ budgetBytes: 0 }` turns it off. */
+  prefixCache?: PrefixCacheOptions;
 }
 
 const internals = new WeakMap<EngineModel, { params: Tensor[] }>();
@@ -92,7 +96,6 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
   let adam: AdamState | null = null;
   let trainWs: Workspace | null = null;
   let inferWs: Workspace | null = null;
-  let cache: KvCache | null = null;
   let lastGrad: PreparedInput | null = null;
   let generateCalls = 0;
   // Calls share buffers, so they run one at a time even when the caller does not await them in turn.
@@ -176,19 +179,15 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
     await loadNamed(spread(adam.v), select(".exp_avg_sq"));
     adam.step = step.data[0];
   };
-  const decoder = {
-    vocabSize: config.vocabSize,
-    maxSeqLen: config.maxSeqLen,
-    prefill: (contexts: number[][], maxT: number) => {
-      inferWs = fitWorkspace(backend, config, inferWs, contexts.length, Math.max(...contexts.map((c) => c.length)), false, lora);
-      if (!cache || cache.rows < contexts.length || cache.maxT < maxT) {
-        if (cache) for (const t of cache.all) backend.free(t);
-        cache = createKvCache(backend, config, Math.max(contexts.length, cache?.rows ?? 0), Math.max(maxT, cache?.maxT ?? 0));
-      }
-      return prefill(net, inferWs, cache, contexts);
-    },
-    decode: (rows: Int32Array, tokens: Int32Array, positions: Int32Array, B: number) =>
-      decodeStep(net, inferWs!, cache!, rows, tokens, positions, B),
+  // keys and values cached by `generate` belong to the weights that computed them: every weight change drops them
+  const decoder = createEngineDecoder(net, {
+    inferenceWorkspace: (B, T) => (inferWs = fitWorkspace(backend, config, inferWs, B, T, false, lora)),
+    lora,
+    prefixCache: options.prefixCache,
+  });
+  const changingWeights = <R>(fn: () => Promise<R>) => () => {
+    decoder.invalidate();
+    return fn();
   };
 
   const fullLogits = (input: ForwardInput, adaptersOff: boolean) =>
@@ -280,6 +279,7 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
       serial(() => {
         if (!grads) throw new Error("step: no gradients yet; call forward({ grad: true }) and backward() first");
         adam ??= createAdamState(backend, pick(params));
+        decoder.invalidate();
         return adamwStep(backend, trainable.map((i) => specs[i]), pick(params), pick(grads), adam, opts);
       }),
 
@@ -288,7 +288,7 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
 
     clone: () =>
       serial(async () => {
-        const copy = await createModel(config, { tokenizer, backend, seed, lora });
+        const copy = await createModel(config, { tokenizer, backend, seed, lora, prefixCache: options.prefixCache });
         const target = internals.get(copy)!;
         for (let i = 0; i < params.length; i++) await backend.copy(target.params[i], params[i], params[i].size);
         if (adam) await copy.loadOptimizerState(await exportOptimizerState());
@@ -302,7 +302,7 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
     adapterState: () =>
       serial(async () => new Map([...(await hostMap(params, adapterIndices))].map(([name, t]) => [peftName(name), t]))),
 
-    loadAdapterState: (adapters) => serial(() => loadIndices(params, adapters, adapterIndices, "loadAdapterState")),
+    loadAdapterState: (adapters) => serial(changingWeights(() => loadIndices(params, adapters, adapterIndices, "loadAdapterState"))),
 
     baseModel: () => ({
       ...model,
@@ -317,7 +317,13 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
       dispose: () => undefined,
     }),
 
-    loadStateDict: (weights) => serial(() => loadInto(params, weights)),
+    loadStateDict: (weights) => serial(changingWeights(() => loadInto(params, weights))),
+
+    prefixCache: {
+      stats: () => decoder.stats(),
+      clear: () => decoder.invalidate(),
+      setBudget: (bytes) => serial(async () => decoder.setBudget(bytes)),
+    },
 
     optimizerState: () => serial(exportOptimizerState),
 
@@ -327,11 +333,11 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
       const owned = [...new Set([...params, ...(grads ?? []), ...(adam ? [...adam.m, ...adam.v] : [])])];
       if (table) owned.push(table);
       for (const ws of [trainWs, inferWs]) if (ws) owned.push(...ws.all);
-      if (cache) owned.push(...cache.all);
       for (const t of owned) backend.free(t);
+      decoder.dispose();
       grads = null;
       adam = null;
-      trainWs = inferWs = cache = null;
+      trainWs = inferWs = null;
     },
   };
   internals.set(model, { params });

@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { opCases } from "../conformance/cases.ts";
+import { checkPrefixCache } from "../conformance/prefix_cache_check.ts";
 import { runConformance } from "../conformance/run.ts";
 import { createWasmKernels, relaxedSimdAvailable } from "./wasm_kernels.ts";
 
@@ -28,5 +29,17 @@ for (const relaxedSimd of builds) for (const microKernel of ["load", "shuffle"] 
     }
   });
 }
+
+test("the cpu backend with wasm kernels generates the same tokens with the prefix cache as without it (2 threads)", async () => {
+  const kernels = await createWasmKernels({ threads: 2, minWorkPerChunk: 0 });
+  try {
+    const report = await checkPrefixCache(createCpuBackend({ alloc: kernels.alloc, free: kernels.free, kernels, name: "cpu+wasm" }));
+    if (!report.ok) console.log(report.text);
+    assert.ok(report.ok);
+    assert.ok(report.hits > 0);
+  } finally {
+    kernels.dispose();
+  }
+});
 
 test.run();

@@ -1,6 +1,8 @@
 /**
- * WebAssembly SIMD kernels for the cpu backend's heavy ops (matmul forward/backward, attention
- * forward/backward), built from src/*.as by `npm run build:wasm`. The arrays the kernels read and
+ * WebAssembly SIMD kernels for the cpu backend's heavy ops (matmul and attention forward/backward, attention
+ * over the KV cache for decode and chunked prefill, and the element-wise and per-row ops: SwiGLU, the LM
+ * head's log-softmax, AdamW's update, RMSNorm, the sum of squares for gradient clipping), built from
+ * src/*.as by `npm run build:wasm`. The arrays the kernels read and
  * write are views into the kernels' own WebAssembly.Memory (from `alloc`), so a call passes offsets,
  * never copies. With SharedArrayBuffer the memory is shared and big calls are split across worker
  * threads; without it (a browser page that is not cross-origin isolated) everything runs on the
@@ -80,6 +82,8 @@ const HEAP_BASE = 1024;
 const MIB = 2 ** 20;
 /** From bench/kernels/split_sweep.ts on 2 cores: two threads beat one from about two chunks of this size. */
 const MIN_WORK_PER_CHUNK = 1 << 16;
+/** Work (in multiply-adds, as minWorkPerChunk counts it) of one element of an op that takes an exp. */
+const EXP_WORK = 8;
 /** Most chunks per thread: finer chunks balance a busy machine, coarser ones repack less. */
 const CHUNKS_PER_THREAD = 4;
 
@@ -191,6 +195,15 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     OP_MATMUL_BACKWARD: WebAssembly.Global;
     OP_ATTENTION_FORWARD: WebAssembly.Global;
     OP_ATTENTION_BACKWARD: WebAssembly.Global;
+    OP_SWIGLU_FORWARD: WebAssembly.Global;
+    OP_SWIGLU_BACKWARD: WebAssembly.Global;
+    OP_LOGPROBS_FORWARD: WebAssembly.Global;
+    OP_LOGPROBS_BACKWARD: WebAssembly.Global;
+    OP_ADAMW_UPDATE: WebAssembly.Global;
+    OP_RMSNORM_FORWARD: WebAssembly.Global;
+    OP_RMSNORM_BACKWARD: WebAssembly.Global;
+    OP_SUM_SQUARES: WebAssembly.Global;
+    OP_ATTENTION_DECODE: WebAssembly.Global;
   };
   const heap = createHeap(memory, { base: HEAP_BASE, shared, maxBytes: maxPages * 65536 });
 
@@ -231,8 +244,9 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
   /**
    * Writes the job (op, scratch, arguments) and runs it: on one thread when `work` is too small to pay
    * for waking the others, else cut into chunks (at most `units`, the pieces the op can be cut into).
+   * Returns the number of chunks it ran.
    */
-  function dispatch(op: WebAssembly.Global, args: number[], work: number, units: number, T: number): void {
+  function dispatch(op: WebAssembly.Global, args: number[], work: number, units: number, T: number): number {
     if (disposed) throw new Error("wasm kernels: used after dispose()");
     const chunks = Math.min(255, units, threads * CHUNKS_PER_THREAD, Math.floor(work / minWork));
     ensureScratch(T, pool && chunks > 1 ? chunks : 1);
@@ -242,9 +256,13 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
     for (let i = 0; i < args.length; i++) job[3 + i] = args[i];
     if (pool && chunks > 1) pool.run(JOB, chunks);
     else exports.run(JOB, 0, 1);
+    return pool && chunks > 1 ? chunks : 1;
   }
 
   const at = heap.offsetOf;
+  const floatBits = new Float32Array(1), intBits = new Int32Array(floatBits.buffer);
+  /** An f32 argument as the i32 slot that holds its bits. */
+  const bits = (value: number) => ((floatBits[0] = value), intBits[0]);
   return {
     memory,
     threads,
@@ -303,6 +321,90 @@ export async function createWasmKernels(options: WasmKernelsOptions = {}): Promi
         at(q, qn, `${op}: q`), at(k, kvn, `${op}: k`), at(v, kvn, `${op}: v`), at(att, B * NH * T * T, `${op}: att`),
         at(lengths, B, `${op}: lengths`), B, T, NH, NKV, hs,
       ], 2 * B * NH * T * T * hs, B * NKV, T);
+    },
+
+    swigluForward(out, gate, up, N) {
+      const op = "swigluForward";
+      checkSizes(op, { N });
+      dispatch(exports.OP_SWIGLU_FORWARD, [at(out, N, `${op}: out`), at(gate, N, `${op}: gate`), at(up, N, `${op}: up`), N], N * EXP_WORK, Math.ceil(N / 4), 0);
+    },
+
+    swigluBackward(dgate, dup, dout, gate, up, N) {
+      const op = "swigluBackward";
+      checkSizes(op, { N });
+      dispatch(exports.OP_SWIGLU_BACKWARD, [
+        at(dgate, N, `${op}: dgate`), at(dup, N, `${op}: dup`), at(dout, N, `${op}: dout`), at(gate, N, `${op}: gate`), at(up, N, `${op}: up`), N,
+      ], N * EXP_WORK, Math.ceil(N / 4), 0);
+    },
+
+    logprobsForward(logprobs, entropy, lse, logits, targets, N, V) {
+      const op = "logprobsForward";
+      checkSizes(op, { N, V });
+      dispatch(exports.OP_LOGPROBS_FORWARD, [
+        at(logprobs, N, `${op}: logprobs`), at(entropy, N, `${op}: entropy`), at(lse, N, `${op}: lse`),
+        at(logits, N * V, `${op}: logits`), at(targets, N, `${op}: targets`), N, V,
+      ], N * V * EXP_WORK, N, 0);
+    },
+
+    logprobsBackward(dlogits, dlogprobs, dentropy, logits, targets, lse, entropy, N, V) {
+      const op = "logprobsBackward";
+      checkSizes(op, { N, V });
+      dispatch(exports.OP_LOGPROBS_BACKWARD, [
+        at(dlogits, N * V, `${op}: dlogits`), at(dlogprobs, N, `${op}: dlogprobs`), dentropy ? at(dentropy, N, `${op}: dentropy`) : 0,
+        at(logits, N * V, `${op}: logits`), at(targets, N, `${op}: targets`), at(lse, N, `${op}: lse`), at(entropy, N, `${op}: entropy`), N, V,
+      ], N * V * EXP_WORK, N, 0);
+    },
+
+    rmsnormForward(out, rstd, inp, weight, N, C, eps) {
+      const op = "rmsnormForward";
+      checkSizes(op, { N, C });
+      dispatch(exports.OP_RMSNORM_FORWARD, [
+        at(out, N * C, `${op}: out`), at(rstd, N, `${op}: rstd`), at(inp, N * C, `${op}: inp`), at(weight, C, `${op}: weight`), N, C, bits(eps),
+      ], N * C * 2, N, 0);
+    },
+
+    rmsnormBackward(dinp, dweight, dout, inp, weight, rstd, N, C) {
+      const op = "rmsnormBackward";
+      checkSizes(op, { N, C });
+      dispatch(exports.OP_RMSNORM_BACKWARD, [
+        at(dinp, N * C, `${op}: dinp`), at(dweight, C, `${op}: dweight`), at(dout, N * C, `${op}: dout`), at(inp, N * C, `${op}: inp`),
+        at(weight, C, `${op}: weight`), at(rstd, N, `${op}: rstd`), N, C,
+      ], N * C * 4, Math.min(N, Math.ceil(C / 4)), 0);
+    },
+
+    sumSquares(x, N) {
+      const op = "sumSquares";
+      checkSizes(op, { N });
+      const chunks = dispatch(exports.OP_SUM_SQUARES, [at(x, N, `${op}: x`), N], N, Math.ceil(N / 4), 0);
+      let sum = 0;
+      for (let k = 0; k < chunks; k++) sum += new Float64Array(memory.buffer, scratch!.byteOffset + k * scratchPerChunk, 1)[0];
+      return sum;
+    },
+
+    adamwUpdate(param, m, v, grad, N, args) {
+      const op = "adamwUpdate";
+      checkSizes(op, { N });
+      const { lr, beta1, beta2, eps, weightDecay, gradScale, step } = args;
+      dispatch(exports.OP_ADAMW_UPDATE, [
+        at(param, N, `${op}: param`), at(m, N, `${op}: m`), at(v, N, `${op}: v`), at(grad, N, `${op}: grad`), N,
+        bits(lr), bits(beta1), bits(beta2), bits(eps), bits(weightDecay), bits(gradScale),
+        bits(1 - Math.pow(beta1, step)), bits(1 - Math.pow(beta2, step)),
+      ], N * 4, Math.ceil(N / 4), 0);
+    },
+
+    attentionDecode(out, att, q, kCache, vCache, rows, lengths, B, maxT, NH, NKV, hs) {
+      const op = "attentionDecode";
+      checkHeads(op, { B, T: maxT, NH, NKV, hs });
+      const rowIds = rows.subarray(0, B);
+      const Bc = rowIds.length > 0 ? Math.max(...rowIds) + 1 : 0;
+      const cached = Bc * maxT * NKV * hs;
+      let work = 0;
+      for (let b = 0; b < B; b++) work += Math.min(Math.max(lengths[b], 0), maxT);
+      dispatch(exports.OP_ATTENTION_DECODE, [
+        at(out, B * NH * hs, `${op}: out`), at(att, B * NH * maxT, `${op}: att`), at(q, B * NH * hs, `${op}: q`),
+        at(kCache, cached, `${op}: kCache`), at(vCache, cached, `${op}: vCache`),
+        at(rows, B, `${op}: rows`), at(lengths, B, `${op}: lengths`), B, maxT, NH, NKV, hs,
+      ], 2 * work * NH * hs, B * NH, 0);
     },
   };
 }

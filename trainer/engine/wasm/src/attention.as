@@ -109,3 +109,33 @@ export function attentionBackward(
     }
   }
 }
+
+// One query per row over a KV cache (decode, and chunked prefill where several rows of a chunk share a
+// cache row): out and q (B,NH*hs), att (B,NH,maxT) probabilities, kCache and vCache (Bc,maxT,NKV*hs),
+// rows and lengths (B) i32; row b reads cache row rows[b], positions 0..lengths[b]-1 (at most maxT).
+// Threads split units (b, h).
+export function attentionDecode(
+  out: usize, att: usize, q: usize, kCache: usize, vCache: usize, rows: usize, lengths: usize,
+  B: i32, maxT: i32, NH: i32, NKV: i32, hs: i32, part: i32, parts: i32,
+): void {
+  const group = NH / NKV;
+  const s: f32 = 1 / Mathf.sqrt(<f32>hs);
+  const kvStride = (<usize>NKV * hs) << 2;
+  rangeOf(B * NH, 1, part, parts);
+  for (let unit = rows0; unit < rows1; unit++) {
+    const b = unit / NH, h = unit % NH;
+    const L = min(max(load<i32>(lengths + (<usize>b << 2)), 0), maxT);
+    const row = <usize>load<i32>(rows + (<usize>b << 2));
+    const kvOffset = ((row * <usize>maxT * NKV + <usize>(h / group)) * hs) << 2;
+    const attRow = att + ((<usize>unit * maxT) << 2);
+    const outRow = out + ((<usize>unit * hs) << 2);
+    if (L == 0) {
+      fill(outRow, 0, hs);
+      continue;
+    }
+    const top = scores(attRow, q + ((<usize>unit * hs) << 2), kCache + kvOffset, kvStride, L, hs, s);
+    const sum = expShift(attRow, top, L);
+    scale(attRow, 1 / sum, L);
+    weightedRows(outRow, attRow, vCache + kvOffset, kvStride, L, hs, false);
+  }
+}

@@ -86,6 +86,7 @@ export function weightedRows(out: usize, w: usize, y: usize, stride: usize, m: i
 }
 
 /** y1[i] += a1·x1[i] and y2[i] += a2·x2[i] over n elements, in one pass. */
+@inline
 export function axpy2(y1: usize, a1: f32, x1: usize, y2: usize, a2: f32, x2: usize, n: i32): void {
   const v1 = f32x4.splat(a1), v2 = f32x4.splat(a2);
   let i = 0;
@@ -156,7 +157,7 @@ const P4: f32 = 1.6666665459e-1;
 const P5: f32 = 5.0000001201e-1;
 
 @inline
-function expVec(v: v128): v128 {
+export function expVec(v: v128): v128 {
   const x = f32x4.pmin(f32x4.pmax(v, f32x4.splat(EXP_LO)), f32x4.splat(EXP_HI));
   const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND));
   const n = f32x4.sub(shifted, f32x4.splat(ROUND));
@@ -171,7 +172,7 @@ function expVec(v: v128): v128 {
 }
 
 @inline
-function expScalar(v: f32): f32 {
+export function expScalar(v: f32): f32 {
   const x = min(max(v, EXP_LO), EXP_HI);
   const shifted = x * LOG2E + ROUND;
   const n = shifted - ROUND;
