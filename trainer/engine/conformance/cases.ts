@@ -17,23 +17,9 @@ import { ropeBackward, ropeForward, ropeTable } from "../cpu/ops/rope.ts";
 import type { Prng } from "../random/prng.ts";
 import { chunkedPrefillCase } from "./chunked_case.ts";
 import { randomFloats, randomInts } from "./fixtures.ts";
+import type { Arrays, OpCase } from "./types.ts";
 
-/** Host arrays of a case by name (Int32Array for ids, positions, lengths). */
-export type Arrays = Record<string, Float32Array | Int32Array>;
-/** Backend tensors of a case by the same names. */
-export type Tensors = Record<string, Tensor>;
-
-/** One op checked against the reference. */
-export interface OpCase {
-  name: string;
-  kind: "forward" | "backward";
-  /** Inputs and the initial contents of the outputs. */
-  setup(rng: Prng): Arrays;
-  /** Names of the arrays the op writes. */
-  outputs: string[];
-  reference(a: Arrays): void;
-  run(backend: Backend, t: Tensors): Done | Promise<unknown>;
-}
+export type { Arrays, OpCase, Tensors } from "./types.ts";
 
 const B = 2, T = 7, N = B * T, C = 10, OC = 13, NH = 4, NKV = 2, hs = 4, V = 11, H = 9;
 const Bc = 3, maxT = 9;

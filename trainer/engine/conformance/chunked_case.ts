@@ -9,7 +9,7 @@
  */
 import { attentionForward } from "../cpu/ops/attention.ts";
 import type { Prng } from "../random/prng.ts";
-import type { Arrays, OpCase } from "./cases.ts";
+import type { Arrays, OpCase } from "./types.ts";
 import { randomFloats } from "./fixtures.ts";
 
 const B = 2, T = 7, NH = 4, NKV = 2, hs = 4, Bc = 3, maxT = 9, D = NKV * hs;
