@@ -5,9 +5,20 @@
  */
 import process from "node:process";
 
+const imported = new Map<string, Promise<Record<string, unknown>>>();
+
 /** The importer to hand `loadPlugin`, or undefined where the runtime's `import()` is enough (Deno). */
 export async function pluginImporter(): Promise<((url: string) => Promise<Record<string, unknown>>) | undefined> {
   if ("Deno" in globalThis || !process.versions?.node) return undefined;
   const { tsImport } = await import("tsx/esm/api");
-  return (url) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>;
+  // tsImport loads a fresh copy of a module on every call; a plugin module runs once per process, as import() does
+  return (url) => {
+    let module = imported.get(url);
+    if (module === undefined) {
+      module = tsImport(url, import.meta.url) as Promise<Record<string, unknown>>;
+      imported.set(url, module);
+      module.catch(() => imported.delete(url));
+    }
+    return module;
+  };
 }

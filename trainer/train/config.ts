@@ -4,6 +4,7 @@
  * starting from the task's preset (presets.ts).
  */
 import * as v from "valibot";
+import type { FormatName } from "../../core/types.ts";
 import { checkGrpoConfig, type GrpoConfig, GrpoConfigSchema } from "../grpo/config.ts";
 import { checkPpoConfig, type PpoConfig, PpoConfigSchema } from "../ppo/config.ts";
 import { type SftConfig, SftConfigSchema } from "../sft/config.ts";
@@ -38,7 +39,14 @@ const LimitsSchema = v.strictObject({
 export const TrainConfigSchema: v.GenericSchema<TrainConfigInput, TrainConfig> = v.strictObject({
   task: v.pipe(v.string(), v.minLength(1), v.description("Task name (built-in or from a --plugin).")),
   algo: v.optional(v.pipe(v.picklist(["ppo", "grpo"]), v.description("RL algorithm.")), "ppo"),
-  format: v.optional(v.pipe(v.picklist(["submit", "hermes", "react"]), v.description("Tool-call format.")), "submit"),
+  format: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[A-Za-z][\w.-]*$/, "a format name is a word such as hermes"),
+      v.description("Tool-call format: a registered one (submit, hermes, react, llama3_json) or one a --plugin registers."),
+    ),
+    "submit",
+  ),
   backend: v.optional(v.pipe(v.picklist(["cpu", "webgpu"]), v.description("Engine backend.")), "cpu"),
   seed: integer(0, "Seed of weights, data, sampling and shuffling."),
   steps: integer(40, "RL steps after the SFT warm-up."),
@@ -116,7 +124,8 @@ export interface LimitOverrides {
 export interface TrainConfig {
   task: string;
   algo: "ppo" | "grpo";
-  format: "submit" | "hermes" | "react";
+  /** Checked against the format registry once the run's plugins are loaded (`requireFormat`). */
+  format: FormatName;
   backend: "cpu" | "webgpu";
   seed: number;
   steps: number;

@@ -38,8 +38,13 @@ test("parseTrainConfig() gives any task the from-scratch preset; the schemas kee
 
 test("parseTrainConfig() refuses unknown fields and bad values, naming them", () => {
   assert.throws(() => parseTrainConfig({ task: "calculator", ppo: { clipRange: 0.1 } as never }), /clipRange/);
-  assert.throws(() => parseTrainConfig({ task: "calculator", format: "xml" as never }), /format/);
+  assert.throws(() => parseTrainConfig({ task: "calculator", format: "two words" }), /format: a format name is a word/);
   assert.throws(() => parseTrainConfig({ task: "calculator", steps: -1 }), /steps/);
+});
+
+test("parseTrainConfig() takes any format name; the registry judges it once the run's plugins are loaded", () => {
+  assert.is(parseTrainConfig({ task: "calculator", format: "mistral" }).format, "mistral");
+  assert.is(parseTrainConfig({ task: "calculator", format: "hermes" }).format, "hermes");
 });
 
 test("mergeConfig() merges nested objects and replaces arrays and values", () => {

@@ -4,8 +4,9 @@
  */
 import { builtinPlugins, loadPlugin } from "../../plugins/builtins.ts";
 import { findTask, type LoadPluginOptions } from "../../core/plugin/load_plugin.ts";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
-import type { Plugin, Task } from "../../core/types.ts";
+import { formatNames, getFormat, hasFormat } from "../../core/formats/registry.ts";
+import { charTokenizer, DEFAULT_SPECIALS } from "../../core/tokenizer/index.ts";
+import type { FormatName, Plugin, Task } from "../../core/types.ts";
 import type { Backend } from "../engine/backend/backend.ts";
 import { createCpuBackend } from "../engine/cpu/cpu_backend.ts";
 import { tinyConfig } from "../engine/model/config.ts";
@@ -46,6 +47,19 @@ export async function resolveTask(
 }
 
 /**
+ * `name` when a format is registered under it (built-in or from a loaded plugin), else an error naming the
+ * registered formats; call it after the run's plugins are loaded.
+ *
+ * @example requireFormat("hermes"); // "hermes"
+ */
+export function requireFormat(name: string, flag = "--format"): FormatName {
+  if (!hasFormat(name)) {
+    throw new Error(`${flag} must be one of ${formatNames().join(", ")} or a format a --plugin registers, got "${name}"`);
+  }
+  return name;
+}
+
+/**
  * The engine backend called `name`.
  *
  * @example const backend = await backendByName("cpu");
@@ -83,14 +97,15 @@ async function cpuBackend(): Promise<Backend> {
 }
 
 /**
- * A fresh model of the engine's tiny config (with the config's overrides) and the built-in tokenizer, or the
- * model of the `config.init` checkpoint.
+ * A fresh model of the engine's tiny config (with the config's overrides) and the built-in tokenizer (its special
+ * strings plus the run's format's, so a plugin format's tags are one token each), or the model of the
+ * `config.init` checkpoint. The run's format must be registered (its plugins loaded) first.
  *
  * @example const model = await buildModel(config, await backendByName(config.backend));
  */
 export async function buildModel(config: TrainConfig, backend: Backend): Promise<EngineModel> {
   if (config.init) return (await loadModel(config.init, { backend, seed: config.seed, lora: config.lora })).model;
-  const tokenizer = charTokenizer();
+  const tokenizer = charTokenizer({ specials: [...DEFAULT_SPECIALS, ...getFormat(config.format).specialTokens] });
   const modelConfig = { ...tinyConfig(tokenizer.vocabSize), ...config.model };
   return await createModel(modelConfig, { tokenizer, backend, seed: config.seed, lora: config.lora });
 }

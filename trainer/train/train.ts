@@ -32,7 +32,7 @@ import { renderRunReport, reportEpisodes } from "./run_report.ts";
 import { appendMetrics, readMetrics, type RunFiles, runPath, writeEvaluations } from "./run_files.ts";
 import { createRng, type Rng } from "./rng.ts";
 import { rlStep } from "./rl_step.ts";
-import { backendByName, buildModel, frozenCopy, resolveTask } from "./setup.ts";
+import { backendByName, buildModel, frozenCopy, requireFormat, resolveTask } from "./setup.ts";
 import type { ReportEvaluation } from "./report.ts";
 
 /** Where a run writes and reports. */
@@ -70,13 +70,11 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const started = performance.now();
   const progress = createProgress(env.progress);
   // --- 1. setup ---
+  const plainTask = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule });
+  requireFormat(config.format); // the plugins that may register it are loaded now
   const backend = await backendByName(config.backend);
   const policy = await buildModel(config, backend);
-  const task = withChatTemplate(
-    await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule }),
-    policy.tokenizer,
-    config.format,
-  );
+  const task = withChatTemplate(plainTask, policy.tokenizer, config.format);
   const rng = createRng({ seed: config.seed });
   await env.files.mkdir(config.out);
   await env.files.writeTextAtomic(runPath(config.out, "metrics.jsonl"), "");
@@ -181,7 +179,7 @@ export async function resumeTraining(dir: string, env: TrainEnv, options: { step
   const task = withChatTemplate(
     await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule }),
     policy.tokenizer,
-    config.format,
+    requireFormat(config.format),
   );
   const metrics = await readMetrics(env.files, dir, { upToStep: state.step });
   await writeEvaluations(env.files, dir, state.evaluations);

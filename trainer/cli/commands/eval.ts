@@ -4,10 +4,9 @@
  */
 import { withChatTemplate } from "../../train/chat_template_task.ts";
 import type { CliIO } from "../io.ts";
-import type { FormatName } from "../../../core/types.ts";
 import { loadModel } from "../../train/checkpoint.ts";
 import { evaluatePolicy, toolOutputLogprob } from "../../train/evaluate.ts";
-import { backendByName, resolveTask } from "../../train/setup.ts";
+import { backendByName, requireFormat, resolveTask } from "../../train/setup.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
 import { writeNewFile } from "./_new_file.ts";
@@ -22,7 +21,8 @@ one JSON line: {"task", "n", "accuracy", "tool_call_rate", "error_rate", "calls_
 has learned to imitate its tools (tool tokens trained on), far below 0 when they were masked out of training.
 
   --n N                      held-out samples (default 200)
-  --format submit|hermes|react   tool-call format (default: the one the checkpoint was trained with, else submit)
+  --format F                 tool-call format: submit, hermes, react, llama3_json or one a --plugin registers
+                             (default: the one the checkpoint was trained with, else submit)
   --seed N                   seed of the held-out draw (default 0)
   --backend cpu|webgpu       engine backend (default cpu)
   --plugin PATH              load a plugin module (repeatable)
@@ -39,7 +39,6 @@ const FLAGS = {
   episodes: "string",
   overwrite: "boolean",
 } as const;
-const FORMATS = ["submit", "hermes", "react"];
 
 /** Runs `toolrl eval`. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -52,20 +51,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const trainedWith = (trainerState as { config?: { format?: string; task?: string; taskOptions?: Record<string, unknown> } } | null)
     ?.config;
   const trained = trainedWith?.format;
-  const format = String(flags.format ?? trained ?? "submit");
-  if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
+  const formatGiven = String(flags.format ?? trained ?? "submit");
   const n = Number(flags.n ?? 200);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--n must be a positive whole number, got ${n}`);
   // the task as it was trained (the same generated knowledge base, for instance) when the checkpoint says so
   const taskOptions = trainedWith?.task === taskName ? trainedWith.taskOptions : undefined;
   const importModule = await pluginImporter();
-  const task = withChatTemplate(
-    await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { taskOptions, importModule }),
-    model.tokenizer,
-    format as FormatName,
-  );
+  const plainTask = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { taskOptions, importModule });
+  const format = requireFormat(formatGiven); // after the plugins, which may register it
+  const task = withChatTemplate(plainTask, model.tokenizer, format);
   const { summary, episodes } = await evaluatePolicy(model, task, {
-    format: format as FormatName,
+    format,
     tokenizer: model.tokenizer,
     n,
     seed: Number(flags.seed ?? 0),

@@ -20,7 +20,7 @@ solver (loss on model tokens only), a held-out evaluation, RL (PPO or GRPO), and
 Progress goes to stderr; DIR gets metrics.jsonl, checkpoint/, reference/ and report.html.
 
   --algo ppo|grpo            RL algorithm (default ppo)
-  --format submit|hermes|react   tool-call format (default submit)
+  --format F                 tool-call format: submit (default), hermes, react, llama3_json or one a --plugin registers
   --backend cpu|webgpu       engine backend (default cpu)
   --seed N                   seed of weights, data and sampling (default 0)
   --steps N                  RL steps (default: the task's preset)
