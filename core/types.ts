@@ -235,8 +235,11 @@ export interface Task<S extends Sample = Sample> {
   samples(options: { seed: number; n: number; split?: "train" | "eval"; variant?: string }): S[];
   /** The prompt text for a sample in a format (few-shot header included where the task has one). */
   prompt(sample: S, format: FormatName): string;
-  /** The reference solver: the next model turn given the response so far (text after the prompt). */
-  solve(sample: S, format: FormatName, responseSoFar: string): string;
+  /**
+   * The reference solver: the next model turn, given the text of every tool result the episode has had so far
+   * (in call order; empty on the first turn), as the rollout loop recorded them.
+   */
+  solve(sample: S, format: FormatName, toolResults: readonly string[]): string;
   /**
    * Optional: the final turn a model writes without any tool, in the task's own guess style (right on easy
    * samples, wrong on hard ones). Demonstrations use it for the episodes that `--sft-tool-rate` leaves unaided.
@@ -282,6 +285,11 @@ export interface GenerateOptions {
    * episodes' `sampleId`s). Samplers ignore it; a policy that plays a task's solver finds its sample by it.
    */
   sampleIds?: (string | undefined)[];
+  /**
+   * The text of each context's tool results so far, in call order, where the caller knows them (the rollout loop
+   * passes its episodes' call records). Samplers ignore it; a policy that plays a task's solver answers from it.
+   */
+  toolResults?: (readonly string[])[];
   signal?: AbortSignal;
 }
 

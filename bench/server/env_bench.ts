@@ -35,9 +35,9 @@ async function client(k: number) {
     const seed = k * 1000 + e;
     const [sample] = task.samples({ seed, n: 1 });
     if ((await send("reset", { seed, format: "hermes" })).type !== "observation") errors++;
-    let response = "";
+    const results: string[] = [];
     for (let turn = 0; turn < 8; turn++) {
-      const text = task.solve(sample, "hermes", response);
+      const text = task.solve(sample, "hermes", results);
       const started = performance.now();
       const reply = await send("step", { text });
       times.push(performance.now() - started);
@@ -45,8 +45,8 @@ async function client(k: number) {
         errors++;
         break;
       }
-      const data = reply.data as { observation: { text: string }; reward: number; done: boolean };
-      response += text + data.observation.text;
+      const data = reply.data as { observation: { tool_results: { text: string }[] }; reward: number; done: boolean };
+      results.push(...data.observation.tool_results.map((result) => result.text));
       if (data.done) {
         if (data.reward !== 1) wrong++;
         break;

@@ -10,7 +10,6 @@ import {
   lastModelText,
   lastNumber,
   questionPrompt,
-  readToolResult,
   type Sample,
   seededRandom,
   splitSeed,
@@ -58,10 +57,9 @@ export const unitTask: Task<UnitSample> = {
     });
   },
   prompt: (sample, format) => questionPrompt(sample.question, format),
-  solve: (sample, format, responseSoFar) => {
-    const call = callFor(sample, format);
-    const result = readToolResult(format, call, responseSoFar);
-    return result === null ? call : finalTurn(format, result.trim());
+  solve: (sample, format, toolResults) => {
+    const result = toolResults.at(-1);
+    return result === undefined ? callFor(sample, format) : finalTurn(format, result.trim());
   },
   verifier: closeEnough,
   limits: { maxTurns: 3, maxNewTokensPerTurn: 96 },

@@ -16,11 +16,13 @@ for (const task of tasks) {
         assert.is(result.done, false);
         assert.is(typeof result.observation.prompt, "string");
         let response = "";
+        const results: string[] = [];
         let last = result;
         for (let turn = 0; turn < 8 && !last.done; turn++) {
-          const text = task.solve(episode.sample, format, response);
+          const text = task.solve(episode.sample, format, results);
           last = await stepEpisode(episode, { text });
           response += text + (last.observation.text as string);
+          results.push(...(last.observation.tool_results as { text: string }[]).map((r) => r.text));
         }
         assert.is(last.done, true, `seed ${seed} did not finish`);
         assert.is(last.reward, 1, `seed ${seed}: ${response}`);

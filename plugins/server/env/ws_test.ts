@@ -37,15 +37,15 @@ async function play(client: Awaited<ReturnType<typeof connect>>, task: Task, for
   const observation = (reset.data as { observation: { prompt: string; sample_id: string } }).observation;
   const [sample] = task.samples({ seed, n: 1 });
   assert.is(observation.sample_id, sample.id);
-  let response = "";
+  const results: string[] = [];
   for (let turn = 0; turn < 8; turn++) {
-    const text = task.solve(sample, format, response);
+    const text = task.solve(sample, format, results);
     const started = performance.now();
     const reply = await client.send("step", { text });
     times?.push(performance.now() - started);
     assert.is(reply.type, "observation", JSON.stringify(reply));
-    const data = reply.data as { observation: { text: string }; reward: number | null; done: boolean };
-    response += text + data.observation.text;
+    const data = reply.data as { observation: { tool_results: { text: string }[] }; reward: number | null; done: boolean };
+    results.push(...data.observation.tool_results.map((result) => result.text));
     if (data.done) return data.reward;
   }
   return null;
