@@ -1,7 +1,9 @@
 /**
  * A small seeded random number generator (xoshiro128**, Blackman & Vigna) whose whole state is four
- * 32-bit words, so a checkpoint can save it and a resumed run draws the same numbers.
+ * 32-bit words, so a checkpoint can save it and a resumed run draws the same numbers; seeded through the
+ * library's shared `splitmix32` (core/plugin/random.ts).
  */
+import { splitmix32 } from "../../core/plugin/random.ts";
 
 /** A random stream with a savable state. */
 export interface Rng {
@@ -13,18 +15,6 @@ export interface Rng {
   uint32(): number;
   /** The four state words, to restore with `createRng({ state })`. */
   state(): number[];
-}
-
-/** Mixes a seed into 32 bits (splitmix32), so nearby seeds give unrelated streams. */
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
 }
 
 /**
