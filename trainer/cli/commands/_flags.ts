@@ -1,6 +1,6 @@
 /**
- * A strict flag reader for the train and eval commands: `--name value`, `--name=value`, repeatable flags
- * and boolean switches; unknown flags are errors that list the known ones.
+ * The flag reader of every CLI command: `--name value`, `--name=value`, repeatable flags and boolean switches;
+ * unknown flags are errors that list the known ones.
  */
 
 /** How each flag is read. */
@@ -51,6 +51,19 @@ export function readFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags 
     }
   }
   return { flags, positional };
+}
+
+/**
+ * `readFlags` for commands that exit 2 on bad options: the error sentence instead of a throw.
+ *
+ * @example tryReadFlags(["--bogus"], { text: "string" }); // "unknown option --bogus; known options: --text"
+ */
+export function tryReadFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags | string {
+  try {
+    return readFlags(argv, spec);
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  * files, onnx/model.onnx) and that onnxruntime runs directly. Prints one JSON line describing it.
  */
 import type { CliIO } from "../io.ts";
+import { tryReadFlags } from "./_flags.ts";
 import { nodeRunFiles } from "../../train/run_files_node.ts";
 import { exportOnnx, ONNX_MODEL_FILE, ONNX_OPSET } from "../../onnx/export/export_onnx.ts";
 
@@ -22,11 +23,11 @@ that holds other files and no earlier export is refused unless --overwrite is gi
 
 /** Runs `toolrl export-onnx`; exit code 2 for bad arguments. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const overwrite = argv.includes("--overwrite");
-  const unknown = argv.find((arg) => arg.startsWith("--") && arg !== "--overwrite");
-  const positional = argv.filter((arg) => !arg.startsWith("--"));
-  if (unknown !== undefined || positional.length !== 2) {
-    const why = unknown !== undefined ? `unknown option ${JSON.stringify(unknown)}` : `expected 2 folders, got ${positional.length}`;
+  const read = tryReadFlags(argv, { overwrite: "boolean" });
+  const positional = typeof read === "string" ? [] : read.positional;
+  const overwrite = typeof read !== "string" && read.flags.overwrite === true;
+  if (typeof read === "string" || positional.length !== 2) {
+    const why = typeof read === "string" ? read : `expected 2 folders, got ${positional.length}`;
     io.stderr(`toolrl export-onnx: ${why}; usage: toolrl export-onnx <checkpoint-dir> <out-dir>\n`);
     return 2;
   }

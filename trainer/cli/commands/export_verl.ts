@@ -5,8 +5,11 @@
 import type { CliIO } from "../io.ts";
 import { writeNewFile } from "./_new_file.ts";
 import { verlDatasetParquet, verlDatasetRows } from "../../../core/datasets/verl_dataset.ts";
-import type { FormatName } from "../../../core/types.ts";
-import { resolveTask } from "../../train/setup.ts";
+import { requireFormat, resolveTask } from "../../train/setup.ts";
+import { pluginImporter } from "../plugin_import_node.ts";
+import { readFlags } from "./_flags.ts";
+
+const FLAGS = { n: "number", out: "string", seed: "number", split: "string", format: "string", plugin: "list", overwrite: "boolean" } as const;
 
 export const help = `toolrl export verl-dataset <task> --n N --out FILE [--seed S] [--split train|eval] [--format F] [--plugin ./p.ts]... [--overwrite]
 
@@ -16,34 +19,26 @@ extra_info, agent_name). An existing FILE is refused unless --overwrite is given
 /** Runs the command; returns the exit code. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const [kind, taskName, ...given] = argv;
-  const overwrite = given.includes("--overwrite");
-  const rest = given.filter((arg) => arg !== "--overwrite");
   if (kind === "--help" || kind === undefined) {
     io.stdout(help + "\n");
     return kind === undefined ? 2 : 0;
   }
   if (kind !== "verl-dataset") throw new Error(`export kind ${JSON.stringify(kind)} is not known; the one kind is verl-dataset`);
   if (!taskName) throw new Error("toolrl export verl-dataset needs a task name");
-  const flags: Record<string, string> = {};
-  const plugins: string[] = [];
-  for (let i = 0; i < rest.length; i += 2) {
-    const [name, value] = [rest[i], rest[i + 1]];
-    if (!["--n", "--out", "--seed", "--split", "--format", "--plugin"].includes(name)) {
-      throw new Error(`unknown option ${JSON.stringify(name)}; see toolrl export --help`);
-    }
-    if (value === undefined) throw new Error(`${name} needs a value`);
-    if (name === "--plugin") plugins.push(value);
-    else flags[name] = value;
-  }
-  if (!flags["--out"]) throw new Error("toolrl export verl-dataset needs --out FILE");
-  const task = await resolveTask(taskName, plugins);
+  const { flags, positional } = readFlags(given, FLAGS);
+  if (positional.length > 0) throw new Error(`unexpected argument ${JSON.stringify(positional[0])}; see toolrl export --help`);
+  const out = flags.out as string | undefined;
+  if (!out) throw new Error("toolrl export verl-dataset needs --out FILE");
+  const split = String(flags.split ?? "train");
+  if (split !== "train" && split !== "eval") throw new Error(`--split must be train or eval, got "${split}"`);
+  const task = await resolveTask(taskName, (flags.plugin as string[] | undefined) ?? [], { importModule: await pluginImporter() });
   const rows = verlDatasetRows(task, {
-    n: Number(flags["--n"] ?? 1000),
-    seed: Number(flags["--seed"] ?? 0),
-    split: (flags["--split"] ?? "train") as "train" | "eval",
-    format: (flags["--format"] ?? "hermes") as FormatName,
+    n: Number(flags.n ?? 1000),
+    seed: Number(flags.seed ?? 0),
+    split,
+    format: requireFormat(String(flags.format ?? "hermes")),
   });
-  await writeNewFile(flags["--out"], verlDatasetParquet(rows), { overwrite });
-  io.stderr(`toolrl export: ${rows.length} rows of ${task.name} → ${flags["--out"]}\n`);
+  await writeNewFile(out, verlDatasetParquet(rows), { overwrite: flags.overwrite === true });
+  io.stderr(`toolrl export: ${rows.length} rows of ${task.name} → ${out}\n`);
   return 0;
 }

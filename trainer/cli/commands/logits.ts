@@ -4,6 +4,7 @@
  * can check parity with the same checkpoint.
  */
 import type { CliIO } from "../io.ts";
+import { tryReadFlags } from "./_flags.ts";
 import { loadCheckpoint } from "../../engine/io/checkpoint/load_checkpoint.ts";
 import { defaultFileSystem } from "../../engine/io/fs/fs.ts";
 import { readPeftAdapter } from "../../engine/io/lora/peft_adapter.ts";
@@ -21,20 +22,13 @@ with one row of vocabulary-sized logits per token of T (row t scores the token a
 
 /** Reads `<dir> --text T`; returns an error sentence instead when the arguments are wrong. */
 function parseArgs(argv: string[]): { dir: string; text: string; allowNonfinite: boolean } | string {
-  let dir: string | undefined, text: string | undefined;
-  let allowNonfinite = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--text") text = argv[++i];
-    else if (arg.startsWith("--text=")) text = arg.slice("--text=".length);
-    else if (arg === "--allow-nonfinite") allowNonfinite = true;
-    else if (arg.startsWith("--")) return `unknown option ${JSON.stringify(arg)}`;
-    else if (dir === undefined) dir = arg;
-    else return `unexpected argument ${JSON.stringify(arg)}`;
-  }
-  if (dir === undefined) return "no checkpoint folder";
-  if (text === undefined) return "no --text";
-  return { dir, text, allowNonfinite };
+  const read = tryReadFlags(argv, { text: "string", "allow-nonfinite": "boolean" });
+  if (typeof read === "string") return read;
+  const { flags, positional } = read;
+  if (positional.length > 1) return `unexpected argument ${JSON.stringify(positional[1])}`;
+  if (positional.length === 0) return "no checkpoint folder";
+  if (flags.text === undefined) return "no --text";
+  return { dir: positional[0], text: String(flags.text), allowNonfinite: flags["allow-nonfinite"] === true };
 }
 
 /** Runs `toolrl logits`; exit code 2 for bad options, 1 when the logits are not finite (never printed as null). */

@@ -5,6 +5,7 @@
 import type { CliIO } from "../io.ts";
 import { builtinPlugins, loadPlugin } from "../../../plugins/builtins.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
+import { readFlags } from "./_flags.ts";
 import type { Plugin } from "../../../core/types.ts";
 import { createToolServer, DEFAULT_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
 import { serve } from "../../../plugins/server/adapter/serve.ts";
@@ -49,52 +50,60 @@ interface ServeFlags {
   env?: string[];
 }
 
-const NUMBER_FLAGS: Record<string, keyof ServerLimits | "port"> = {
-  "--port": "port",
-  "--timeout-ms": "timeoutMs",
-  "--max-concurrent": "maxConcurrent",
-  "--max-per-tool": "maxConcurrentPerTool",
-  "--max-body-bytes": "maxBodyBytes",
+const FLAGS = {
+  port: "number",
+  host: "string",
+  plugins: "string",
+  plugin: "list",
+  env: "string",
+  token: "string",
+  "allowed-host": "list",
+  "cors-origin": "list",
+  "timeout-ms": "number",
+  "max-concurrent": "number",
+  "max-per-tool": "number",
+  "max-body-bytes": "number",
+  demo: "boolean",
+  "demo-checkpoint": "string",
+} as const;
+
+const LIMIT_FLAGS: Record<string, keyof ServerLimits> = {
+  "timeout-ms": "timeoutMs",
+  "max-concurrent": "maxConcurrent",
+  "max-per-tool": "maxConcurrentPerTool",
+  "max-body-bytes": "maxBodyBytes",
 };
 
-const TEXT_FLAGS = new Set(["--env", "--host", "--token", "--plugins", "--plugin", "--demo-checkpoint", "--allowed-host", "--cors-origin"]);
+const names = (value: string) => value.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
 /** Reads argv into flags; throws a one-sentence error naming the bad flag. */
 function parseFlags(argv: string[]): ServeFlags {
-  const flags: ServeFlags = { port: DEFAULT_PORT, host: DEFAULT_HOSTNAME, plugins: [], allowedHosts: [], corsOrigins: [], limits: {}, demo: false };
-  let builtins: string[] | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const equals = argv[i].indexOf("=");
-    const name = argv[i].startsWith("--") && equals > 0 ? argv[i].slice(0, equals) : argv[i];
-    if (name === "--demo" && name === argv[i]) {
-      flags.demo = true;
-      continue;
-    }
-    if (!Object.hasOwn(NUMBER_FLAGS, name) && !TEXT_FLAGS.has(name)) {
-      throw new Error(`unknown option ${JSON.stringify(argv[i])}; see toolrl serve --help`);
-    }
-    const value = name === argv[i] ? argv[++i] : argv[i].slice(equals + 1);
-    if (value === undefined) throw new Error(`${name} needs a value; see toolrl serve --help`);
-    const key = Object.hasOwn(NUMBER_FLAGS, name) ? NUMBER_FLAGS[name] : undefined;
-    if (key !== undefined) {
-      const number = Number(value);
-      if (!Number.isInteger(number) || number < (key === "port" ? 0 : 1)) {
-        throw new Error(`${name} ${value} must be a ${key === "port" ? "port number" : "positive integer"}`);
-      }
-      if (key === "port") flags.port = number;
-      else flags.limits[key] = number;
-    } else if (name === "--host") flags.host = value;
-    else if (name === "--token") flags.token = value;
-    else if (name === "--allowed-host") flags.allowedHosts.push(value);
-    else if (name === "--cors-origin") flags.corsOrigins.push(value);
-    else if (name === "--env") flags.env = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-    else if (name === "--demo-checkpoint") [flags.demo, flags.demoCheckpoint] = [true, value];
-    else if (name === "--plugins") builtins = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-    else flags.plugins.push(value);
+  const { flags: given, positional } = readFlags(argv, FLAGS);
+  if (positional.length > 0) throw new Error(`unexpected argument ${JSON.stringify(positional[0])}; see toolrl serve --help`);
+  const port = given.port as number | undefined ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0) throw new Error(`--port ${port} must be a port number`);
+  const limits: Partial<ServerLimits> = {};
+  for (const [flag, key] of Object.entries(LIMIT_FLAGS)) {
+    const value = given[flag] as number | undefined;
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} ${value} must be a positive integer`);
+    limits[key] = value;
   }
-  const defaults = flags.plugins.length > 0 ? [] : DEFAULT_PLUGINS.filter((name) => name in builtinPlugins);
-  flags.plugins = [...(builtins ?? defaults), ...flags.plugins];
-  return flags;
+  const own = (given.plugin as string[] | undefined) ?? [];
+  const builtins = given.plugins === undefined ? undefined : names(String(given.plugins));
+  const defaults = own.length > 0 ? [] : DEFAULT_PLUGINS.filter((name) => name in builtinPlugins);
+  return {
+    port,
+    host: String(given.host ?? DEFAULT_HOSTNAME),
+    plugins: [...(builtins ?? defaults), ...own],
+    token: given.token as string | undefined,
+    allowedHosts: (given["allowed-host"] as string[] | undefined) ?? [],
+    corsOrigins: (given["cors-origin"] as string[] | undefined) ?? [],
+    limits,
+    demo: given.demo === true || given["demo-checkpoint"] !== undefined,
+    demoCheckpoint: given["demo-checkpoint"] as string | undefined,
+    env: given.env === undefined ? undefined : names(String(given.env)),
+  };
 }
 
 /** Options for tests: aborting `signal` closes the server and makes `run` return. */

@@ -3,6 +3,7 @@
  * template rendered on stdout exactly (nothing added), for checking against other tools.
  */
 import type { CliIO } from "../io.ts";
+import { tryReadFlags } from "./_flags.ts";
 import { type ChatMessage, loadHfTokenizer } from "../../engine/io/tokenizer/hf_tokenizer.ts";
 
 export const help = `toolrl template <model-dir>
@@ -36,9 +37,11 @@ function parseInput(text: string): TemplateInput {
 
 /** Runs `toolrl template`; exit code 2 for a missing folder argument, 1 for bad input or a missing template. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const dir = argv.find((arg) => !arg.startsWith("--"));
+  const read = tryReadFlags(argv, {});
+  const dir = typeof read === "string" ? undefined : read.positional[0];
   if (dir === undefined) {
-    io.stderr("toolrl template: no model folder; give toolrl template <model-dir>\n");
+    const why = typeof read === "string" ? read : "no model folder";
+    io.stderr(`toolrl template: ${why}; give toolrl template <model-dir>\n`);
     return 2;
   }
   try {
