@@ -48,7 +48,7 @@ export interface ServerLimits {
 }
 
 /** Defaults of {@link ServerLimits}: 1 MiB bodies, 256 calls at once, 64 per tool, each tool's own time limit. */
-export const DEFAULT_LIMITS: ServerLimits = { maxBodyBytes: 1 << 20, maxConcurrent: 256, maxConcurrentPerTool: 64 };
+export const DEFAULT_SERVER_LIMITS: Readonly<ServerLimits> = { maxBodyBytes: 1 << 20, maxConcurrent: 256, maxConcurrentPerTool: 64 };
 
 /** Options of {@link createToolServer}. */
 export interface ToolServerOptions {
@@ -77,7 +77,7 @@ export interface ToolServerOptions {
  * ```
  */
 export function createToolServer(options: ToolServerOptions): Hono {
-  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const runner = createRunner(options.plugins, limits);
   const app = new Hono();
 

@@ -7,7 +7,7 @@ import { builtinPlugins, loadPlugin } from "../../../plugins/builtins.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
 import type { Plugin } from "../../../core/types.ts";
-import { createToolServer, DEFAULT_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
+import { createToolServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
 import { serve } from "../../../plugins/server/adapter/serve.ts";
 import { runtimeUpgradeWebSocket } from "../../../plugins/server/adapter/ws.ts";
 import { DEFAULT_HOSTNAME, DEFAULT_PORT, type ServerHandle } from "../../../plugins/server/adapter/types.ts";
@@ -30,9 +30,9 @@ POST /run_code and GET /v1/ping, Search-R1's POST /retrieve, and MCP at /mcp. On
                        are served, which stops DNS rebinding
   --cors-origin O      let pages at origin O call the server (repeatable; "*" for any); other pages get 403
   --timeout-ms N       cap on the time of one tool call (default: each tool's own limit)
-  --max-concurrent N   tool calls at once on the server (default ${DEFAULT_LIMITS.maxConcurrent})
-  --max-per-tool N     tool calls at once per tool (default ${DEFAULT_LIMITS.maxConcurrentPerTool})
-  --max-body-bytes N   largest request body (default ${DEFAULT_LIMITS.maxBodyBytes})
+  --max-concurrent N   tool calls at once on the server (default ${DEFAULT_SERVER_LIMITS.maxConcurrent})
+  --max-per-tool N     tool calls at once per tool (default ${DEFAULT_SERVER_LIMITS.maxConcurrentPerTool})
+  --max-body-bytes N   largest request body (default ${DEFAULT_SERVER_LIMITS.maxBodyBytes})
   --demo               also serve the browser demo at /demo/ (a calculator rollout run in the page)
   --demo-checkpoint D  serve checkpoint folder D to the demo, which then rolls out with trained weights`;
 
