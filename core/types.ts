@@ -67,6 +67,30 @@ export interface ToolCallRecord {
   durationMs: number;
 }
 
+/**
+ * An episode's metrics, with the names the rollout loop logs (snake_case, one spelling each): counters per
+ * episode, tool errors per kind (`tool_errors/<kind>`) and what tools report (`tool/<name>/<key>`). Other keys are
+ * refused by the type, so `toolCalls` beside `tool_calls` cannot happen.
+ */
+export type EpisodeMetrics =
+  & {
+    /** Model turns. */
+    turns?: number;
+    /** Model tokens, summed over turns. */
+    response_tokens?: number;
+    /** Tool calls made (malformed and refused ones included). */
+    tool_calls?: number;
+    /** Tool calls that ended in an error. */
+    tool_errors?: number;
+    /** Milliseconds spent in tools. */
+    tool_ms?: number;
+    /** Reward contributions the tools returned, summed. */
+    tool_reward?: number;
+    /** 1 when the verifier threw (the reward is then 0). */
+    verifier_error?: number;
+  }
+  & { [key: `tool_errors/${string}` | `tool/${string}/${string}`]: number };
+
 /** A plain-data episode, as written to JSONL. */
 export interface EpisodeRecord {
   id: string;
@@ -77,7 +101,7 @@ export interface EpisodeRecord {
   reward: number | null;
   status: EpisodeStatus;
   calls: ToolCallRecord[];
-  metrics: Record<string, number>;
+  metrics: EpisodeMetrics;
   sample?: unknown;
   /** The tool-call format the episode was written in. */
   format?: FormatName;
@@ -92,7 +116,7 @@ export interface Episode {
   calls: ToolCallRecord[];
   reward: number | null;
   status: EpisodeStatus;
-  metrics: Record<string, number>;
+  metrics: EpisodeMetrics;
   /** The task sample this episode was rolled out for, if any. */
   sample?: Sample;
   /** The id of that sample (kept when the sample itself is not). */
