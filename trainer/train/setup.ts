@@ -112,8 +112,8 @@ export async function buildModel(config: TrainConfig, backend: Backend): Promise
 
 /**
  * A frozen copy of `model`'s weights (the reference of PPO/GRPO) that shares nothing with it and carries no
- * optimizer state; under LoRA, the base model without adapters, sharing the weights. (Built from `stateDict` rather than `clone()`, whose copy of optimizer state deadlocks in
- * the engine once the model has taken a step.)
+ * optimizer state; under LoRA, the base model without adapters, sharing the weights. (Built from `stateDict` rather
+ * than `clone()`, which would also copy the optimizer's moments, which a reference never uses.)
  *
  * @example const reference = await frozenCopy(policy);
  */
