@@ -4,10 +4,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadPlugin } from "../../plugins/builtins.ts";
+import { loadPlugin } from "../plugins/builtins.ts";
 import { pluginImporter } from "./plugin_import_node.ts";
 
-const modTs = pathToFileURL(new URL("../../mod.ts", import.meta.url).pathname).href;
+const modTs = pathToFileURL(new URL("../mod.ts", import.meta.url).pathname).href;
 
 test("a .ts plugin in a folder without package.json loads, and failures name their real cause", async () => {
   const dir = await mkdtemp(join(tmpdir(), "toolrl-plugin-")); // no package.json, so no "type": "module"

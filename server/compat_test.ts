@@ -5,11 +5,11 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { definePlugin } from "../../core/plugin/define_plugin.ts";
+import { definePlugin } from "../core/plugin/define_plugin.ts";
 import { serve } from "./adapter/serve.ts";
 import type { ServerHandle } from "./adapter/types.ts";
 import { createToolServer } from "./server.ts";
-import { wikiTool } from "../wiki/tool.ts";
+import { wikiTool } from "../plugins/wiki/tool.ts";
 import { CORPUS, standInPython } from "./_fixtures.ts";
 
 let server: ServerHandle;

@@ -11,7 +11,7 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
+import { toolSchemas } from "../core/plugin/tool_schemas.ts";
 import { jsonError } from "./errors.ts";
 import type { ToolRunner } from "./runner.ts";
 

@@ -5,8 +5,8 @@
  *
  * @example
  * ```ts
- * import { createToolServer } from "./plugins/server/mod.ts";
- * import { serve } from "./plugins/server/adapter/serve.ts";
+ * import { createToolServer } from "./server/mod.ts";
+ * import { serve } from "./server/adapter/serve.ts";
  * const server = await serve({ app: createToolServer({ plugins: [calculator()] }), port: 8000 });
  * ```
  */

@@ -4,8 +4,8 @@
  */
 import * as v from "valibot";
 import type { Hono } from "hono";
-import type { Tool } from "../../core/types.ts";
-import type { SearchIndex } from "../wiki/search_index.ts";
+import type { Tool } from "../core/types.ts";
+import type { SearchIndex } from "../plugins/wiki/search_index.ts";
 import { busyError, jsonError, readBody } from "./errors.ts";
 import type { ToolRunner } from "./runner.ts";
 

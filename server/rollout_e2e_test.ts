@@ -6,13 +6,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as v from "valibot";
-import { defineTool } from "../../core/plugin/define_tool.ts";
-import { rollout } from "../../core/rollout/rollout.ts";
-import { scriptedPolicy } from "../../core/policy/scripted.ts";
-import { charTokenizer } from "../../core/tokenizer/char_tokenizer.ts";
-import { http } from "../http/mod.ts";
-import { sandboxTool } from "../sandbox/tool.ts";
-import { wikiTool } from "../wiki/tool.ts";
+import { defineTool } from "../core/plugin/define_tool.ts";
+import { rollout } from "../core/rollout/rollout.ts";
+import { scriptedPolicy } from "../core/policy/scripted.ts";
+import { charTokenizer } from "../core/tokenizer/char_tokenizer.ts";
+import { http } from "../plugins/http/mod.ts";
+import { sandboxTool } from "../plugins/sandbox/tool.ts";
+import { wikiTool } from "../plugins/wiki/tool.ts";
 import type { ServerHandle } from "./adapter/types.ts";
 import { standInPython, startServer, testPlugin } from "./_fixtures.ts";
 

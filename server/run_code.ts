@@ -10,9 +10,9 @@
  */
 import * as v from "valibot";
 import type { Hono } from "hono";
-import type { Tool, ToolCallOutcome } from "../../core/types.ts";
-import type { PythonRunner, RunOutcome } from "../python/runner.ts";
-import type { CommandResult, RunCodeResponse } from "../sandbox/client.ts";
+import type { Tool, ToolCallOutcome } from "../core/types.ts";
+import type { PythonRunner, RunOutcome } from "../plugins/python/runner.ts";
+import type { CommandResult, RunCodeResponse } from "../plugins/sandbox/client.ts";
 import { busyError, readBody } from "./errors.ts";
 import type { Guarded, ToolRunner } from "./runner.ts";
 

@@ -4,8 +4,8 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { definePlugin } from "../../core/plugin/define_plugin.ts";
-import { pythonTool } from "../python/tool.ts";
+import { definePlugin } from "../core/plugin/define_plugin.ts";
+import { pythonTool } from "../plugins/python/tool.ts";
 import { serve } from "./adapter/serve.ts";
 import type { ServerHandle } from "./adapter/types.ts";
 import { createToolServer } from "./server.ts";

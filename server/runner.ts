@@ -2,8 +2,8 @@
  * The one path every route takes to run a tool: the concurrency gate, the server's cap on time per
  * call, and `invokeTool` (validation, time-out, failures as values).
  */
-import { invokeTool } from "../../core/plugin/invoke_tool.ts";
-import type { Plugin, Tool, ToolCallOutcome } from "../../core/types.ts";
+import { invokeTool } from "../core/plugin/invoke_tool.ts";
+import type { Plugin, Tool, ToolCallOutcome } from "../core/types.ts";
 import { createGate, type GateLimits } from "./gate.ts";
 
 /** What a route gets back: the work's value, or a refusal because the server is at its limit. */

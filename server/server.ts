@@ -7,7 +7,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { bearerAuth } from "hono/bearer-auth";
 import { HTTPException } from "hono/http-exception";
-import type { Plugin } from "../../core/types.ts";
+import type { Plugin } from "../core/types.ts";
 import { jsonError } from "./errors.ts";
 import { mountMcp } from "./mcp.ts";
 import { mountRetrieve } from "./retrieve.ts";

@@ -4,7 +4,7 @@
  */
 import * as v from "valibot";
 import type { Hono } from "hono";
-import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
+import { toolSchemas } from "../core/plugin/tool_schemas.ts";
 import { busyError, issuesToJson, jsonError, readBody } from "./errors.ts";
 import type { ToolRunner } from "./runner.ts";
 

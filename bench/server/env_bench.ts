@@ -5,9 +5,9 @@
  *   node --import tsx bench/server/env_bench.ts [sessions] [episodes]
  */
 import { calculator } from "../../plugins/calculator/mod.ts";
-import { createToolServer } from "../../plugins/server/server.ts";
-import { serve } from "../../plugins/server/adapter/serve.ts";
-import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../../plugins/server/adapter/ws.ts";
+import { createToolServer } from "../../server/server.ts";
+import { serve } from "../../server/adapter/serve.ts";
+import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../../server/adapter/ws.ts";
 import { processArgs, runtime, setExitCode } from "../host_node.ts";
 
 const [sessions = 64, episodes = 20] = processArgs().map(Number);

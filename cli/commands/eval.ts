@@ -2,15 +2,15 @@
  * `toolrl eval <checkpoint> <task>`: greedy rollouts of a checkpoint on held-out samples of a task, one JSON
  * line on stdout.
  */
-import { withChatTemplate } from "../../train/chat_template_task.ts";
+import { withChatTemplate } from "../../trainer/run/chat_template_task.ts";
 import type { CliIO } from "../io.ts";
-import { loadModel } from "../../train/checkpoint.ts";
-import { evaluatePolicy, toolOutputLogprob } from "../../train/evaluate.ts";
-import { backendByName, requireFormat, resolveTask } from "../../train/setup.ts";
+import { loadModel } from "../../trainer/run/checkpoint.ts";
+import { evaluatePolicy, toolOutputLogprob } from "../../trainer/run/evaluate.ts";
+import { backendByName, requireFormat, resolveTask } from "../../trainer/run/setup.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
 import { writeNewFile } from "./_new_file.ts";
-import { episodesToJSONL } from "../../../core/episode/episode.ts";
+import { episodesToJSONL } from "../../core/episode/episode.ts";
 
 export const help = `toolrl eval <checkpoint> <task> [options]
 

@@ -5,8 +5,8 @@
  */
 import type { CliIO } from "../io.ts";
 import { tryReadFlags } from "./_flags.ts";
-import { nodeRunFiles } from "../../train/run_files_node.ts";
-import { exportOnnx, ONNX_MODEL_FILE, ONNX_OPSET } from "../../onnx/export/export_onnx.ts";
+import { nodeRunFiles } from "../../trainer/run/run_files_node.ts";
+import { exportOnnx, ONNX_MODEL_FILE, ONNX_OPSET } from "../../trainer/onnx/export/export_onnx.ts";
 
 export const help = `toolrl export-onnx <checkpoint-dir> <out-dir>
 

@@ -4,8 +4,8 @@
  */
 import type { CliIO } from "../io.ts";
 import { writeNewFile } from "./_new_file.ts";
-import { verlDatasetParquet, verlDatasetRows } from "../../../core/datasets/verl_dataset.ts";
-import { requireFormat, resolveTask } from "../../train/setup.ts";
+import { verlDatasetParquet, verlDatasetRows } from "../../core/datasets/verl_dataset.ts";
+import { requireFormat, resolveTask } from "../../trainer/run/setup.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
-import { resolveTask } from "../../train/setup.ts";
+import { resolveTask } from "../../trainer/run/setup.ts";
 
 /** verl's documented columns (data_source, prompt as chat messages, ability, reward_model, extra_info) as DuckDB types, field names unquoted. */
 const VERL_COLUMNS: [string, string][] = [

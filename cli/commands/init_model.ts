@@ -4,11 +4,11 @@
  * and the tokenizer files, a folder `toolrl train --init` and transformers load as they are.
  */
 import type { CliIO } from "../io.ts";
-import { saveCheckpoint } from "../../engine/io/checkpoint/save_checkpoint.ts";
-import { defaultFileSystem } from "../../engine/io/fs/fs.ts";
-import { loadHfTokenizer } from "../../engine/io/tokenizer/hf_tokenizer.ts";
-import { createModel } from "../../engine/model/model.ts";
-import type { ModelConfig } from "../../engine/types.ts";
+import { saveCheckpoint } from "../../trainer/engine/io/checkpoint/save_checkpoint.ts";
+import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";
+import { loadHfTokenizer } from "../../trainer/engine/io/tokenizer/hf_tokenizer.ts";
+import { createModel } from "../../trainer/engine/model/model.ts";
+import type { ModelConfig } from "../../trainer/engine/types.ts";
 import { readFlags } from "./_flags.ts";
 
 export const help = `toolrl init-model <out> --tokenizer DIR [options]

@@ -5,11 +5,11 @@
  */
 import type { CliIO } from "../io.ts";
 import { tryReadFlags } from "./_flags.ts";
-import { loadCheckpoint } from "../../engine/io/checkpoint/load_checkpoint.ts";
-import { defaultFileSystem } from "../../engine/io/fs/fs.ts";
-import { readPeftAdapter } from "../../engine/io/lora/peft_adapter.ts";
-import { loadModel } from "../../train/checkpoint.ts";
-import { createModel } from "../../engine/model/model.ts";
+import { loadCheckpoint } from "../../trainer/engine/io/checkpoint/load_checkpoint.ts";
+import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";
+import { readPeftAdapter } from "../../trainer/engine/io/lora/peft_adapter.ts";
+import { loadModel } from "../../trainer/run/checkpoint.ts";
+import { createModel } from "../../trainer/engine/model/model.ts";
 
 export const help = `toolrl logits <checkpoint-dir> --text T [--allow-nonfinite]
 

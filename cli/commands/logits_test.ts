@@ -3,10 +3,10 @@ import * as assert from "uvu/assert";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { charTokenizer } from "../../../core/tokenizer/index.ts";
-import { saveCheckpoint } from "../../engine/io/checkpoint/save_checkpoint.ts";
-import { createModel } from "../../engine/model/model.ts";
-import type { ModelConfig } from "../../engine/types.ts";
+import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { saveCheckpoint } from "../../trainer/engine/io/checkpoint/save_checkpoint.ts";
+import { createModel } from "../../trainer/engine/model/model.ts";
+import type { ModelConfig } from "../../trainer/engine/types.ts";
 import { memoryIO } from "../io.ts";
 import { run } from "./logits.ts";
 

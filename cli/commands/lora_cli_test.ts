@@ -3,10 +3,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFile } from "node:fs/promises";
-import { decodeSafetensors } from "../../engine/io/safetensors/safetensors.ts";
+import { decodeSafetensors } from "../../trainer/engine/io/safetensors/safetensors.ts";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
-import { tempRunDir } from "../../train/_tiny_run.ts";
+import { tempRunDir } from "../../trainer/run/testing/tiny_run.ts";
 
 const TINY = [
   "--steps", "2", "--sft-steps", "3", "--eval-n", "2", "--checkpoint-every", "1",

@@ -3,10 +3,10 @@
  * a plain checkpoint (config, weights, value head, tokenizer) that loads without PEFT.
  */
 import type { CliIO } from "../io.ts";
-import { saveCheckpoint } from "../../engine/io/checkpoint/save_checkpoint.ts";
-import { defaultFileSystem } from "../../engine/io/fs/fs.ts";
-import { mergeLora } from "../../engine/io/lora/merge_lora.ts";
-import { loadModel } from "../../train/checkpoint.ts";
+import { saveCheckpoint } from "../../trainer/engine/io/checkpoint/save_checkpoint.ts";
+import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";
+import { mergeLora } from "../../trainer/engine/io/lora/merge_lora.ts";
+import { loadModel } from "../../trainer/run/checkpoint.ts";
 import { readFlags } from "./_flags.ts";
 
 export const help = `toolrl merge-lora <adapter-dir> <out> [--overwrite]

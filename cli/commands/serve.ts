@@ -1,17 +1,24 @@
 /**
- * `toolrl serve`: the hono tool server (plugins/server) on this machine, with the runtime's adapter
+ * `toolrl serve`: the hono tool server (server/) on this machine, with the runtime's adapter
  * (Deno.serve or @hono/node-server), one log line per request on stderr. Runs until killed.
  */
 import type { CliIO } from "../io.ts";
-import { builtinPlugins, loadPlugin } from "../../../plugins/builtins.ts";
+import { builtinPlugins, loadPlugin } from "../../plugins/builtins.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 import { readFlags } from "./_flags.ts";
-import type { Plugin } from "../../../core/types.ts";
-import { createToolServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from "../../../plugins/server/server.ts";
-import { serve } from "../../../plugins/server/adapter/serve.ts";
-import { runtimeUpgradeWebSocket } from "../../../plugins/server/adapter/ws.ts";
-import { DEFAULT_HOSTNAME, DEFAULT_PORT, type ServerHandle } from "../../../plugins/server/adapter/types.ts";
-import { demoSite, withDemo } from "../../../demo/site_node.ts";
+import type { Plugin } from "../../core/types.ts";
+import { createToolServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from "../../server/server.ts";
+import { serve } from "../../server/adapter/serve.ts";
+import { runtimeUpgradeWebSocket } from "../../server/adapter/ws.ts";
+import { DEFAULT_HOSTNAME, DEFAULT_PORT, type FetchApp, type ServerHandle } from "../../server/adapter/types.ts";
+
+/** The demo page's server (demo/site_node.ts), loaded by path only for `--demo`: demo/ is its own entry, not library code. */
+async function loadDemo(): Promise<{
+  demoSite(options: { checkpoint?: string }): Promise<unknown>;
+  withDemo(app: FetchApp, site: unknown): FetchApp;
+}> {
+  return await import(new URL("../../demo/site_node.ts", import.meta.url).href);
+}
 
 /** Built-in plugins served when neither --plugins nor --plugin is given (those that exist). */
 const DEFAULT_PLUGINS = ["calculator", "python", "wiki"];
@@ -143,11 +150,12 @@ export async function run(argv: string[], io: CliIO, options: ServeRunOptions = 
     allowedHosts: flags.allowedHosts,
     corsOrigins: flags.corsOrigins,
   });
-  const site = flags.demo ? await demoSite({ checkpoint: flags.demoCheckpoint }) : null;
-  const server: ServerHandle = await serve({ app: site ? withDemo(app, site) : app, port: flags.port, hostname: flags.host });
+  const demo = flags.demo ? await loadDemo() : null;
+  const served = demo ? demo.withDemo(app, await demo.demoSite({ checkpoint: flags.demoCheckpoint })) : app;
+  const server: ServerHandle = await serve({ app: served, port: flags.port, hostname: flags.host });
   const tools = plugins.flatMap((plugin) => plugin.tools);
   io.stderr(`toolrl serve: listening on ${server.url} (tools: ${tools.map((tool) => tool.name).join(", ")})\n`);
-  if (site) io.stderr(`toolrl serve: demo at ${server.url}/demo/\n`);
+  if (demo) io.stderr(`toolrl serve: demo at ${server.url}/demo/\n`);
   for (const tool of tools) warmInBackground(tool, io);
   options.signal?.addEventListener("abort", () => void server.close(), { once: true });
   await server.finished;

@@ -4,7 +4,7 @@
  */
 import type { CliIO } from "../io.ts";
 import { tryReadFlags } from "./_flags.ts";
-import { type ChatMessage, loadHfTokenizer } from "../../engine/io/tokenizer/hf_tokenizer.ts";
+import { type ChatMessage, loadHfTokenizer } from "../../trainer/engine/io/tokenizer/hf_tokenizer.ts";
 
 export const help = `toolrl template <model-dir>
 

@@ -3,12 +3,12 @@
  * stderr, `DIR/metrics.jsonl`, `DIR/checkpoint/` and `DIR/report.html`; `--resume DIR` continues a run.
  */
 import { type CliIO, exitProcess } from "../io.ts";
-import { parseTrainConfig, type TrainConfigInput } from "../../train/config.ts";
-import { mergeConfig } from "../../train/merge.ts";
-import { nodeRunFiles } from "../../train/run_files_node.ts";
-import { checkRunFolder } from "../../train/run_files.ts";
-import { resumeTraining, train, type TrainEnv, type TrainResult } from "../../train/train.ts";
-import { settingsHelp } from "../../train/config_help.ts";
+import { parseTrainConfig, type TrainConfigInput } from "../../trainer/run/config.ts";
+import { mergeConfig } from "../../trainer/run/merge.ts";
+import { nodeRunFiles } from "../../trainer/run/run_files_node.ts";
+import { checkRunFolder } from "../../trainer/run/run_files.ts";
+import { resumeTraining, train, type TrainEnv, type TrainResult } from "../../trainer/run/train.ts";
+import { settingsHelp } from "../../trainer/run/config_help.ts";
 import { readFlags, settingsObject } from "./_flags.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 

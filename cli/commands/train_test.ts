@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
-import { tempRunDir } from "../../train/_tiny_run.ts";
+import { tempRunDir } from "../../trainer/run/testing/tiny_run.ts";
 
 const TINY = [
   "--steps", "2", "--sft-steps", "2", "--eval-n", "3", "--checkpoint-every", "1",
@@ -79,7 +79,7 @@ test("toolrl train --algo grpo runs GRPO steps", async () => {
 test("toolrl train trains a task from a --plugin module and toolrl eval loads it the same way", async () => {
   const dir = await tempRunDir();
   try {
-    const plugin = "./trainer/train/fixtures/twice_plugin.ts";
+    const plugin = "./trainer/run/fixtures/twice_plugin.ts";
     const io = memoryIO();
     assert.is(await main(["train", "twice", ...TINY, "--plugin", plugin, "--out", dir.path], io), 0, io.err);
     assert.match(io.out, /twice \(ppo, submit\)/);

@@ -16,7 +16,7 @@ import {
   solverPolicy,
 } from "../../mod.ts";
 import { wikiTask } from "../../plugins/wiki/mod.ts";
-import { resetEpisode, stepEpisode } from "../../plugins/server/env/episode.ts";
+import { resetEpisode, stepEpisode } from "../../server/env/episode.ts";
 import { mistralFormat } from "./mistral.ts";
 
 const tokenizer = charTokenizer({ specials: [...DEFAULT_SPECIALS, ...mistralFormat.specialTokens] });

@@ -2,13 +2,13 @@
  * One environment episode of a task, driven turn by turn from outside (OpenEnv's reset/step): the
  * model's text is parsed, tools run and results rendered by the rollout loop's own turn functions.
  */
-import { createEpisode } from "../../../core/episode/episode.ts";
-import { formatNames, getFormat, hasFormat } from "../../../core/formats/registry.ts";
-import { toolSchemas } from "../../../core/plugin/tool_schemas.ts";
-import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools } from "../../../core/rollout/_turn.ts";
-import { resolveLimits } from "../../../core/rollout/limits.ts";
-import { charTokenizer } from "../../../core/tokenizer/char_tokenizer.ts";
-import type { FormatName, Sample, Task } from "../../../core/types.ts";
+import { createEpisode } from "../../core/episode/episode.ts";
+import { formatNames, getFormat, hasFormat } from "../../core/formats/registry.ts";
+import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
+import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools } from "../../core/rollout/_turn.ts";
+import { resolveLimits } from "../../core/rollout/limits.ts";
+import { charTokenizer } from "../../core/tokenizer/char_tokenizer.ts";
+import type { FormatName, Sample, Task } from "../../core/types.ts";
 
 const tokenizer = charTokenizer();
 

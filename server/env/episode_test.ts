@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { calculator } from "../../calculator/mod.ts";
-import { wiki } from "../../wiki/mod.ts";
-import type { FormatName, Task } from "../../../core/types.ts";
+import { calculator } from "../../plugins/calculator/mod.ts";
+import { wiki } from "../../plugins/wiki/mod.ts";
+import type { FormatName, Task } from "../../core/types.ts";
 import { closeEpisode, episodeState, resetEpisode, stepEpisode } from "./episode.ts";
 
 const FORMATS: FormatName[] = ["submit", "hermes", "react"];

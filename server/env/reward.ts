@@ -1,8 +1,8 @@
 /** `POST /reward`: a task's verifier over a completion, for trainers that only want the score. */
-import { createEpisode, appendSegment } from "../../../core/episode/episode.ts";
-import { getFormat } from "../../../core/formats/registry.ts";
-import { charTokenizer } from "../../../core/tokenizer/char_tokenizer.ts";
-import type { FormatName, Sample, Task } from "../../../core/types.ts";
+import { createEpisode, appendSegment } from "../../core/episode/episode.ts";
+import { getFormat } from "../../core/formats/registry.ts";
+import { charTokenizer } from "../../core/tokenizer/char_tokenizer.ts";
+import type { FormatName, Sample, Task } from "../../core/types.ts";
 import { pickTask } from "./sessions.ts";
 
 const tokenizer = charTokenizer();

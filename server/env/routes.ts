@@ -4,7 +4,7 @@
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { UpgradeWebSocket } from "hono/ws";
-import type { Task } from "../../../core/types.ts";
+import type { Task } from "../../core/types.ts";
 import { episodeState, resetEpisode, stepEpisode } from "./episode.ts";
 import { createSessions, pickTask, type Session, SessionLimitError, type SessionOptions, type Sessions } from "./sessions.ts";
 import { ACTION_SCHEMA, actionProblem, OBSERVATION_SCHEMA, STATE_SCHEMA, stepOptionsProblem } from "./schema.ts";

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { calculator } from "../../calculator/mod.ts";
+import { calculator } from "../../plugins/calculator/mod.ts";
 import { createToolServer } from "../server.ts";
 import { createSessions } from "./sessions.ts";
 

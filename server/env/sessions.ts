@@ -1,5 +1,5 @@
 /** Environment sessions: one live episode per WebSocket, isolated, capped, and dropped when idle. */
-import type { Task } from "../../../core/types.ts";
+import type { Task } from "../../core/types.ts";
 import {
   closeEpisode,
   type EnvAction,

@@ -1,10 +1,10 @@
 /** A client written from OpenEnv's WebSocket protocol alone plays every task's solver through `/ws`, on Deno and Node. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { calculator } from "../../calculator/mod.ts";
-import { python } from "../../python/mod.ts";
-import { wiki } from "../../wiki/mod.ts";
-import type { FormatName, Task } from "../../../core/types.ts";
+import { calculator } from "../../plugins/calculator/mod.ts";
+import { python } from "../../plugins/python/mod.ts";
+import { wiki } from "../../plugins/wiki/mod.ts";
+import type { FormatName, Task } from "../../core/types.ts";
 import { createToolServer } from "../server.ts";
 import { serve } from "../adapter/serve.ts";
 import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../adapter/ws.ts";

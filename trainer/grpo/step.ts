@@ -10,9 +10,9 @@
  * No value head is trained (its gradient is never passed to the engine).
  */
 import type { Model, OptimizerConfig } from "../engine/types.ts";
-import { gatherRows, type PackedBatch, selectRows } from "../train/batch.ts";
-import { permutation, type Rng } from "../train/rng.ts";
-import { forwardBatch, scaled, sequenceKlAndEntropy } from "../ppo/step.ts";
+import { gatherRows, type PackedBatch, selectRows } from "../common/batch.ts";
+import { permutation, type Rng } from "../common/rng.ts";
+import { forwardBatch, scaled, sequenceKlAndEntropy } from "../common/forward.ts";
 import { groupAdvantages } from "./advantages.ts";
 import type { GrpoConfig } from "./config.ts";
 import { grpoLoss } from "./loss.ts";

@@ -6,7 +6,7 @@
  * Every quantity is a masked mean over positions where `mask` is 1 (model tokens in the response).
  * Shapes: flat (B, T).
  */
-import { maskedMean } from "./whiten.ts";
+import { maskedMean } from "../common/whiten.ts";
 
 /** What the loss needs, all (B, T). "old" arrays come from the rollout's forward pass, before any update. */
 export interface PpoLossInput {

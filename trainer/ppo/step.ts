@@ -11,14 +11,15 @@
  * Every loss term covers only masked-in positions (model tokens in the response).
  */
 import type { Model, OptimizerConfig } from "../engine/types.ts";
-import { gatherRows, type PackedBatch, selectRows } from "../train/batch.ts";
-import { permutation, type Rng } from "../train/rng.ts";
+import { gatherRows, type PackedBatch, selectRows } from "../common/batch.ts";
+import { forwardBatch, scaled, sequenceKlAndEntropy } from "../common/forward.ts";
+import { permutation, type Rng } from "../common/rng.ts";
 import type { PpoConfig } from "./config.ts";
 import { computeGae } from "./gae.ts";
 import { updateKlCoef } from "./kl_controller.ts";
 import { ppoLoss } from "./loss.ts";
 import { computeRewards } from "./rewards.ts";
-import { maskedMean, maskedVar, maskedWhiten } from "./whiten.ts";
+import { maskedMean, maskedVar, maskedWhiten } from "../common/whiten.ts";
 
 /** What a PPO step needs besides the batch. */
 export interface PpoStepOptions {
@@ -35,59 +36,6 @@ export interface PpoStepOptions {
 export interface PpoStepResult {
   metrics: Record<string, number>;
   klCoef: number;
-}
-
-/**
- * Runs the forward pass (no grad) over the batch in chunks of `chunk` rows; outputs are (B, T-1).
- *
- * @example const old = await forwardBatch(policy, batch, 16); old.logprobs;
- */
-export async function forwardBatch(
-  model: Model,
-  batch: PackedBatch,
-  chunk: number,
-): Promise<{ logprobs: Float32Array; values: Float32Array; entropy: Float32Array }> {
-  const width = batch.T - 1;
-  const logprobs = new Float32Array(batch.B * width);
-  const values = new Float32Array(batch.B * width);
-  const entropy = new Float32Array(batch.B * width);
-  for (let start = 0; start < batch.B; start += chunk) {
-    const rows = Array.from({ length: Math.min(chunk, batch.B - start) }, (_, i) => start + i);
-    const part = selectRows(batch, rows);
-    const out = await model.forward({ tokens: part.tokens, B: part.B, T: part.T, lengths: part.lengths });
-    rows.forEach((r, i) => {
-      const from = i * (part.T - 1);
-      logprobs.set(out.logprobs.subarray(from, from + part.T - 1), r * width);
-      values.set(out.values.subarray(from, from + part.T - 1), r * width);
-      entropy.set(out.entropy.subarray(from, from + part.T - 1), r * width);
-    });
-  }
-  return { logprobs, values, entropy };
-}
-
-/**
- * TRL's logged KL and entropy of a batch of B rows: per row the masked sum of `old - ref` (KL) and of
- * `-old` (entropy estimate) over the sampled tokens' logprobs, averaged over rows.
- *
- * @example sequenceKlAndEntropy(old, ref, mask, B); // { kl: ..., entropy: ... }
- */
-export function sequenceKlAndEntropy(
-  old: Float32Array, ref: Float32Array, mask: Float32Array, B: number,
-): { kl: number; entropy: number } {
-  let kl = 0, entropy = 0;
-  for (let i = 0; i < old.length; i++) {
-    kl += Math.fround(old[i] - ref[i]) * mask[i]; // rounded as a float32 per-token KL would be
-    entropy -= old[i] * mask[i];
-  }
-  return B === 0 ? { kl: 0, entropy: 0 } : { kl: kl / B, entropy: entropy / B };
-}
-
-/** `grads` times `scale` (a copy; 1 returns the array itself). */
-export function scaled(grads: Float32Array, scale: number): Float32Array {
-  if (scale === 1) return grads;
-  const out = new Float32Array(grads.length);
-  for (let i = 0; i < grads.length; i++) out[i] = grads[i] * scale;
-  return out;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, FormatName, Policy, RolloutLimits, Task, Tokenizer } from "../../core/types.ts";
 import type { Model } from "../engine/types.ts";
-import { packEpisodes } from "./batch.ts";
+import { packEpisodes } from "../common/batch.ts";
 import { type EpisodeSummary, summarizeEpisodes } from "./summarize.ts";
 
 /** What `evaluatePolicy` needs. */

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { appendSegment, createEpisode } from "../../core/episode/episode.ts";
-import { bigramModel, fixtureTokenizer } from "./_bigram_model.ts";
+import { bigramModel, fixtureTokenizer } from "../common/testing/bigram_model.ts";
 import { toolOutputLogprob } from "./evaluate.ts";
 
 const tokenizer = fixtureTokenizer("qxyzab");

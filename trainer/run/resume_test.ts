@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { readMetrics } from "./run_files.ts";
 import { nodeRunFiles } from "./run_files_node.ts";
 import { resumeTraining, train } from "./train.ts";
-import { tempRunDir, tinyRunConfig } from "./_tiny_run.ts";
+import { tempRunDir, tinyRunConfig } from "./testing/tiny_run.ts";
 
 const quiet = { write: () => {}, isTTY: false };
 const withoutTimes = (row: Record<string, number>) =>

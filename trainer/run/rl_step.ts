@@ -16,9 +16,9 @@ import type { Episode, Task } from "../../core/types.ts";
 import type { Model } from "../engine/types.ts";
 import { grpoStep } from "../grpo/step.ts";
 import { ppoStep } from "../ppo/step.ts";
-import { packEpisodes } from "./batch.ts";
+import { packEpisodes } from "../common/batch.ts";
 import type { TrainConfig } from "./config.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../common/rng.ts";
 import { summarizeEpisodes } from "./summarize.ts";
 
 const ADAM = { beta1: 0.9, beta2: 0.999, weightDecay: 0 };

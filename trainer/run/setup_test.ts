@@ -11,7 +11,7 @@ test("resolveTask() finds built-in tasks by name, also inside a plugin of anothe
 });
 
 test("resolveTask() finds a task of a --plugin module first", async () => {
-  assert.is((await resolveTask("twice", ["./trainer/train/fixtures/twice_plugin.ts"])).name, "twice");
+  assert.is((await resolveTask("twice", ["./trainer/run/fixtures/twice_plugin.ts"])).name, "twice");
 });
 
 test("resolveTask() names the tasks it knows when the task is missing", async () => {

@@ -4,9 +4,9 @@
  * tested fast and without the engine. Logits at position t are a row of a (V, V) table picked by token t;
  * the value at t is a (V) table entry.
  */
-import type { Generation, GenerateOptions, Tokenizer } from "../../core/types.ts";
-import type { ForwardInput, ForwardOutput, Model, ModelConfig, OptimizerConfig, OutputGrads } from "../engine/types.ts";
-import { createRng } from "./rng.ts";
+import type { Generation, GenerateOptions, Tokenizer } from "../../../core/types.ts";
+import type { ForwardInput, ForwardOutput, Model, ModelConfig, OptimizerConfig, OutputGrads } from "../../engine/types.ts";
+import { createRng } from "../rng.ts";
 
 type Tensors = Map<string, { shape: number[]; data: Float32Array }>;
 

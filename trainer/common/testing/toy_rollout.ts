@@ -2,8 +2,8 @@
  * Test helpers: a toy bandit-like task for the bigram fixture model. The prompt is "q"; the model writes up
  * to 3 characters; the score is 1 when its first character is "x". A policy that learns must raise it.
  */
-import type { Model } from "../engine/types.ts";
-import type { PackableEpisode } from "./batch.ts";
+import type { Model } from "../../engine/types.ts";
+import type { PackableEpisode } from "../batch.ts";
 
 /** Rolls out `n` toy episodes with `model` (temperature 1) and scores them. */
 export async function toyRollout(

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from "./config.ts";
+import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from "../config.ts";
 
 /** A calculator run with a tiny model and tiny batches, overridable. */
 export function tinyRunConfig(out: string, overrides: Partial<TrainConfigInput> = {}): TrainConfig {
