@@ -30,7 +30,7 @@ export function readFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags 
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const kind = spec[name];
     if (kind === undefined) {
-      const known = Object.keys(spec).map((n) => `--${n}`).join(", ");
+      const known = Object.keys(spec).map((n) => `--${n}`).join(", ") || "none";
       throw new Error(`unknown option ${arg}; known options: ${known}`);
     }
     if (kind === "boolean") {

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFlags, settingsObject } from "./_flags.ts";
+import { readFlags, settingsObject, tryReadFlags } from "./_flags.ts";
 
 const spec = { steps: "number", out: "string", plugin: "list", "no-tool-mask": "boolean" } as const;
 
@@ -18,6 +18,21 @@ test("readFlags() names unknown options, missing values and non-numbers", () => 
   assert.throws(() => readFlags(["--steps"], spec), /--steps needs a value/);
   assert.throws(() => readFlags(["--steps", "many"], spec), /--steps must be a number, got "many"/);
   assert.throws(() => readFlags(["--no-tool-mask=1"], spec), /takes no value/);
+});
+
+test("tryReadFlags() gives the error sentence instead of throwing, for commands that exit 2 on bad options", () => {
+  assert.is(tryReadFlags(["--bogus"], { text: "string" }), "unknown option --bogus; known options: --text");
+  assert.equal(tryReadFlags(["dir", "--text=hi"], { text: "string" }), { flags: { text: "hi" }, positional: ["dir"] });
+});
+
+test("every command reads its flags with the one reader: a bad option is named the same way by each", async () => {
+  const { main } = await import("../main.ts");
+  const { memoryIO } = await import("../io.ts");
+  for (const argv of [["train", "calculator"], ["eval", "a", "b"], ["parse"], ["serve"], ["logits", "dir"], ["export-onnx", "a", "b"], ["template", "dir"], ["export", "verl-dataset", "calculator"], ["init-model", "dir"], ["merge-lora", "a", "b"]]) {
+    const io = memoryIO();
+    assert.is.not(await main([...argv, "--bogus-flag", "1"], io), 0, argv.join(" "));
+    assert.match(io.err, /unknown option --bogus-flag; known options: (--|none)/, argv.join(" "));
+  }
 });
 
 test("settingsObject() builds nested settings and parses JSON values", () => {
