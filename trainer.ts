@@ -11,6 +11,7 @@
  * @module
  */
 export * from "./trainer/run/mod.ts";
+export * from "./trainer/common/mod.ts";
 export { nodeRunFiles } from "./trainer/run/run_files_node.ts";
 export { settingDocs, settingsHelp } from "./trainer/run/config_help.ts";
 export * from "./trainer/sft/mod.ts";
