@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-export * from "./plugins/server/mod.ts";
-export { serve } from "./plugins/server/adapter/serve.ts";
-export { runtimeUpgradeWebSocket, runtimeWebSocket } from "./plugins/server/adapter/ws.ts";
-export { toWorker } from "./plugins/server/adapter/workers/index.ts";
+export * from "./server/mod.ts";
+export { serve } from "./server/adapter/serve.ts";
+export { runtimeUpgradeWebSocket, runtimeWebSocket } from "./server/adapter/ws.ts";
+export { toWorker } from "./server/adapter/workers/index.ts";

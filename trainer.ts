@@ -10,9 +10,10 @@
  * ```
  * @module
  */
-export * from "./trainer/train/mod.ts";
-export { nodeRunFiles } from "./trainer/train/run_files_node.ts";
-export { settingDocs, settingsHelp } from "./trainer/train/config_help.ts";
+export * from "./trainer/run/mod.ts";
+export * from "./trainer/common/mod.ts";
+export { nodeRunFiles } from "./trainer/run/run_files_node.ts";
+export { settingDocs, settingsHelp } from "./trainer/run/config_help.ts";
 export * from "./trainer/sft/mod.ts";
 export * from "./trainer/ppo/mod.ts";
 export * from "./trainer/grpo/mod.ts";

@@ -9,7 +9,7 @@ import { createCpuBackend } from "../trainer/engine/cpu/cpu_backend.ts";
 import { tinyConfig } from "../trainer/engine/model/config.ts";
 import { createModel, type EngineModel } from "../trainer/engine/model/model.ts";
 import { createWasmKernels, type WasmKernels } from "../trainer/engine/wasm/wasm_kernels.ts";
-import { loadModel } from "../trainer/train/checkpoint.ts";
+import { loadModel } from "../trainer/run/checkpoint.ts";
 
 /** The backends a benchmark can run the engine on. */
 export const BACKENDS = ["wasm", "cpu", "webgpu"] as const;

@@ -2,6 +2,6 @@
 // Node entry of the toolrl CLI: registers the TypeScript loader, then runs the shared CLI.
 import { register } from "tsx/esm/api";
 register();
-const { main } = await import("../trainer/cli/main.ts");
+const { main } = await import("../cli/main.ts");
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -67,6 +67,30 @@ export interface ToolCallRecord {
   durationMs: number;
 }
 
+/**
+ * An episode's metrics, with the names the rollout loop logs (snake_case, one spelling each): counters per
+ * episode, tool errors per kind (`tool_errors/<kind>`) and what tools report (`tool/<name>/<key>`). Other keys are
+ * refused by the type, so `toolCalls` beside `tool_calls` cannot happen.
+ */
+export type EpisodeMetrics =
+  & {
+    /** Model turns. */
+    turns?: number;
+    /** Model tokens, summed over turns. */
+    response_tokens?: number;
+    /** Tool calls made (malformed and refused ones included). */
+    tool_calls?: number;
+    /** Tool calls that ended in an error. */
+    tool_errors?: number;
+    /** Milliseconds spent in tools. */
+    tool_ms?: number;
+    /** Reward contributions the tools returned, summed. */
+    tool_reward?: number;
+    /** 1 when the verifier threw (the reward is then 0). */
+    verifier_error?: number;
+  }
+  & { [key: `tool_errors/${string}` | `tool/${string}/${string}`]: number };
+
 /** A plain-data episode, as written to JSONL. */
 export interface EpisodeRecord {
   id: string;
@@ -77,7 +101,7 @@ export interface EpisodeRecord {
   reward: number | null;
   status: EpisodeStatus;
   calls: ToolCallRecord[];
-  metrics: Record<string, number>;
+  metrics: EpisodeMetrics;
   sample?: unknown;
   /** The tool-call format the episode was written in. */
   format?: FormatName;
@@ -92,7 +116,7 @@ export interface Episode {
   calls: ToolCallRecord[];
   reward: number | null;
   status: EpisodeStatus;
-  metrics: Record<string, number>;
+  metrics: EpisodeMetrics;
   /** The task sample this episode was rolled out for, if any. */
   sample?: Sample;
   /** The id of that sample (kept when the sample itself is not). */
@@ -235,8 +259,11 @@ export interface Task<S extends Sample = Sample> {
   samples(options: { seed: number; n: number; split?: "train" | "eval"; variant?: string }): S[];
   /** The prompt text for a sample in a format (few-shot header included where the task has one). */
   prompt(sample: S, format: FormatName): string;
-  /** The reference solver: the next model turn given the response so far (text after the prompt). */
-  solve(sample: S, format: FormatName, responseSoFar: string): string;
+  /**
+   * The reference solver: the next model turn, given the text of every tool result the episode has had so far
+   * (in call order; empty on the first turn), as the rollout loop recorded them.
+   */
+  solve(sample: S, format: FormatName, toolResults: readonly string[]): string;
   /**
    * Optional: the final turn a model writes without any tool, in the task's own guess style (right on easy
    * samples, wrong on hard ones). Demonstrations use it for the episodes that `--sft-tool-rate` leaves unaided.
@@ -282,6 +309,11 @@ export interface GenerateOptions {
    * episodes' `sampleId`s). Samplers ignore it; a policy that plays a task's solver finds its sample by it.
    */
   sampleIds?: (string | undefined)[];
+  /**
+   * The text of each context's tool results so far, in call order, where the caller knows them (the rollout loop
+   * passes its episodes' call records). Samplers ignore it; a policy that plays a task's solver answers from it.
+   */
+  toolResults?: (readonly string[])[];
   signal?: AbortSignal;
 }
 

@@ -6,11 +6,11 @@
  */
 import { calculatorTask } from "../plugins/calculator/mod.ts";
 import { rollout } from "../core/rollout/index.ts";
+import { formatNames, hasFormat } from "../core/formats/registry.ts";
 import type { FormatName } from "../core/types.ts";
 import { type DemoBackend, type DemoPolicy, demoPolicy } from "./policy.ts";
 import { escapeHtml, renderEpisode } from "./render.ts";
 
-const FORMATS: readonly FormatName[] = ["submit", "hermes", "react"];
 const BACKENDS: readonly DemoBackend[] = ["auto", "webgpu", "wasm", "cpu"];
 
 interface Settings {
@@ -27,6 +27,12 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 /** The model of the last run, kept while the settings that shape it stay the same. */
 let loaded: { key: string; policy: DemoPolicy } | null = null;
 
+/** Lists every registered format in the form's format picker (the page's own list is the built-ins' fallback). */
+function listFormats(): void {
+  const select = $<HTMLFormElement>("controls").elements.namedItem("format") as HTMLSelectElement;
+  select.replaceChildren(...formatNames().map((name) => new Option(name, name)));
+}
+
 /** Copies settings given in the query string into the form, which is then the one source of settings. */
 function applyQuery(): void {
   const form = $<HTMLFormElement>("controls");
@@ -42,7 +48,7 @@ function readSettings(): Settings {
   const format = pick("format") as FormatName;
   const backend = pick("backend") as DemoBackend;
   return {
-    format: FORMATS.includes(format) ? format : "submit",
+    format: hasFormat(format) ? format : "submit",
     episodes: Math.min(16, Math.max(1, Number(pick("episodes")) || 4)),
     backend: BACKENDS.includes(backend) ? backend : "auto",
     seed: Number(pick("seed")) || 0,
@@ -103,5 +109,6 @@ $<HTMLFormElement>("controls").addEventListener("submit", (event) => {
   event.preventDefault();
   start();
 });
+listFormats();
 applyQuery();
 start();

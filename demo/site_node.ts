@@ -7,7 +7,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { FetchApp } from "../plugins/server/adapter/types.ts";
+import type { FetchApp } from "../server/adapter/types.ts";
 
 /** Where the demo's files come from. */
 export interface DemoSiteOptions {

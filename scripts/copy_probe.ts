@@ -11,8 +11,8 @@ import process from "node:process";
 import { rolloutTask } from "../core/rollout/rollout_task.ts";
 import type { Episode, Task } from "../core/types.ts";
 import type { CalculatorSample } from "../plugins/calculator/task.ts";
-import { loadModel } from "../trainer/train/checkpoint.ts";
-import { backendByName, resolveTask } from "../trainer/train/setup.ts";
+import { loadModel } from "../trainer/run/checkpoint.ts";
+import { backendByName, resolveTask } from "../trainer/run/setup.ts";
 
 const [checkpoint, count = "200"] = process.argv.slice(2);
 if (!checkpoint) throw new Error("usage: node --import tsx scripts/copy_probe.ts <checkpoint> [n]");

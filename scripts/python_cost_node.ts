@@ -9,8 +9,8 @@
  */
 import process from "node:process";
 import { definePlugin } from "../core/plugin/define_plugin.ts";
-import { serve } from "../plugins/server/adapter/serve.ts";
-import { createToolServer } from "../plugins/server/server.ts";
+import { serve } from "../server/adapter/serve.ts";
+import { createToolServer } from "../server/server.ts";
 import { pythonTool } from "../plugins/python/tool.ts";
 
 const argument = (name: string, fallback: number) => {

@@ -1,6 +1,6 @@
-# Writes plugins/server/env/fixtures/python_json_cases.json: what CPython 3.11's json.loads says about malformed
+# Writes server/env/fixtures/python_json_cases.json: what CPython 3.11's json.loads says about malformed
 # texts (hand-picked ones and random mutations of valid bodies), the oracle of python_json_test.ts.
-# Run: python3.11 scripts/python_json_cases.py 1 300 > plugins/server/env/fixtures/python_json_cases.json
+# Run: python3.11 scripts/python_json_cases.py 1 300 > server/env/fixtures/python_json_cases.json
 import json, random, sys
 random.seed(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 300

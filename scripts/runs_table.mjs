@@ -9,7 +9,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { tsImport } from "tsx/esm/api";
 
-const { parseTrainConfig } = await tsImport("../trainer/train/config.ts", import.meta.url);
+const { parseTrainConfig } = await tsImport("../trainer/run/config.ts", import.meta.url);
 
 /** Flags of `toolrl train` for settings that have one; everything else is `--set key=value`. */
 const FLAGS = {

@@ -50,16 +50,16 @@ export function importsIn(text: string, file: string, root = "/"): { target: str
 /** The layer of a file, or null for files outside the layered library. */
 export function layerOf(file: string): Layer | null {
   if (file.startsWith("core/")) return { name: "core", rank: 0 };
-  if (file.startsWith("server/") || file.startsWith("plugins/server/")) return { name: "server", rank: 2 };
+  if (file.startsWith("server/")) return { name: "server", rank: 2 };
   if (file.startsWith("plugins/")) return { name: "plugins", rank: 1 };
-  if (file.startsWith("cli/") || file.startsWith("trainer/cli/")) return { name: "cli", rank: 3 };
+  if (file.startsWith("cli/")) return { name: "cli", rank: 3 };
   if (file.startsWith("trainer/")) return { name: "trainer", rank: 2 };
   return null;
 }
 
 /** Whether a file is a test or a test helper (tests may reach across layers; the library may not). */
 export function isTestFile(file: string): boolean {
-  return /_test\.ts$|(^|\/)(_testing|_fixtures?[\w]*|_test_[\w]+)\.ts$|(^|\/)fixtures\//.test(file);
+  return /_test\.ts$|(^|\/)(_testing|_fixtures?[\w]*|_test_[\w]+)\.ts$|(^|\/)(fixtures|testing)\//.test(file);
 }
 
 /** The import graph: file → the files it imports (existing `.ts` files only). */

@@ -8,14 +8,6 @@ import { importCircles, importGraph, importsIn, isTestFile, layerOf, layerViolat
 const root = fileURLToPath(new URL("..", import.meta.url));
 const graph = importGraph(root);
 
-/**
- * Upward imports that remain (issue #15, part 2: bench/ and demo/ must leave the cli's static imports).
- * A new upward import fails the test; so does fixing one of these without removing it here.
- */
-const KNOWN_VIOLATIONS = [
-  "trainer/cli/commands/bench.ts -> bench/run.ts",
-  "trainer/cli/commands/serve.ts -> demo/site_node.ts",
-];
 
 test("the checker reads static, re-export, multi-line and dynamic imports, and finds circles", () => {
   const text = [
@@ -37,10 +29,12 @@ test("the checker reads static, re-export, multi-line and dynamic imports, and f
   const circular = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]], ["e", ["e"]]]);
   assert.equal(importCircles(circular), [["a", "b", "c"], ["e"]]);
   assert.equal(importCircles(new Map([["a", ["b"]], ["b", []]])), []);
-  assert.equal(layerOf("plugins/server/server.ts")?.name, "server");
-  assert.equal(layerOf("trainer/cli/main.ts")?.name, "cli");
+  assert.equal(layerOf("server/server.ts")?.name, "server");
+  assert.equal(layerOf("cli/main.ts")?.name, "cli");
+  assert.equal(layerOf("trainer/run/train.ts")?.name, "trainer");
   assert.is(layerOf("bench/run.ts"), null);
   assert.ok(isTestFile("core/plugin/_testing.ts") && isTestFile("core/plugin/fixtures/x.ts") && !isTestFile("core/types.ts"));
+  assert.ok(isTestFile("trainer/common/testing/bigram_model.ts"));
 });
 
 test("the graph covers the sources", () => {
@@ -65,7 +59,33 @@ test("nothing under core/ imports from plugins/ (tests included), and core's lib
 });
 
 test("library files import only from their own layer or a lower one (core → plugins → trainer, server → cli)", () => {
-  assert.equal(layerViolations(graph), KNOWN_VIOLATIONS);
+  assert.equal(layerViolations(graph), []);
+});
+
+test("the algorithms (sft, ppo, grpo) import neither the run layer above them nor each other; trainer/common imports no algorithm", () => {
+  const algorithms = ["trainer/sft/", "trainer/ppo/", "trainer/grpo/"];
+  const wrong: string[] = [];
+  for (const [file, targets] of graph) {
+    if (isTestFile(file)) continue;
+    const own = algorithms.find((prefix) => file.startsWith(prefix));
+    for (const target of targets) {
+      const upward = target.startsWith("trainer/run/") || target.startsWith("cli/");
+      if (own && (upward || algorithms.some((prefix) => prefix !== own && target.startsWith(prefix)))) wrong.push(`${file} -> ${target}`);
+      if (file.startsWith("trainer/common/") && (upward || algorithms.some((prefix) => target.startsWith(prefix)))) {
+        wrong.push(`${file} -> ${target}`);
+      }
+    }
+  }
+  assert.equal(wrong, []);
+});
+
+test("the published library (core, plugins, server, trainer, cli) imports nothing from bench/, demo/ or examples/", () => {
+  const outside = [...graph].flatMap(([file, targets]) =>
+    layerOf(file) === null || isTestFile(file)
+      ? []
+      : targets.filter((t) => /^(bench|demo|examples)\//.test(t)).map((t) => `${file} -> ${t}`)
+  );
+  assert.equal(outside, []);
 });
 
 test.run();

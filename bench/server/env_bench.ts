@@ -5,9 +5,9 @@
  *   node --import tsx bench/server/env_bench.ts [sessions] [episodes]
  */
 import { calculator } from "../../plugins/calculator/mod.ts";
-import { createToolServer } from "../../plugins/server/server.ts";
-import { serve } from "../../plugins/server/adapter/serve.ts";
-import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../../plugins/server/adapter/ws.ts";
+import { createToolServer } from "../../server/server.ts";
+import { serve } from "../../server/adapter/serve.ts";
+import { runtimeUpgradeWebSocket, runtimeWebSocket } from "../../server/adapter/ws.ts";
 import { processArgs, runtime, setExitCode } from "../host_node.ts";
 
 const [sessions = 64, episodes = 20] = processArgs().map(Number);
@@ -35,9 +35,9 @@ async function client(k: number) {
     const seed = k * 1000 + e;
     const [sample] = task.samples({ seed, n: 1 });
     if ((await send("reset", { seed, format: "hermes" })).type !== "observation") errors++;
-    let response = "";
+    const results: string[] = [];
     for (let turn = 0; turn < 8; turn++) {
-      const text = task.solve(sample, "hermes", response);
+      const text = task.solve(sample, "hermes", results);
       const started = performance.now();
       const reply = await send("step", { text });
       times.push(performance.now() - started);
@@ -45,8 +45,8 @@ async function client(k: number) {
         errors++;
         break;
       }
-      const data = reply.data as { observation: { text: string }; reward: number; done: boolean };
-      response += text + data.observation.text;
+      const data = reply.data as { observation: { tool_results: { text: string }[] }; reward: number; done: boolean };
+      results.push(...data.observation.tool_results.map((result) => result.text));
       if (data.done) {
         if (data.reward !== 1) wrong++;
         break;

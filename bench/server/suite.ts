@@ -6,9 +6,9 @@
  */
 import { Hono } from "hono";
 import { calculator } from "../../plugins/calculator/mod.ts";
-import { createToolServer } from "../../plugins/server/server.ts";
-import { runtimeName, serve } from "../../plugins/server/adapter/serve.ts";
-import type { FetchApp } from "../../plugins/server/adapter/types.ts";
+import { createToolServer } from "../../server/server.ts";
+import { runtimeName, serve } from "../../server/adapter/serve.ts";
+import type { FetchApp } from "../../server/adapter/types.ts";
 import { formatTable as formatCells } from "../report.ts";
 import { type LoadRequest, type LoadResult, type LoadSample, sampleLoad, summarizeLoad } from "./load.ts";
 

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { percentile, runLoad } from "./load.ts";
 import { formatTable, runServerBench } from "./suite.ts";
-import { serve } from "../../plugins/server/adapter/serve.ts";
+import { serve } from "../../server/adapter/serve.ts";
 
 test("percentile() takes the nearest rank", () => {
   const sorted = Array.from({ length: 100 }, (_, i) => i + 1);

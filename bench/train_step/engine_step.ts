@@ -12,7 +12,7 @@ import { tinyConfig } from "../../trainer/engine/model/config.ts";
 import { createModel, type EngineModel } from "../../trainer/engine/model/model.ts";
 import { createPrng } from "../../trainer/engine/random/prng.ts";
 import type { ModelConfig, OptimizerConfig } from "../../trainer/engine/types.ts";
-import { presetFor } from "../../trainer/train/presets.ts";
+import { presetFor } from "../../trainer/run/presets.ts";
 
 /** A model configuration and the batch it is stepped on. */
 export interface StepConfig {

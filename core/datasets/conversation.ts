@@ -79,7 +79,7 @@ export function conversationToEpisode(turns: readonly ChatTurn[], options: Conve
   }
   episode.status = "done";
   const modelTurns = episode.segments.filter((s) => s.role === "model").length;
-  episode.metrics = { turns: modelTurns, toolCalls: episode.calls.length };
+  episode.metrics = { turns: modelTurns, tool_calls: episode.calls.length };
   return episode;
 }
 

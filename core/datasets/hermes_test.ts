@@ -55,7 +55,7 @@ test("a LLaMA-Factory function_call turn is wrapped in <tool_call> tags and its 
   const model = llamaFactory.segments.find((s) => s.role === "model")!;
   assert.equal(hermesParser.parse(model.text).calls.map((c) => c.arguments), [{ amount: 100, from: "USD", to: "EUR" }]);
   assert.ok(llamaFactory.segments.some((s) => s.role === "tool" && s.text.includes('<tool_response>\n{"result": 92.6}\n</tool_response>')));
-  assert.is(llamaFactory.metrics.toolCalls, 1);
+  assert.is(llamaFactory.metrics.tool_calls, 1);
 });
 
 test("parseRecords() reads a JSON list, one object or JSON Lines, and names the bad line", () => {

@@ -59,7 +59,7 @@ test("calls pair each action with the reply that followed it", () => {
     ],
   );
   assert.is(weather.calls[1].result, turnsOf(0)[5].value);
-  assert.equal(weather.metrics, { turns: 3, toolCalls: 2 });
+  assert.equal(weather.metrics, { turns: 3, tool_calls: 2 });
 });
 
 test.run();

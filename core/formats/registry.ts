@@ -10,9 +10,17 @@ import { llama3JsonFormat } from "./llama3_json.ts";
 import { reactFormat } from "./react.ts";
 import { submitFormat } from "./submit.ts";
 
-const registry = new Map<string, Format>(
-  [submitFormat, hermesFormat, reactFormat, llama3JsonFormat].map((format) => [format.name, format]),
-);
+/**
+ * The registry lives on `globalThis` under a `Symbol.for` key, so every copy of this module in a process shares it:
+ * a plugin that imports the library by its package name (the built `dist/`), or that the Node CLI loads through
+ * tsx's `tsImport` (its own module instances), registers its format where the CLI looks it up.
+ */
+const KEY = Symbol.for("toolrl.formats");
+const shared = globalThis as { [KEY]?: Map<string, Format> };
+const registry: Map<string, Format> = shared[KEY] ??= new Map();
+for (const format of [submitFormat, hermesFormat, reactFormat, llama3JsonFormat]) {
+  if (!registry.has(format.name)) registry.set(format.name, format);
+}
 
 const REQUIRED = ["parse", "renderResults", "question", "call", "final", "toolsHeader", "fewShot", "wroteToolOutput"] as const;
 

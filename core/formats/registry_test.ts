@@ -2,7 +2,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as v from "valibot";
 import { defineTool } from "../plugin/define_tool.ts";
-import { readToolResult } from "../plugin/turns.ts";
 import { formatNames, getFormat, getParser, hasFormat, registerFormat, submitFormat } from "./index.ts";
 
 const tool = defineTool({ name: "lookup", description: "Looks up a key.", parameters: v.object({ key: v.string() }), run: () => "" });
@@ -21,7 +20,7 @@ test("the built-in formats are registered under their names, and getParser() is 
   assert.not.ok(hasFormat("xml"));
 });
 
-test("every built-in format writes calls, answers and results that its own parser and readToolResult read back", () => {
+test("every built-in format writes calls, answers and results that its own parser reads back", () => {
   for (const name of formatNames()) {
     const format = getFormat(name);
     const turn = format.call(call);
@@ -32,7 +31,7 @@ test("every built-in format writes calls, answers and results that its own parse
     const final = format.parse(format.final("42"));
     assert.equal([final.final, final.calls.length], ["42", 0], name);
     const tool_ = format.renderResults([{ name: "lookup", text: "line 1\nline 2", error: null }], turn);
-    assert.is(readToolResult(format, turn, turn + tool_), "line 1\nline 2", name);
+    assert.ok(tool_.includes("line 1\nline 2"), `${name} writes the result verbatim`);
     assert.ok(format.wroteToolOutput(turn + tool_), `${name} sees tool output in text holding it`);
     assert.not.ok(format.wroteToolOutput(turn), `${name} sees no tool output in a bare call`);
     const fewShot = format.fewShot([tool], ["EXAMPLE"]);

@@ -18,7 +18,7 @@ export interface LoadPluginOptions {
   base?: string | URL;
   /**
    * How a plugin module is imported (default: the runtime's `import()`). Node's CLI passes tsx's, which loads a
-   * `.ts` plugin from any folder, with or without `"type": "module"` (see trainer/cli/plugin_import_node.ts).
+   * `.ts` plugin from any folder, with or without `"type": "module"` (see cli/plugin_import_node.ts).
    */
   importModule?: (url: string) => Promise<Record<string, unknown>>;
   /** Milliseconds the module's import and its factory may take together (default 30000). */

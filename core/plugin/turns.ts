@@ -1,6 +1,6 @@
 /**
  * Helpers for writing tasks: a question's prompt, a tool call, a final answer, a worked example and the
- * few-shot block in any registered format, and the tool result a reference solver reads back. Each one
+ * few-shot block in any registered format. Each one
  * delegates to the format object (see core/formats), so a task written with them works in every format.
  */
 import type { FormatName, ToolOutput } from "../types.ts";
@@ -69,37 +69,4 @@ export function workedExample(
   const turn = fmt.call(example.call);
   const output: ToolOutput = { name: example.call.name, text: example.result, error: null };
   return fmt.question(example.question) + turn + fmt.renderResults([output], turn) + example.answer;
-}
-
-const MARK = "\u0000";
-
-/**
- * The text of the tool result after the model turn `modelTurn` in `responseSoFar`, or null when the
- * response does not continue that turn with a result (yet). The result is located with the format's own
- * `renderResults` (what it writes before and after a result), so this works for any registered format.
- * When the response ends with the result (a solver's case) the result is read whole, even over several
- * lines; otherwise it ends where the format's closing text first appears (for react, at the end of its line).
- *
- * @example
- * ```ts
- * readToolResult("submit", "<request><calculator>13 - 4<call>", "<request><calculator>13 - 4<call>9<response>"); // "9"
- * ```
- */
-export function readToolResult(format: FormatName | Format, modelTurn: string, responseSoFar: string): string | null {
-  const at = responseSoFar.indexOf(modelTurn);
-  if (at === -1) return null;
-  const output: ToolOutput = { name: "", text: MARK, error: null };
-  const fmt = formatOf(format);
-  const parts = fmt.renderResults([output], modelTurn).split(MARK);
-  if (parts.length !== 2) {
-    throw new Error(`format "${fmt.name}" does not write a tool result verbatim in renderResults, so readToolResult cannot find it; read the episode's calls instead`);
-  }
-  const [before, after] = parts;
-  const rest = responseSoFar.slice(at + modelTurn.length);
-  if (!rest.startsWith(before)) return null;
-  if (rest.length >= before.length + after.length && rest.endsWith(after)) {
-    return rest.slice(before.length, rest.length - after.length);
-  }
-  const end = rest.indexOf(after, before.length);
-  return end === -1 ? null : rest.slice(before.length, end);
 }

@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getFormat, getParser } from "../formats/index.ts";
+import { getParser } from "../formats/index.ts";
 import type { FormatName } from "../types.ts";
 import * as v from "valibot";
 import { defineTool } from "./define_tool.ts";
-import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, readToolResult, workedExample } from "./turns.ts";
+import { callTurn, finalTurn, hermesSystemPrompt, questionPrompt, workedExample } from "./turns.ts";
 
 const formats: FormatName[] = ["submit", "hermes", "react"];
 const call = { name: "lookup", arguments: { key: "a b", n: 2 }, query: "a b" };
@@ -37,27 +37,6 @@ test("finalTurn() writes an answer the format's parser reads as final", () => {
     assert.is(parsed.calls.length, 0);
   }
   assert.is(finalTurn("react", "42", { thought: "easy" }), "Thought: easy\nFinal Answer: 42");
-});
-
-test("readToolResult() reads back what the format's renderResults wrote after the call", () => {
-  for (const format of formats) {
-    const turn = callTurn(format, call);
-    const parser = getParser(format);
-    for (const text of ["7", "line one\nline two", ""]) {
-      const tool = parser.renderResults([{ name: "lookup", text, error: null }], turn);
-      assert.is(readToolResult(format, turn, turn + tool), text, `${format}: ${JSON.stringify(text)}`);
-    }
-    assert.is(readToolResult(format, turn, ""), null);
-    assert.is(readToolResult(format, turn, turn), null);
-  }
-  const turn = callTurn("hermes", call);
-  const tool = getParser("hermes").renderResults([{ name: "lookup", text: "7", error: null }], turn);
-  assert.is(readToolResult("hermes", turn, `${turn}${tool}Result = 7<|im_end|>`), "7");
-});
-
-test("readToolResult() says so when a format escapes results instead of writing them verbatim", () => {
-  const escaping = { ...getFormat("submit"), renderResults: (outputs: { text: string }[]) => JSON.stringify(outputs[0].text) };
-  assert.throws(() => readToolResult(escaping, "<call>", "<call>x"), /does not write a tool result verbatim/);
 });
 
 test("workedExample() writes question, call, the result as the format renders it, and the answer", () => {

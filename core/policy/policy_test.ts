@@ -47,11 +47,8 @@ const addTask: Task<AddSample> = {
   samples: ({ n }) =>
     Array.from({ length: n }, (_, i) => ({ id: String(i), question: `${i}+1`, answer: i + 1, a: i, b: 1 })),
   prompt: (s) => `Q: ${s.a}+${s.b}?\n`,
-  solve: (
-    s,
-    _format,
-    soFar,
-  ) => (soFar === "" ? `<request><Calculator>${s.a}+${s.b}<call>` : `Result = ${s.a + s.b} <submit>`),
+  solve: (s, _format, toolResults) =>
+    toolResults.length === 0 ? `<request><Calculator>${s.a}+${s.b}<call>` : `Result = ${toolResults[0]} <submit>`,
   verifier: { name: "none", score: () => 0 },
 };
 
@@ -59,8 +56,18 @@ test("solverPolicy() answers each context with the solver of the sample whose pr
   const samples = addTask.samples({ seed: 0, n: 12 });
   const policy = solverPolicy(addTask, "submit", tokenizer, samples);
   const contexts = [ctx("Q: 11+1?\n"), ctx("Q: 1+1?\n<request><Calculator>1+1<call>2<response>")];
-  const outs = await policy.generate(contexts, { maxNewTokens: 64, stop: ["<call>", "<submit>"] });
+  const outs = await policy.generate(contexts, { maxNewTokens: 64, stop: ["<call>", "<submit>"], toolResults: [[], ["2"]] });
   assert.equal(outs.map((o) => tokenizer.decode(o.tokens)), ["<request><Calculator>11+1<call>", "Result = 2 <submit>"]);
+});
+
+test("solverPolicy() answers from the tool results the caller passes, and refuses to guess them from the text", async () => {
+  const policy = solverPolicy(addTask, "submit", tokenizer, addTask.samples({ seed: 0, n: 2 }));
+  const context = ctx("Q: 1+1?\n<request><Calculator>1+1<call>2<response>");
+  const [out] = await policy.generate([context], { maxNewTokens: 64, stop: ["<submit>"], toolResults: [["two"]] });
+  assert.is(tokenizer.decode(out.tokens), "Result = two <submit>");
+  let message = "";
+  await policy.generate([context], { maxNewTokens: 64 }).catch((e: Error) => (message = e.message));
+  assert.match(message, /sample "1"'s context goes on past its prompt, but no toolResults were passed for it/);
 });
 
 test("solverPolicy() takes the sample the caller names by id, even when another sample's prompt starts the context too", async () => {

@@ -1,8 +1,9 @@
 /**
  * A `Policy` that plays a task's reference solver: for each context it takes the sample the rollout loop
  * names (`sampleIds`), or, for a caller that names none, the sample whose prompt the context starts with,
- * and writes `task.solve(sample, format, responseSoFar)` (or, with `unaided`, the task's tool-free answer
- * `task.answerUnaided(sample, format)`).
+ * and writes `task.solve(sample, format, toolResults)` with the tool results the caller passes (`toolResults`;
+ * the rollout loop passes its episodes' call records), or, with `unaided`, the task's tool-free answer
+ * `task.answerUnaided(sample, format)`.
  */
 import type { FormatName, Policy, Sample, Task, Tokenizer } from "../types.ts";
 import { scriptedPolicy } from "./scripted.ts";
@@ -45,6 +46,12 @@ export function solverPolicy<S extends Sample>(
       );
     }
     if (options.unaided) return task.answerUnaided!(hit.sample, format);
-    return task.solve(hit.sample, format, context.slice(hit.prompt.length));
+    const toolResults = generate.toolResults?.[index];
+    if (toolResults === undefined && context.length > hit.prompt.length) {
+      throw new Error(
+        `solverPolicy for ${task.name}: sample ${JSON.stringify(hit.sample.id)}'s context goes on past its prompt, but no toolResults were passed for it; pass each context's tool results (the rollout loop does)`,
+      );
+    }
+    return task.solve(hit.sample, format, toolResults ?? []);
   });
 }

@@ -88,8 +88,8 @@ export const addTask: Task<AddSample> = {
   tools: [calculator as Tool],
   samples: ({ n }) => Array.from({ length: n }, (_, i) => ({ id: `s${i}`, question: `${i}+${i}`, answer: 2 * i, a: i, b: i })),
   prompt: (s) => `\n\nWhat is ${s.a} + ${s.b}?`,
-  solve: (s, _f, soFar) =>
-    soFar === "" ? `<request><Calculator>${s.a}+${s.b}<call>` : `Result = ${soFar.split("<call>")[1].split("<response>")[0]} <submit>`,
+  solve: (s, _f, toolResults) =>
+    toolResults.length === 0 ? `<request><Calculator>${s.a}+${s.b}<call>` : `Result = ${toolResults.at(-1)} <submit>`,
   verifier: { name: "exact", score: (e, s) => (e.response().includes(`Result = ${s.answer} <submit>`) ? 1 : 0) },
   limits: { maxTurns: 3 },
 };

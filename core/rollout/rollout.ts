@@ -257,6 +257,7 @@ async function generateIsolated(
       seed: sampling.seed,
       seeds: sampling.seed === undefined ? undefined : states.map((state) => turnSeed(sampling.seed!, state.index, state.turns)),
       sampleIds: states.map((state) => state.episode.sampleId),
+      toolResults: states.map((state) => state.episode.calls.map((call) => call.result)),
       signal: ctx.signal,
     }).then((generations) => {
       if (generations.length !== states.length) {

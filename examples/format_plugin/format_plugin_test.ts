@@ -11,13 +11,12 @@ import {
   getFormat,
   hasFormat,
   loadPlugin,
-  readToolResult,
   rolloutTask,
   scriptedPolicy,
   solverPolicy,
 } from "../../mod.ts";
 import { wikiTask } from "../../plugins/wiki/mod.ts";
-import { resetEpisode, stepEpisode } from "../../plugins/server/env/episode.ts";
+import { resetEpisode, stepEpisode } from "../../server/env/episode.ts";
 import { mistralFormat } from "./mistral.ts";
 
 const tokenizer = charTokenizer({ specials: [...DEFAULT_SPECIALS, ...mistralFormat.specialTokens] });
@@ -40,11 +39,11 @@ const task = calculatorTask();
 test("the calculator task writes prompts, calls and answers in the new format", () => {
   const [sample] = task.samples({ seed: 4, n: 1 });
   assert.is(task.prompt(sample, "mistral"), `[INST] ${sample.question} [/INST]`);
-  const call = task.solve(sample, "mistral", "");
+  const call = task.solve(sample, "mistral", []);
   assert.is(call, `[TOOL_CALLS][{"name":"calculator","arguments":{"expression":"${sample.expression}"}}]</s>`);
-  const response = `${call}[TOOL_RESULTS]${sample.answer}[/TOOL_RESULTS]`;
-  assert.is(readToolResult("mistral", call, response), String(sample.answer));
-  assert.is(task.solve(sample, "mistral", response), `Result = ${sample.answer}</s>`);
+  const output = { name: "calculator", text: String(sample.answer), error: null };
+  assert.is(mistralFormat.renderResults([output], call), `[TOOL_RESULTS]${sample.answer}[/TOOL_RESULTS]`);
+  assert.is(task.solve(sample, "mistral", [String(sample.answer)]), `Result = ${sample.answer}</s>`);
   const fewShot = calculatorTask({ fewShot: true }).prompt(sample, "mistral");
   assert.ok(fewShot.startsWith('[AVAILABLE_TOOLS][{"type":"function","function":{"name":"calculator"'), fewShot);
   assert.ok(fewShot.includes("[INST] What is 13 - 3? [/INST][TOOL_CALLS]"), fewShot);

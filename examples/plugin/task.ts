@@ -2,7 +2,7 @@
  * The `unit-convert` task of the example plugin: "How many m is 3 km?", answered by calling
  * `unit_convert` and copying its result; rewarded when the answer is within 1% of the truth.
  */
-import { callTurn, finalTurn, type FormatName, questionPrompt, readToolResult, type Sample, seededRandom, splitSeed, type Task } from "../../mod.ts";
+import { callTurn, finalTurn, type FormatName, questionPrompt, type Sample, seededRandom, splitSeed, type Task } from "../../mod.ts";
 import { convert, type Unit, unitConvert } from "./unit_convert.ts";
 import { closeEnough } from "./verifier.ts";
 
@@ -37,10 +37,9 @@ export const unitTask: Task<UnitSample> = {
     });
   },
   prompt: (sample, format) => questionPrompt(sample.question, format),
-  solve: (sample, format, responseSoFar) => {
-    const call = callFor(sample, format);
-    const result = readToolResult(format, call, responseSoFar);
-    return result === null ? call : finalTurn(format, result.trim());
+  solve: (sample, format, toolResults) => {
+    const result = toolResults.at(-1);
+    return result === undefined ? callFor(sample, format) : finalTurn(format, result.trim());
   },
   verifier: closeEnough,
   limits: { maxTurns: 3, maxNewTokensPerTurn: 96 },

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { readFile } from "node:fs/promises";
 import { calculator, toolSchemas } from "../../mod.ts";
 import { createToolServer } from "../../server.ts";
-import { createSessions } from "../../plugins/server/env/sessions.ts";
+import { createSessions } from "../../server/env/sessions.ts";
 
 const read = (path: string) => readFile(new URL(path, import.meta.url), "utf8");
 const [served] = toolSchemas(calculator().tools);

@@ -10,7 +10,7 @@
  */
 import { getFormat } from "../../core/formats/registry.ts";
 import { type Random, seededRandom, splitSeed } from "../../core/plugin/random.ts";
-import { callTurn, finalTurn, questionPrompt, readToolResult, workedExample } from "../../core/plugin/turns.ts";
+import { callTurn, finalTurn, questionPrompt, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { numericMatch } from "../verifiers/numeric.ts";
 import { perFormat } from "../verifiers/per_format.ts";
@@ -72,7 +72,7 @@ const EXAMPLES = ["13 - 3", "4 * 3"];
  * const task = calculatorTask();
  * const [sample] = task.samples({ seed: 0, n: 1 });
  * task.prompt(sample, "submit"); // e.g. "What is 13 - 4?\n"
- * task.solve(sample, "submit", ""); // e.g. "<request><calculator>13 - 4<call>"
+ * task.solve(sample, "submit", []); // e.g. "<request><calculator>13 - 4<call>"
  * ```
  */
 export function calculatorTask(options: CalculatorTaskOptions = {}): Task<CalculatorSample> {
@@ -85,10 +85,9 @@ export function calculatorTask(options: CalculatorTaskOptions = {}): Task<Calcul
   const answer = (result: string, format: FormatName) =>
     format === "react" ? finalTurn(format, result, { thought: "done" }) : finalTurn(format, `Result = ${result}`);
 
-  const solve = (sample: CalculatorSample, format: FormatName, responseSoFar: string): string => {
-    const turn = call(sample.expression, format);
-    const result = readToolResult(format, turn, responseSoFar);
-    if (result === null) return turn;
+  const solve = (sample: CalculatorSample, format: FormatName, toolResults: readonly string[]): string => {
+    const result = toolResults.at(-1);
+    if (result === undefined) return call(sample.expression, format);
     return answer(/-?\d+(\.\d+)?/.exec(result)?.[0] ?? result.trim(), format);
   };
 

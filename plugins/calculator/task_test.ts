@@ -74,22 +74,19 @@ test("few-shot prompts prefix worked examples that the format's parser reads as 
 test("solve() calls the calculator first, then copies the number the tool returned", () => {
   const [sample] = task.samples({ seed: 0, n: 1 });
   for (const format of formats) {
-    const call = task.solve(sample, format, "");
+    const call = task.solve(sample, format, []);
     const parsed = getParser(format).parse(call, ["calculator"]);
     const args = format === "submit"
       ? parsed.calls[0].arguments
       : (parsed.calls[0].arguments as { expression: string }).expression;
     assert.equal([parsed.calls.length, parsed.errors, args], [1, [], sample.expression], format);
-    const tool = getParser(format).renderResults([{ name: "calculator", text: "-123.5", error: null }], call);
-    const answer = task.solve(sample, format, call + tool);
+    const answer = task.solve(sample, format, ["-123.5"]);
     assert.ok(answer.length < 40, answer);
     assert.is(getParser(format).parse(answer).calls.length, 0);
     assert.ok(answer.includes("-123.5"), `${format}: ${answer}`);
   }
-  assert.is(
-    task.solve(sample, "submit", "<request><calculator>13 - 4<call>9<response>".replace("13 - 4", sample.expression)),
-    "Result = 9 <submit>",
-  );
+  assert.is(task.solve(sample, "submit", ["9"]), "Result = 9 <submit>");
+  assert.is(task.solve(sample, "submit", ["Tool error: division by zero", "9"]), "Result = 9 <submit>", "the last result counts");
 });
 
 async function solveAll(format: FormatName, samples: CalculatorSample[], prompt = task.prompt) {

@@ -8,6 +8,7 @@
 import * as v from "valibot";
 import { defineTool } from "../../core/plugin/define_tool.ts";
 import type { Tool, ToolReturn } from "../../core/types.ts";
+import { HttpError, requestJson } from "../../core/http/request_json.ts";
 import { fromJsonSchema } from "./json_schema.ts";
 
 /** Where the server is and who may be contacted. */
@@ -71,64 +72,42 @@ export function checkAllowed(url: string, allowHosts: readonly string[]): string
 /** Largest response body read from a tool server (a `GET /tools` listing included). */
 export const MAX_RESPONSE_BYTES = 4 << 20;
 
-/** The response body as text, refusing (and cancelling) it past `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  const tooLarge = () => new Error(`the tool server's answer from ${url} is larger than ${maxBytes} bytes; refused`);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(read.value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
 /** Sends one request to the server and returns its JSON body; throws with the server's own message otherwise. */
-async function request(server: HttpServerOptions, path: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
+async function request(
+  server: HttpServerOptions,
+  path: string,
+  init: { method: "GET" | "POST"; body?: unknown },
+  signal?: AbortSignal,
+): Promise<unknown> {
   const base = checkAllowed(server.url, server.allowHosts);
   const { timeoutMs = 30_000 } = server;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (server.token) headers.authorization = `Bearer ${server.token}`;
-  let response: Response;
+  const headers: Record<string, string> = server.token ? { authorization: `Bearer ${server.token}` } : {};
   try {
-    response = await fetch(`${base}${path}`, { ...init, headers, redirect: "error", signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    return await requestJson(`${base}${path}`, {
+      ...init,
+      timeoutMs,
+      headers,
+      redirects: "refuse",
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      signal,
+    });
   } catch (error) {
-    if (timeout.aborted) throw new Error(`the tool server ${base} did not answer ${path} within ${timeoutMs} ms`);
-    throw new Error(`the tool server ${base} could not be reached (${path}): ${(error as Error).message}`);
+    if (!(error instanceof HttpError)) throw error;
+    const { status, text = "", body, location } = error.detail;
+    if (error.kind === "timeout") throw new Error(`the tool server ${base} did not answer ${path} within ${timeoutMs} ms`);
+    if (error.kind === "network") throw new Error(`the tool server ${base} could not be reached (${path}): ${error.message}`);
+    if (error.kind === "redirect") {
+      throw new Error(`the tool server ${base} could not be reached (${path}): it answered a redirect to ${location}, which is not followed`);
+    }
+    if (error.kind === "too_large") {
+      throw new Error(`the tool server's answer from ${base}${path} is larger than ${MAX_RESPONSE_BYTES} bytes; refused`);
+    }
+    if (error.kind === "not_json") throw new Error(`the tool server sent invalid JSON for ${path}: ${text.slice(0, 200)}`);
+    const served = (body as { error?: { code?: string; message?: string; issues?: Array<{ path?: string; message?: string }> } })?.error;
+    const detail = served?.message ?? text.slice(0, 200);
+    const issues = served?.issues?.length ? ` (${served.issues.map((i) => `${i.path || "arguments"}: ${i.message}`).join("; ")})` : "";
+    throw new Error(`the tool server answered ${status}${served?.code ? ` ${served.code}` : ""} for ${path}: ${detail}${issues}`);
   }
-  const text = await readCapped(response, MAX_RESPONSE_BYTES, `${base}${path}`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string; issues?: Array<{ path?: string; message?: string }> } })?.error;
-    const detail = error?.message ?? text.slice(0, 200);
-    const issues = error?.issues?.length ? ` (${error.issues.map((i) => `${i.path || "arguments"}: ${i.message}`).join("; ")})` : "";
-    throw new Error(`the tool server answered ${response.status}${error?.code ? ` ${error.code}` : ""} for ${path}: ${detail}${issues}`);
-  }
-  if (body === null) throw new Error(`the tool server sent invalid JSON for ${path}: ${text.slice(0, 200)}`);
-  return body;
 }
 
 /**
@@ -152,7 +131,7 @@ export function httpTool(options: HttpToolOptions): Tool<unknown> {
     fromText: options.fromText,
     async run(args, { signal, episodeId }): Promise<ToolReturn> {
       const payload = episodeId ? { arguments: args, episodeId } : { arguments: args };
-      const body = await request(options, path, { method: "POST", body: JSON.stringify(payload) }, signal) as {
+      const body = await request(options, path, { method: "POST", body: payload }, signal) as {
         text?: unknown;
         error?: unknown;
         reward?: number;

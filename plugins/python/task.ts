@@ -10,7 +10,7 @@
  */
 import { getFormat } from "../../core/formats/registry.ts";
 import { type Random, seededRandom, splitSeed } from "../../core/plugin/random.ts";
-import { callTurn, finalTurn, questionPrompt, readToolResult, workedExample } from "../../core/plugin/turns.ts";
+import { callTurn, finalTurn, questionPrompt, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { lastNumber } from "../verifiers/answer.ts";
 import { numericMatch } from "../verifiers/numeric.ts";
@@ -101,7 +101,7 @@ const EXAMPLES = [
  * ```ts
  * const task = pythonMathTask();
  * const [sample] = task.samples({ seed: 0, n: 1 });
- * task.solve(sample, "submit", ""); // e.g. "<request><python>print(4 * 12 + 3)<call>"
+ * task.solve(sample, "submit", []); // e.g. "<request><python>print(4 * 12 + 3)<call>"
  * ```
  */
 export function pythonMathTask(options: PythonMathTaskOptions = {}): Task<PythonMathSample> {
@@ -112,10 +112,9 @@ export function pythonMathTask(options: PythonMathTaskOptions = {}): Task<Python
   const answer = (result: string, format: FormatName) =>
     format === "react" ? finalTurn(format, result, { thought: "done" }) : finalTurn(format, `Result = ${result}`);
 
-  const solve = (sample: PythonMathSample, format: FormatName, responseSoFar: string): string => {
-    const turn = call(sample.code, format);
-    const result = readToolResult(format, turn, responseSoFar);
-    if (result === null) return turn;
+  const solve = (sample: PythonMathSample, format: FormatName, toolResults: readonly string[]): string => {
+    const result = toolResults.at(-1);
+    if (result === undefined) return call(sample.code, format);
     const printed = lastNumber(result);
     return answer(printed === null ? "unknown" : String(printed), format);
   };

@@ -1,8 +1,9 @@
 /**
  * A client for SandboxFusion's `POST /run_code`: the request and response shapes of
  * bytedance/SandboxFusion, retries with exponential back-off when the service answers HTTP 504
- * (its gateway's "busy"), and a time limit per request.
+ * (its gateway's "busy"), and a time limit per request (through the shared `postJson` of core/http).
  */
+import { HttpError, postJson } from "../../core/http/request_json.ts";
 
 /** SandboxFusion's `/run_code` request (fields we send; the service accepts more). */
 export interface RunCodeRequest {
@@ -46,21 +47,6 @@ export interface SandboxClientOptions {
   backoffMs?: number;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", stop, { once: true });
-  });
-}
-
 /** The `/run_code` endpoint of a base URL or endpoint. */
 export function runCodeEndpoint(url: string): string {
   return url.replace(/\/+$/, "").endsWith("/run_code") ? url.replace(/\/+$/, "") : `${url.replace(/\/+$/, "")}/run_code`;
@@ -82,50 +68,32 @@ export async function runCode(
 ): Promise<RunCodeResponse> {
   const { requestTimeoutMs = 30_000, retries = 3, backoffMs = 500 } = client;
   const endpoint = runCodeEndpoint(client.url);
-  for (let attempt = 0;; attempt++) {
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    let response: Response;
-    try {
-      response = await fetch(endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(request),
-        redirect: "manual",
-        signal,
-      });
-    } catch (error) {
-      if (timeout.aborted) throw new Error(`SandboxFusion at ${endpoint} did not answer within ${requestTimeoutMs} ms`);
-      throw new Error(`SandboxFusion at ${endpoint} could not be reached: ${(error as Error).message}`);
+  let parsed: RunCodeResponse;
+  try {
+    parsed = await postJson(endpoint, request, {
+      timeoutMs: requestTimeoutMs,
+      retries,
+      retryOn: (error) => error.kind === "status" && error.detail.status === 504, // the gateway's "busy"
+      backoffMs,
+      jitter: false,
+      redirects: "refuse",
+      signal: options.signal,
+    }) as RunCodeResponse;
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    const service = `SandboxFusion at ${endpoint}`;
+    const { status, text = "", location, attempts } = error.detail;
+    if (error.kind === "timeout") throw new Error(`${service} did not answer within ${requestTimeoutMs} ms`);
+    if (error.kind === "network") throw new Error(`${service} could not be reached: ${error.message}`);
+    if (error.kind === "redirect") {
+      throw new Error(`${service} answered a redirect to ${location}; the code is not re-sent elsewhere, give the final URL`);
     }
-    if (isRedirect(response)) {
-      await response.body?.cancel();
-      const location = response.headers.get("location") ?? "(hidden)";
-      throw new Error(`SandboxFusion at ${endpoint} answered a redirect to ${location}; the code is not re-sent elsewhere, give the final URL`);
-    }
-    const body = await response.text();
-    if (response.status === 504 && attempt < retries) {
-      await sleep(backoffMs * 2 ** attempt, options.signal);
-      continue;
-    }
-    if (!response.ok) {
-      const tries = response.status === 504 ? ` after ${attempt + 1} attempts` : "";
-      throw new Error(`SandboxFusion at ${endpoint} answered HTTP ${response.status}${tries}: ${body.slice(0, 200)}`);
-    }
-    let parsed: RunCodeResponse;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new Error(`SandboxFusion at ${endpoint} sent invalid JSON: ${body.slice(0, 200)}`);
-    }
-    if (typeof parsed?.status !== "string") {
-      throw new Error(`SandboxFusion at ${endpoint} sent a response without a status: ${body.slice(0, 200)}`);
-    }
-    return parsed;
+    if (error.kind === "not_json") throw new Error(`${service} sent invalid JSON: ${text.slice(0, 200)}`);
+    const tries = status === 504 ? ` after ${attempts} attempts` : "";
+    throw new Error(`${service} answered HTTP ${status}${tries}: ${text.slice(0, 200)}`);
   }
-}
-
-/** Whether `response` is a redirect left unfollowed (`redirect: "manual"`; browsers hide it as `opaqueredirect`). */
-export function isRedirect(response: Response): boolean {
-  return response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400);
+  if (typeof parsed?.status !== "string") {
+    throw new Error(`SandboxFusion at ${endpoint} sent a response without a status: ${JSON.stringify(parsed).slice(0, 200)}`);
+  }
+  return parsed;
 }

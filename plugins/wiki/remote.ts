@@ -1,6 +1,6 @@
 /** A client for any Search-R1 `/retrieve` service: `POST {queries, topk, return_scores}` → `{result: [[...]]}`. */
 import { fromContents, type Passage } from "./format.ts";
-import { isRedirect } from "../sandbox/client.ts";
+import { HttpError, postJson } from "../../core/http/request_json.ts";
 
 /** Where the service is and how long to wait for it. */
 export interface RemoteRetriever {
@@ -33,36 +33,29 @@ export async function retrieveRemote(
   options: { topk: number; signal?: AbortSignal },
 ): Promise<Passage[]> {
   const { url, timeoutMs = 5000 } = remote;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
+  const service = `the retrieval service ${url}`;
+  let answer: unknown;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ queries: [query], topk: options.topk, return_scores: true }),
-      redirect: "manual",
-      signal,
+    answer = await postJson(url, { queries: [query], topk: options.topk, return_scores: true }, {
+      timeoutMs,
+      redirects: "refuse",
+      signal: options.signal,
     });
   } catch (error) {
-    if (timeout.aborted) throw new Error(`the retrieval service ${url} did not answer within ${timeoutMs} ms`);
-    throw new Error(`the retrieval service ${url} could not be reached: ${(error as Error).message}`);
+    if (!(error instanceof HttpError)) throw error;
+    const { status, text = "", location } = error.detail;
+    if (error.kind === "timeout") throw new Error(`${service} did not answer within ${timeoutMs} ms`);
+    if (error.kind === "network") throw new Error(`${service} could not be reached: ${error.message}`);
+    if (error.kind === "redirect") {
+      throw new Error(`${service} answered a redirect to ${location}; the query is not re-sent elsewhere, give the final URL`);
+    }
+    if (error.kind === "not_json") throw new Error(`${service} sent invalid JSON: ${text.slice(0, 200)}`);
+    throw new Error(`${service} answered ${status}: ${text.slice(0, 200)}`);
   }
-  if (isRedirect(response)) {
-    await response.body?.cancel();
-    const location = response.headers.get("location") ?? "(hidden)";
-    throw new Error(`the retrieval service ${url} answered a redirect to ${location}; the query is not re-sent elsewhere, give the final URL`);
-  }
-  const body = await response.text();
-  if (!response.ok) throw new Error(`the retrieval service ${url} answered ${response.status}: ${body.slice(0, 200)}`);
-  let result: unknown;
-  try {
-    result = JSON.parse(body).result;
-  } catch {
-    throw new Error(`the retrieval service ${url} sent invalid JSON: ${body.slice(0, 200)}`);
-  }
+  const result = (answer as { result?: unknown } | null)?.result;
+  const body = () => JSON.stringify(answer).slice(0, 200);
   if (!Array.isArray(result) || !Array.isArray(result[0])) {
-    throw new Error(`the retrieval service ${url} sent no result list: ${body.slice(0, 200)}`);
+    throw new Error(`${service} sent no result list: ${body()}`);
   }
   return result[0].slice(0, options.topk).map((item: unknown) => passageOf(item, url));
 }

@@ -8,7 +8,7 @@
  */
 import { getFormat } from "../../core/formats/registry.ts";
 import { seededRandom, splitSeed } from "../../core/plugin/random.ts";
-import { callTurn, finalTurn, questionPrompt, readToolResult, workedExample } from "../../core/plugin/turns.ts";
+import { callTurn, finalTurn, questionPrompt, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { containsAlias } from "../verifiers/contains_alias.ts";
 import { exactMatch } from "../verifiers/exact.ts";
@@ -79,7 +79,7 @@ function factOf(town: Town, fact: WikiFact): string {
  * ```ts
  * const task = wikiTask();
  * const [sample] = task.samples({ seed: 0, n: 1 }); // e.g. { question: "Who founded Velmora?", answer: "Aren Tal", ... }
- * task.solve(sample, "submit", ""); // "<request><wiki>Velmora<call>"
+ * task.solve(sample, "submit", []); // "<request><wiki>Velmora<call>"
  * ```
  */
 export function wikiTask(options: WikiTaskOptions = {}): Task<WikiSample> & { knowledgeBase: KnowledgeBase } {
@@ -94,10 +94,9 @@ export function wikiTask(options: WikiTaskOptions = {}): Task<WikiSample> & { kn
   const call = (town: string, format: FormatName) => callTurn(format, { name: "wiki", arguments: { query: town }, query: town });
   const answer = (text: string, format: FormatName) => finalTurn(format, text, { thought: "found it" });
 
-  const solve = (sample: WikiSample, format: FormatName, responseSoFar: string): string => {
-    const turn = call(sample.town, format);
-    const result = readToolResult(format, turn, responseSoFar);
-    if (result === null) return turn;
+  const solve = (sample: WikiSample, format: FormatName, toolResults: readonly string[]): string => {
+    const result = toolResults.at(-1);
+    if (result === undefined) return call(sample.town, format);
     return answer(IN_TEXT[sample.fact].exec(result)?.[1] ?? "unknown", format);
   };
 

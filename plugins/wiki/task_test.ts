@@ -53,12 +53,11 @@ test("prompts are short zero-shot questions; few-shot prompts prefix two worked 
 test("solve() searches for the town first, then copies the fact from the tool's passage", () => {
   const [sample] = task.samples({ seed: 2, n: 1 });
   for (const format of formats) {
-    const call = task.solve(sample, format, "");
+    const call = task.solve(sample, format, []);
     const parsed = getParser(format).parse(call, ["wiki"]);
     assert.equal(parsed.calls.length, 1, format);
     const passage = "Doc 1 (Title: Zed)\nZed is a town on the river Ux, founded by Ana Bo in 1111. Population 42.";
-    const tool = getParser(format).renderResults([{ name: "wiki", text: passage, error: null }], call);
-    const answer = task.solve(sample, format, call + tool);
+    const answer = task.solve(sample, format, [passage]);
     const expected = { founder: "Ana Bo", river: "Ux", year: "1111", population: "42" }[sample.fact];
     assert.is(getParser(format).parse(answer).final?.trim(), expected, `${format}: ${answer}`);
   }
@@ -68,9 +67,8 @@ test("every solver turn fits the task's token budget per turn, for every town", 
   const samples = task.knowledgeBase.towns.map((town, i) => ({ id: String(i), question: "", answer: town.founder, town: town.name, fact: "founder" as const }));
   for (const format of formats) {
     for (const sample of samples) {
-      const call = task.solve(sample, format, "");
-      const output = getParser(format).renderResults([{ name: "wiki", text: task.knowledgeBase.corpus[Number(sample.id)].text, error: null }], call);
-      for (const turn of [call, task.solve(sample, format, call + output)]) {
+      const call = task.solve(sample, format, []);
+      for (const turn of [call, task.solve(sample, format, [task.knowledgeBase.corpus[Number(sample.id)].text])]) {
         assert.ok(tokenizer.encode(turn).length <= task.limits!.maxNewTokensPerTurn!, `${format}: ${turn}`);
       }
     }

@@ -67,7 +67,7 @@ test.after(async () => {
 });
 
 test("npm pack builds dist/ and ships the library, its JavaScript build, the CLI and the demo; no tests", () => {
-  for (const path of ["mod.ts", "dist/mod.js", "bin/toolrl.mjs", "trainer/cli/main.ts", "core/datasets/index.ts", "dist/demo/index.html", "dist/demo/demo.js"]) {
+  for (const path of ["mod.ts", "dist/mod.js", "bin/toolrl.mjs", "cli/main.ts", "core/datasets/index.ts", "dist/demo/index.html", "dist/demo/demo.js"]) {
     assert.ok(packedFiles.includes(path), `the package holds ${path}`);
   }
   assert.equal(packedFiles.filter((path) => path.endsWith("_test.ts") || path.includes("/fixtures/")), []);

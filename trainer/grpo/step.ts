@@ -7,15 +7,75 @@
  *   3. optimise   `epochs` passes of shuffled minibatches (each as `gradientAccumulationSteps` micro-batches):
  *                 clipped surrogate + beta * k3 KL - entCoef * entropy, reduced by `lossType`, backward, Adam step
  *
- * No value head is trained (its gradient is never passed to the engine).
+ * No value head is trained (its gradient is never passed to the engine). Phases 1 and 3 are the step skeleton
+ * GRPO shares with PPO (trainer/common/policy_step.ts); GRPO plugs in its advantages and its loss.
  */
 import type { Model, OptimizerConfig } from "../engine/types.ts";
-import { gatherRows, type PackedBatch, selectRows } from "../train/batch.ts";
-import { permutation, type Rng } from "../train/rng.ts";
-import { forwardBatch, scaled, sequenceKlAndEntropy } from "../ppo/step.ts";
+import type { PackedBatch } from "../common/batch.ts";
+import { sequenceKlAndEntropy } from "../common/forward.ts";
+import { type LossPlugin, type OldForward, policyStep } from "../common/policy_step.ts";
+import type { Rng } from "../common/rng.ts";
 import { groupAdvantages } from "./advantages.ts";
 import type { GrpoConfig } from "./config.ts";
 import { grpoLoss } from "./loss.ts";
+
+/** What GRPO's micro-batches of one minibatch share: dapo's token count of the whole minibatch. */
+interface GrpoShared {
+  totalTokens: number;
+}
+
+/** The GRPO loss plug-in of one step, with the advantages the metrics read. */
+interface GrpoPrepared extends LossPlugin<GrpoShared> {
+  advantages: number[];
+}
+
+/**
+ * Phase 2 of the step (group-normalised advantages) and GRPO's loss of a micro-batch, as a plug-in of the shared
+ * step skeleton (trainer/common/policy_step.ts).
+ */
+function prepareGrpo(
+  { old, ref }: OldForward,
+  batch: PackedBatch,
+  scores: number[],
+  options: { config: GrpoConfig; maxCompletionLength?: number },
+): GrpoPrepared {
+  const { config } = options;
+  const width = batch.T - 1;
+  // --- 2. group-normalised advantages, one per episode ---
+  const advantages = groupAdvantages(scores, { groupSize: config.numGenerations, scale: config.scaleRewards });
+  return {
+    advantages,
+    minibatch: (rows, microSize) => ({
+      totalTokens: rows.reduce((sum, r) => sum + rowTokens(batch.mask, r, width), 0),
+      // dapo normalises by the whole minibatch's tokens; the other types average their micro-batches
+      scale: config.lossType === "dapo" ? 1 : 1 / Math.ceil(rows.length / microSize),
+    }),
+    // --- 3. clipped surrogate + beta * k3 KL - entCoef * entropy, reduced by lossType ---
+    loss: ({ rows, batch: micro, out, gather }, { totalTokens, scale }) => {
+      const loss = grpoLoss({
+        logprobs: out.logprobs,
+        oldLogprobs: gather(old.logprobs),
+        refLogprobs: gather(ref.logprobs),
+        advantages: rows.map((r) => advantages[r]),
+        mask: micro.mask,
+        B: micro.B,
+        T: micro.T - 1,
+        entropy: out.entropy,
+      }, { ...config, maxCompletionLength: options.maxCompletionLength, totalTokens });
+      // no value head is trained: no gradient for the values goes back
+      return {
+        grads: { logprobs: loss.grads.logprobs, entropy: loss.grads.entropy },
+        stats: {
+          "grpo/loss": loss.loss * scale,
+          "grpo/kl_k3": loss.kl,
+          "grpo/clipfrac": loss.clipfrac,
+          "grpo/ratio": loss.ratioMean,
+          "grpo/entropy": loss.entropy,
+        },
+      };
+    },
+  };
+}
 
 /**
  * One GRPO step: updates `policy` in place and returns metrics.
@@ -33,74 +93,20 @@ export async function grpoStep(
     maxCompletionLength?: number;
   },
 ): Promise<{ metrics: Record<string, number> }> {
-  const { policy, reference } = models;
   const { batch, scores } = data;
-  const { config, rng } = options;
+  const { config } = options;
   const { B } = batch;
-  const width = batch.T - 1;
   const started = performance.now();
 
-  // --- 1. forward: old and reference logprobs ---
-  const old = await forwardBatch(policy, batch, config.miniBatchSize);
-  const ref = await forwardBatch(reference, batch, config.miniBatchSize);
-  const forwardDone = performance.now();
-
-  // --- 2. group-normalised advantages, one per episode ---
-  const advantages = groupAdvantages(scores, { groupSize: config.numGenerations, scale: config.scaleRewards });
-
-  // --- 3. optimise ---
-  const sums: Record<string, number> = {};
-  const add = (key: string, value: number) => (sums[key] = (sums[key] ?? 0) + value);
-  let minibatches = 0;
-  let optimizerSteps = 0;
-  for (let epoch = 0; epoch < config.epochs; epoch++) {
-    const order = permutation(B, rng);
-    for (let start = 0; start < B; start += config.miniBatchSize) {
-      const rows = order.slice(start, start + config.miniBatchSize);
-      // gradient accumulation: the minibatch runs as micro-batches whose gradients add up, then one step
-      const micro = Math.ceil(rows.length / config.gradientAccumulationSteps);
-      const totalTokens = rows.reduce((sum, r) => sum + rowTokens(batch.mask, r, width), 0);
-      // dapo normalises by the whole minibatch's tokens; the other types average their micro-batches
-      const scale = config.lossType === "dapo" ? 1 : 1 / Math.ceil(rows.length / micro);
-      policy.zeroGrad();
-      for (let from = 0; from < rows.length; from += micro) {
-        const part = rows.slice(from, from + micro);
-        const minibatch = selectRows(batch, part);
-        const gather = (source: Float32Array) => gatherRows(source, { width, rows: part, outWidth: minibatch.T - 1 });
-        const input = { tokens: minibatch.tokens, B: minibatch.B, T: minibatch.T, lengths: minibatch.lengths };
-        const out = await policy.forward(input, { grad: true });
-        const loss = grpoLoss({
-          logprobs: out.logprobs,
-          oldLogprobs: gather(old.logprobs),
-          refLogprobs: gather(ref.logprobs),
-          advantages: part.map((r) => advantages[r]),
-          mask: minibatch.mask,
-          B: minibatch.B,
-          T: minibatch.T - 1,
-          entropy: out.entropy,
-        }, { ...config, maxCompletionLength: options.maxCompletionLength, totalTokens });
-        await policy.backward({
-          logprobs: scaled(loss.grads.logprobs, scale),
-          entropy: loss.grads.entropy && scaled(loss.grads.entropy, scale),
-        });
-        minibatches++;
-        add("grpo/loss", loss.loss * scale);
-        add("grpo/kl_k3", loss.kl);
-        add("grpo/clipfrac", loss.clipfrac);
-        add("grpo/ratio", loss.ratioMean);
-        add("grpo/entropy", loss.entropy);
-      }
-      const { gradNorm } = await policy.step({
-        ...options.optimizer,
-        lr: config.learningRate,
-        maxGradNorm: config.maxGradNorm,
-        eps: config.adamEps,
-      });
-      optimizerSteps++;
-      add("grpo/grad_norm", gradNorm);
-    }
-  }
-  const optimiseDone = performance.now();
+  // --- 1-3. forward, advantages, optimise (the shared skeleton with GRPO's loss) ---
+  const run = await policyStep(models, batch, {
+    schedule: config,
+    rng: options.rng,
+    optimizer: options.optimizer,
+    gradNormKey: "grpo/grad_norm",
+    prepare: (forward) => prepareGrpo(forward, batch, scores, options),
+  });
+  const { old, ref, sums, prepared: { advantages } } = run;
 
   const { kl, entropy } = sequenceKlAndEntropy(old.logprobs, ref.logprobs, batch.mask, B);
   const groupsWithSignal = countGroupsWithSignal(scores, config.numGenerations);
@@ -110,12 +116,12 @@ export async function grpoStep(
     "objective/entropy": entropy,
     "grpo/advantages/abs_mean": advantages.reduce((a, x) => a + Math.abs(x), 0) / Math.max(1, B),
     "grpo/groups_with_signal": groupsWithSignal / Math.max(1, B / config.numGenerations),
-    "time/grpo/forward_pass": (forwardDone - started) / 1000,
-    "time/grpo/optimize_step": (optimiseDone - forwardDone) / 1000,
+    "time/grpo/forward_pass": run.seconds.forward,
+    "time/grpo/optimize_step": run.seconds.prepare + run.seconds.optimise,
     "time/grpo/total": (performance.now() - started) / 1000,
   };
   for (const [key, sum] of Object.entries(sums)) {
-    const per = key === "grpo/grad_norm" || key === "grpo/loss" ? optimizerSteps : minibatches;
+    const per = key === "grpo/grad_norm" || key === "grpo/loss" ? run.optimizerSteps : run.minibatches;
     metrics[key] = sum / Math.max(1, per);
   }
   return { metrics };

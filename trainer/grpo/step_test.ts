@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Model, OutputGrads } from "../engine/types.ts";
-import { packEpisodes } from "../train/batch.ts";
-import { bigramModel, fixtureTokenizer } from "../train/_bigram_model.ts";
-import { toyRollout } from "../train/_toy.ts";
-import { createRng } from "../train/rng.ts";
+import { packEpisodes } from "../common/batch.ts";
+import { bigramModel, fixtureTokenizer } from "../common/testing/bigram_model.ts";
+import { toyRollout } from "../common/testing/toy_rollout.ts";
+import { createRng } from "../common/rng.ts";
 import { parseGrpoConfig } from "./config.ts";
 import { grpoStep } from "./step.ts";
 

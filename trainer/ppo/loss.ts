@@ -6,7 +6,7 @@
  * Every quantity is a masked mean over positions where `mask` is 1 (model tokens in the response).
  * Shapes: flat (B, T).
  */
-import { maskedMean } from "./whiten.ts";
+import { maskedMean } from "../common/whiten.ts";
 
 /** What the loss needs, all (B, T). "old" arrays come from the rollout's forward pass, before any update. */
 export interface PpoLossInput {
@@ -88,8 +88,8 @@ export function ppoLoss(
     const vfLoss1 = (value - returns[i]) ** 2;
     const vfLoss2 = (valueClippedPred - returns[i]) ** 2;
     const vfLoss = Math.max(vfLoss1, vfLoss2);
-    const valueInsideClip = value === valueClippedPred;
-    const vfGrad = vfLoss1 >= vfLoss2 ? value - returns[i] : valueInsideClip ? valueClippedPred - returns[i] : 0;
+    // the clipped branch wins only when v lies outside the clip range, where it is flat in v
+    const vfGrad = vfLoss1 >= vfLoss2 ? value - returns[i] : 0;
 
     ratios[i] = ratio;
     pgLosses[i] = pgLoss;

@@ -8,4 +8,3 @@ export * from "./kl_controller.ts";
 export * from "./loss.ts";
 export * from "./rewards.ts";
 export * from "./step.ts";
-export * from "./whiten.ts";

@@ -8,17 +8,21 @@
  *   5. optimise  `ppoEpochs` passes of shuffled minibatches: clipped policy + value loss, backward, Adam step
  *   6. control   the adaptive KL coefficient moves towards its target
  *
+ * Phases 1 and 5 are the step skeleton PPO shares with GRPO (trainer/common/policy_step.ts); PPO plugs in its
+ * advantages (2-4) and its loss.
  * Every loss term covers only masked-in positions (model tokens in the response).
  */
 import type { Model, OptimizerConfig } from "../engine/types.ts";
-import { gatherRows, type PackedBatch, selectRows } from "../train/batch.ts";
-import { permutation, type Rng } from "../train/rng.ts";
+import type { PackedBatch } from "../common/batch.ts";
+import { sequenceKlAndEntropy } from "../common/forward.ts";
+import { type LossPlugin, type OldForward, policyStep } from "../common/policy_step.ts";
+import type { Rng } from "../common/rng.ts";
 import type { PpoConfig } from "./config.ts";
 import { computeGae } from "./gae.ts";
 import { updateKlCoef } from "./kl_controller.ts";
 import { ppoLoss } from "./loss.ts";
 import { computeRewards } from "./rewards.ts";
-import { maskedMean, maskedVar, maskedWhiten } from "./whiten.ts";
+import { maskedMean, maskedVar, maskedWhiten } from "../common/whiten.ts";
 
 /** What a PPO step needs besides the batch. */
 export interface PpoStepOptions {
@@ -37,57 +41,66 @@ export interface PpoStepResult {
   klCoef: number;
 }
 
+/** The PPO loss plug-in of one step: the advantages and returns it trains on, and what the metrics read. */
+interface PpoPrepared extends LossPlugin<Record<never, never>> {
+  returns: Float32Array;
+  nonScoreRewards: Float32Array;
+}
+
 /**
- * Runs the forward pass (no grad) over the batch in chunks of `chunk` rows; outputs are (B, T-1).
- *
- * @example const old = await forwardBatch(policy, batch, 16); old.logprobs;
+ * Phases 2-4 of the step (rewards, GAE, whitening) and the clipped PPO loss of a micro-batch, as a plug-in of the
+ * shared step skeleton (trainer/common/policy_step.ts).
  */
-export async function forwardBatch(
-  model: Model,
-  batch: PackedBatch,
-  chunk: number,
-): Promise<{ logprobs: Float32Array; values: Float32Array; entropy: Float32Array }> {
+function preparePpo({ old, ref }: OldForward, batch: PackedBatch, scores: number[], options: PpoStepOptions): PpoPrepared {
+  const { config } = options;
+  const { B, mask } = batch;
   const width = batch.T - 1;
-  const logprobs = new Float32Array(batch.B * width);
-  const values = new Float32Array(batch.B * width);
-  const entropy = new Float32Array(batch.B * width);
-  for (let start = 0; start < batch.B; start += chunk) {
-    const rows = Array.from({ length: Math.min(chunk, batch.B - start) }, (_, i) => start + i);
-    const part = selectRows(batch, rows);
-    const out = await model.forward({ tokens: part.tokens, B: part.B, T: part.T, lengths: part.lengths });
-    rows.forEach((r, i) => {
-      const from = i * (part.T - 1);
-      logprobs.set(out.logprobs.subarray(from, from + part.T - 1), r * width);
-      values.set(out.values.subarray(from, from + part.T - 1), r * width);
-      entropy.set(out.entropy.subarray(from, from + part.T - 1), r * width);
-    });
-  }
-  return { logprobs, values, entropy };
-}
-
-/**
- * TRL's logged KL and entropy of a batch of B rows: per row the masked sum of `old - ref` (KL) and of
- * `-old` (entropy estimate) over the sampled tokens' logprobs, averaged over rows.
- *
- * @example sequenceKlAndEntropy(old, ref, mask, B); // { kl: ..., entropy: ... }
- */
-export function sequenceKlAndEntropy(
-  old: Float32Array, ref: Float32Array, mask: Float32Array, B: number,
-): { kl: number; entropy: number } {
-  let kl = 0, entropy = 0;
-  for (let i = 0; i < old.length; i++) {
-    kl += Math.fround(old[i] - ref[i]) * mask[i]; // rounded as a float32 per-token KL would be
-    entropy -= old[i] * mask[i];
-  }
-  return B === 0 ? { kl: 0, entropy: 0 } : { kl: kl / B, entropy: entropy / B };
-}
-
-/** `grads` times `scale` (a copy; 1 returns the array itself). */
-export function scaled(grads: Float32Array, scale: number): Float32Array {
-  if (scale === 1) return grads;
-  const out = new Float32Array(grads.length);
-  for (let i = 0; i < grads.length; i++) out[i] = grads[i] * scale;
-  return out;
+  // --- 2. rewards: per-token KL penalty, score on the last model token ---
+  const { rewards, nonScoreRewards } = computeRewards(
+    { scores, logprobs: old.logprobs, refLogprobs: ref.logprobs, mask, B, T: width },
+    { klCoef: options.klCoef, klPenalty: config.klPenalty },
+  );
+  // --- 3. GAE over model positions ---
+  const gae = computeGae({ rewards, values: old.values, mask, B, T: width }, { gamma: config.gamma, lam: config.lam });
+  // --- 4. whiten advantages under the mask ---
+  const advantages = maskedWhiten(gae.advantages, mask);
+  const returns = gae.returns;
+  return {
+    returns,
+    nonScoreRewards,
+    minibatch: () => ({ scale: 1 / config.gradientAccumulationSteps }),
+    // --- 5. the clipped policy and value losses of a micro-batch ---
+    loss: ({ out, batch: micro, gather }) => {
+      const loss = ppoLoss({
+        logprobs: out.logprobs,
+        oldLogprobs: gather(old.logprobs),
+        values: out.values,
+        oldValues: gather(old.values),
+        advantages: gather(advantages),
+        returns: gather(returns),
+        mask: micro.mask,
+        entropy: out.entropy,
+      }, config);
+      const stats = {
+        "ppo/loss/policy": loss.policyLoss,
+        "ppo/loss/value": loss.valueLoss,
+        "ppo/loss/total": loss.totalLoss,
+        "ppo/policy/approxkl": loss.stats.approxkl,
+        "ppo/policy/policykl": loss.stats.policykl,
+        "ppo/policy/clipfrac": loss.stats.clipfrac,
+        "ppo/policy/ratio": loss.stats.ratioMean,
+        "ppo/policy/entropy": loss.entropyBonus,
+        "ppo/val/vpred": loss.stats.vpred,
+        "ppo/val/error": loss.stats.valueError,
+        "ppo/val/clipfrac": loss.stats.valueClipfrac,
+      };
+      // a mean ratio far above 1 means the policy ran away from the rollout's: skip rather than step on it
+      if (loss.stats.ratioMean > config.ratioThreshold) return { grads: loss.grads, stats, halt: "skip" };
+      // optional early stop once the old-to-new policy KL passes 1.5 * targetKl; the step that crossed it is not taken
+      if (config.earlyStopping && loss.stats.policykl > 1.5 * config.targetKl) return { grads: loss.grads, stats, halt: "stop" };
+      return { grads: loss.grads, stats };
+    },
+  };
 }
 
 /**
@@ -100,110 +113,20 @@ export async function ppoStep(
   data: { batch: PackedBatch; scores: number[] },
   options: PpoStepOptions,
 ): Promise<PpoStepResult> {
-  const { policy, reference } = models;
   const { batch, scores } = data;
-  const { config, rng } = options;
-  const { B } = batch;
-  const width = batch.T - 1;
-  const mask = batch.mask;
+  const { config } = options;
+  const { B, mask } = batch;
   const started = performance.now();
 
-  // --- 1. forward: old logprobs and values of the policy, reference logprobs ---
-  const old = await forwardBatch(policy, batch, config.miniBatchSize);
-  const ref = await forwardBatch(reference, batch, config.miniBatchSize);
-  const forwardDone = performance.now();
-
-  // --- 2. rewards: per-token KL penalty, score on the last model token ---
-  const { rewards, nonScoreRewards } = computeRewards(
-    { scores, logprobs: old.logprobs, refLogprobs: ref.logprobs, mask, B, T: width },
-    { klCoef: options.klCoef, klPenalty: config.klPenalty },
-  );
-
-  // --- 3. GAE over model positions ---
-  const gae = computeGae({ rewards, values: old.values, mask, B, T: width }, { gamma: config.gamma, lam: config.lam });
-
-  // --- 4. whiten advantages under the mask ---
-  const advantages = maskedWhiten(gae.advantages, mask);
-  const returns = gae.returns;
-  const advantagesDone = performance.now();
-
-  // --- 5. optimise: epochs x shuffled minibatches ---
-  const sums: Record<string, number> = {};
-  const add = (key: string, value: number) => (sums[key] = (sums[key] ?? 0) + value);
-  let minibatches = 0;
-  let optimizerSteps = 0;
-  let skipped = 0;
-  let earlyStopped = false;
-  for (let epoch = 0; epoch < config.ppoEpochs && !earlyStopped; epoch++) {
-    const order = permutation(B, rng);
-    for (let start = 0; start < B; start += config.miniBatchSize) {
-      const rows = order.slice(start, start + config.miniBatchSize);
-      // gradient accumulation: the minibatch runs as micro-batches whose gradients add up, then one step
-      const micro = Math.ceil(rows.length / config.gradientAccumulationSteps);
-      let skip = false;
-      policy.zeroGrad();
-      for (let from = 0; from < rows.length && !skip && !earlyStopped; from += micro) {
-        const part = rows.slice(from, from + micro);
-        const minibatch = selectRows(batch, part);
-        const gather = (source: Float32Array) => gatherRows(source, { width, rows: part, outWidth: minibatch.T - 1 });
-        const input = { tokens: minibatch.tokens, B: minibatch.B, T: minibatch.T, lengths: minibatch.lengths };
-        const out = await policy.forward(input, { grad: true });
-        const lossMask = minibatch.mask;
-        const loss = ppoLoss({
-          logprobs: out.logprobs,
-          oldLogprobs: gather(old.logprobs),
-          values: out.values,
-          oldValues: gather(old.values),
-          advantages: gather(advantages),
-          returns: gather(returns),
-          mask: lossMask,
-          entropy: out.entropy,
-        }, config);
-        minibatches++;
-        add("ppo/loss/policy", loss.policyLoss);
-        add("ppo/loss/value", loss.valueLoss);
-        add("ppo/loss/total", loss.totalLoss);
-        add("ppo/policy/approxkl", loss.stats.approxkl);
-        add("ppo/policy/policykl", loss.stats.policykl);
-        add("ppo/policy/clipfrac", loss.stats.clipfrac);
-        add("ppo/policy/ratio", loss.stats.ratioMean);
-        add("ppo/policy/entropy", loss.entropyBonus);
-        add("ppo/val/vpred", loss.stats.vpred);
-        add("ppo/val/error", loss.stats.valueError);
-        add("ppo/val/clipfrac", loss.stats.valueClipfrac);
-        // a mean ratio far above 1 means the policy ran away from the rollout's: skip rather than step on it
-        if (loss.stats.ratioMean > config.ratioThreshold) {
-          skip = true;
-          break;
-        }
-        // optional early stop once the old-to-new policy KL passes 1.5 * targetKl; the step that crossed it is not taken
-        if (config.earlyStopping && loss.stats.policykl > 1.5 * config.targetKl) {
-          earlyStopped = true;
-          break;
-        }
-        const scale = 1 / config.gradientAccumulationSteps;
-        await policy.backward({
-          logprobs: scaled(loss.grads.logprobs, scale),
-          values: scaled(loss.grads.values, scale),
-          entropy: loss.grads.entropy && scaled(loss.grads.entropy, scale),
-        });
-      }
-      if (earlyStopped) break;
-      if (skip) {
-        skipped++;
-        continue;
-      }
-      const { gradNorm } = await policy.step({
-        ...options.optimizer,
-        lr: config.learningRate,
-        maxGradNorm: config.maxGradNorm,
-        eps: config.adamEps,
-      });
-      optimizerSteps++;
-      add("ppo/grad_norm", gradNorm);
-    }
-  }
-  const optimiseDone = performance.now();
+  // --- 1-5. forward, rewards, GAE, whitening, optimise (the shared skeleton with PPO's loss) ---
+  const run = await policyStep(models, batch, {
+    schedule: { ...config, epochs: config.ppoEpochs },
+    rng: options.rng,
+    optimizer: options.optimizer,
+    gradNormKey: "ppo/grad_norm",
+    prepare: (forward) => preparePpo(forward, batch, scores, options),
+  });
+  const { old, ref, sums, prepared: { returns, nonScoreRewards } } = run;
 
   // --- 6. statistics and the KL controller ---
   const { kl: meanKl, entropy } = sequenceKlAndEntropy(old.logprobs, ref.logprobs, mask, B);
@@ -217,17 +140,17 @@ export async function ppoStep(
     "ppo/returns/var": maskedVar(returns, mask),
     "ppo/val/mean": maskedMean(old.values, mask),
     "ppo/val/var": maskedVar(old.values, mask),
-    "ppo/skipped_minibatches": skipped,
-    "ppo/early_stopped": earlyStopped ? 1 : 0,
+    "ppo/skipped_minibatches": run.skipped,
+    "ppo/early_stopped": run.stopped ? 1 : 0,
   };
   for (const [key, sum] of Object.entries(sums)) {
-    metrics[key] = key === "ppo/grad_norm" ? sum / Math.max(1, optimizerSteps) : sum / Math.max(1, minibatches);
+    metrics[key] = key === "ppo/grad_norm" ? sum / Math.max(1, run.optimizerSteps) : sum / Math.max(1, run.minibatches);
   }
   const returnsVar = metrics["ppo/returns/var"];
   metrics["ppo/val/var_explained"] = returnsVar > 0 ? 1 - (metrics["ppo/val/error"] ?? 0) / returnsVar : 0;
-  metrics["time/ppo/forward_pass"] = (forwardDone - started) / 1000;
-  metrics["time/ppo/compute_advantages"] = (advantagesDone - forwardDone) / 1000;
-  metrics["time/ppo/optimize_step"] = (optimiseDone - advantagesDone) / 1000;
+  metrics["time/ppo/forward_pass"] = run.seconds.forward;
+  metrics["time/ppo/compute_advantages"] = run.seconds.prepare;
+  metrics["time/ppo/optimize_step"] = run.seconds.optimise;
   metrics["time/ppo/total"] = (performance.now() - started) / 1000;
   const klCoef = updateKlCoef(options.klCoef, { kl: meanKl, nSteps: B }, {
     adaptive: config.adapKlCtrl,

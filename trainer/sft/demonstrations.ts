@@ -21,7 +21,7 @@ export function solverTurnsCut(
   options: { format: FormatName; tokenizer: Tokenizer; limits?: Partial<RolloutLimits> },
 ): string | null {
   const limit = resolveLimits({ ...task.limits, ...options.limits }).maxNewTokensPerTurn;
-  const lengths = samples.slice(0, 50).map((sample) => options.tokenizer.encode(task.solve(sample, options.format, "")).length);
+  const lengths = samples.slice(0, 50).map((sample) => options.tokenizer.encode(task.solve(sample, options.format, [])).length);
   const longest = Math.max(0, ...lengths);
   if (longest <= limit) return null;
   const over = lengths.filter((length) => length > limit).length;

@@ -4,9 +4,9 @@
  * answers but never to predict what a tool will return.
  */
 import type { Model, OptimizerConfig } from "../engine/types.ts";
-import { type PackableEpisode, packEpisodes, type PackedBatch } from "../train/batch.ts";
-import { permutation, type Rng } from "../train/rng.ts";
-import { cosineLr } from "../train/schedule.ts";
+import { type PackableEpisode, packEpisodes, type PackedBatch } from "../common/batch.ts";
+import { permutation, type Rng } from "../common/rng.ts";
+import { cosineLr } from "../common/schedule.ts";
 import type { SftConfig } from "./config.ts";
 
 /**

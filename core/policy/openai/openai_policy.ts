@@ -14,7 +14,8 @@
  */
 import type { GenerateOptions, Generation, Policy, Tokenizer } from "../../types.ts";
 import { type CompletionChoice, readChoice } from "./_choice.ts";
-import { createLimiter, postJson } from "./_http.ts";
+import { createLimiter } from "./_http.ts";
+import { HttpError, postJson } from "../../http/request_json.ts";
 
 /** Options of `openaiPolicy`. */
 export interface OpenAIPolicyOptions {
@@ -110,8 +111,9 @@ export function openaiPolicy(options: OpenAIPolicyOptions): OpenAIPolicy {
     const body = requestBody(context, index, maxNewTokens, generateOptions, options);
     const answer = await limiter.run(() => {
       stats.requests += 1;
+      const retries = options.retries ?? 3;
       return postJson(url, body, {
-        retries: options.retries ?? 3,
+        retries,
         timeoutMs: options.timeoutMs ?? 120_000,
         backoffMs: options.backoffMs ?? 500,
         maxBackoffMs: options.maxBackoffMs ?? 10_000,
@@ -119,6 +121,9 @@ export function openaiPolicy(options: OpenAIPolicyOptions): OpenAIPolicy {
         headers,
         signal: generateOptions.signal,
         onRetry: () => void (stats.retries += 1),
+      }).catch((error) => {
+        if (!(error instanceof HttpError) || error.detail.attempts < retries + 1) throw error;
+        throw new Error(`${error.message} (gave up after ${error.detail.attempts} attempt${error.detail.attempts > 1 ? "s" : ""})`);
       });
     });
     const choice = (answer as { choices?: CompletionChoice[] } | null)?.choices?.[0];

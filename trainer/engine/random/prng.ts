@@ -2,6 +2,7 @@
  * A small seeded pseudo-random generator (sfc32, seeded through splitmix32) for weight init,
  * sampling and test data: the same seed gives the same stream on every runtime.
  */
+import { splitmix32 } from "../../../core/plugin/random.ts";
 
 /** A stream of uniform numbers in [0, 1) and standard normals. */
 export interface Prng {
@@ -11,17 +12,6 @@ export interface Prng {
   normal(): number;
   /** Integer in [0, n). */
   int(n: number): number;
-}
-
-function splitmix32(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * padding and a masked prompt, and a few SFT steps.
  */
 import { sftStep } from "../../sft/sft.ts";
-import type { PackedBatch } from "../../train/batch.ts";
+import type { PackedBatch } from "../../common/batch.ts";
 import { randomInts } from "../conformance/fixtures.ts";
 import type { EngineModel } from "../model/model.ts";
 import { createPrng } from "../random/prng.ts";

@@ -3,8 +3,8 @@ import * as assert from "uvu/assert";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { type ChatMessage, loadHfTokenizer } from "./hf_tokenizer.ts";
-import { main } from "../../../cli/main.ts";
-import { memoryIO } from "../../../cli/io.ts";
+import { main } from "../../../../cli/main.ts";
+import { memoryIO } from "../../../../cli/io.ts";
 
 const fixtures = new URL("./fixtures/chat_templates/", import.meta.url);
 const repoRoot = new URL("../../../../", import.meta.url);

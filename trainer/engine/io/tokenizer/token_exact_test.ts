@@ -9,7 +9,7 @@ import { hermesParser } from "../../../../core/formats/hermes.ts";
 import { llama3JsonParser } from "../../../../core/formats/llama3_json.ts";
 import { defineTool } from "../../../../core/plugin/define_tool.ts";
 import { toolSchemas } from "../../../../core/plugin/tool_schemas.ts";
-import { packEpisodes } from "../../../train/batch.ts";
+import { packEpisodes } from "../../../common/batch.ts";
 import type { Parser, Policy, Tool } from "../../../../core/types.ts";
 
 const repoRoot = new URL("../../../../", import.meta.url);

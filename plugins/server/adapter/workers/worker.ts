@@ -1,8 +1,0 @@
-/**
- * A ready-made worker module serving the calculator (the built-in tool with no host needs):
- * `wrangler deploy plugins/server/adapter/workers/worker.ts`. Copy it to serve your own plugins.
- */
-import { calculator } from "../../../calculator/mod.ts";
-import { toWorker } from "./index.ts";
-
-export default toWorker({ plugins: [calculator()] });
