@@ -171,12 +171,19 @@ test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --r
     assert.is(await main([...args, "--out", dir.path], io), 0, io.err);
     assert.match(io.out, `stopped at RL step 1; continue with: toolrl train --resume ${dir.path}`);
     assert.match(io.err, "stopping after the RL step under way");
+    // the first session's time is what its checkpoint says: make it 1000 s, which this run cannot take by itself
+    const statePath = `${dir.path}/checkpoint/trainer_state.json`;
+    const state = JSON.parse(await readFile(statePath, "utf8"));
+    assert.ok(state.elapsedSeconds > 0, String(state.elapsedSeconds));
+    await writeFile(statePath, JSON.stringify({ ...state, elapsedSeconds: 1000 }));
     const resumed = memoryIO();
     assert.is(await main(["train", "--resume", dir.path], resumed), 0, resumed.err);
     const resumedSummary = JSON.parse(resumed.out.trim().split("\n").at(-1)!);
     assert.is(resumedSummary.steps, 4);
     assert.match(resumed.out, /4 RL steps, \d+ s in all sessions \(\d+ s in this one\)/);
-    assert.ok(resumedSummary.total_seconds > resumedSummary.seconds, `the total counts the first session: ${resumed.out}`);
+    // the total is the first session's time up to its checkpoint plus this one's (rounded to 0.1 s)
+    const total = resumedSummary.total_seconds;
+    assert.ok(total >= 1000 && total <= 1000 + resumedSummary.seconds + 0.1, `total ${total}: ${resumed.out}`);
     const extended = memoryIO();
     assert.is(await main(["train", "--resume", dir.path, "--steps", "6"], extended), 0, extended.err);
     const summary = JSON.parse(extended.out.trim().split("\n").at(-1)!);
