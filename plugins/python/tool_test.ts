@@ -60,7 +60,9 @@ test("python terminates a worker stuck in C code and the next call gets a fresh 
   const started = performance.now();
   const out = await call("sum(range(10 ** 15))", "stuck");
   const elapsed = performance.now() - started;
-  assert.ok(elapsed < TIMEOUT_MS + 3000, `stopped after ${elapsed} ms`);
+  // the sum would run for hours: any bound far below that shows the worker was terminated; 8 s of slack keeps a
+  // loaded machine (6.3 s seen on Deno during a full suite) from failing it
+  assert.ok(elapsed < TIMEOUT_MS + 8000, `stopped after ${elapsed} ms`);
   assert.match(out.text, "interpreter was restarted");
   assert.is((await call("print('alive')")).text, "alive");
   assert.is(py.runners[0].stats.starts, starts + 1);
