@@ -26,7 +26,7 @@ const FLAGS = {
   evalEvery: "--eval-every",
 };
 /** Settings that do not change what is learned. */
-const IGNORED = new Set(["out", "checkpointEvery", "reportEpisodes", "plugins"]);
+const IGNORED = new Set(["out", "checkpointEvery", "reportEpisodes"]);
 
 function flatten(value, prefix = "", into = {}) {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -43,6 +43,11 @@ function command(config) {
   for (const [key, value] of Object.entries(run)) {
     if (key === "task" || IGNORED.has(key) || key.startsWith("taskOptions")) continue;
     if (key !== "seed" && JSON.stringify(value) === JSON.stringify(defaults[key])) continue;
+    // a plugin task or format needs its module again to rerun
+    if (key === "plugins") {
+      for (const plugin of value) parts.push(`--plugin ${plugin}`);
+      continue;
+    }
     parts.push(FLAGS[key] ? `${FLAGS[key]} ${value}` : `--set ${key}=${value}`);
   }
   return parts.join(" ");

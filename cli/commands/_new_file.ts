@@ -3,10 +3,12 @@
  * without `overwrite` the file is created exclusively (`wx`), so an existing one is refused by the operating
  * system itself rather than by a check that another process could race.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 
 /**
- * Writes `data` to `path`; throws an error naming the path and the flag when it exists and `overwrite` is false.
+ * Writes `data` to `path`, creating its folder when missing; throws an error naming the path and the flag when it
+ * exists and `overwrite` is false.
  *
  * @example await writeNewFile("episodes.jsonl", text, { overwrite: false, flag: "--overwrite" });
  */
@@ -15,6 +17,7 @@ export async function writeNewFile(
   data: string | Uint8Array,
   options: { overwrite: boolean; flag?: string },
 ): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   try {
     await writeFile(path, data, { flag: options.overwrite ? "w" : "wx" });
   } catch (error) {

@@ -7,11 +7,12 @@ import { parquetReadObjects } from "hyparquet";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
 
-test("toolrl export verl-dataset writes N rows of the task in parquet", async () => {
+test("toolrl export verl-dataset writes N rows of the task in parquet, making the folders of --out", async () => {
   const dir = await mkdtemp(join(tmpdir(), "toolrl-verl-"));
-  const out = join(dir, "train.parquet");
+  // the folders of --out are made as the docs' data/calculator/train.parquet needs
+  const out = join(dir, "data", "calculator", "train.parquet");
   const io = memoryIO();
-  assert.is(await main(["export", "verl-dataset", "calculator", "--n", "7", "--out", out], io), 0);
+  assert.is(await main(["export", "verl-dataset", "calculator", "--n", "7", "--out", out], io), 0, io.err);
   const bytes = await readFile(out);
   const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
   assert.is(rows.length, 7);

@@ -152,7 +152,7 @@ async function runTraining(
   for (const evaluation of result.evaluations) {
     io.stdout(`  held-out accuracy ${evaluation.label}: ${evaluation.accuracy.toFixed(3)} (n=${evaluation.n})\n`);
   }
-  if (result.stopped) io.stdout(`stopped at RL step ${result.step}; continue with: toolrl train --resume ${outDir}\n`);
+  if (result.stopped) io.stdout(`stopped at RL step ${result.step}; continue with: npx toolrl train --resume ${outDir}\n`);
   const accuracies = Object.fromEntries(result.evaluations.map((e) => [e.label, e.accuracy]));
   const summary = { steps: result.step, seconds: Number(seconds.toFixed(1)), total_seconds: Number(result.totalSeconds.toFixed(1)), accuracy: accuracies };
   io.stdout(JSON.stringify(summary) + "\n");

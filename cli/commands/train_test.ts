@@ -169,7 +169,7 @@ test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --r
     };
     const args = ["train", "calculator", ...TINY, "--steps", "4"]; // the later --steps wins
     assert.is(await main([...args, "--out", dir.path], io), 0, io.err);
-    assert.match(io.out, `stopped at RL step 1; continue with: toolrl train --resume ${dir.path}`);
+    assert.match(io.out, `stopped at RL step 1; continue with: npx toolrl train --resume ${dir.path}`);
     assert.match(io.err, "stopping after the RL step under way");
     // the first session's time is what its checkpoint says: make it 1000 s, which this run cannot take by itself
     const statePath = `${dir.path}/checkpoint/trainer_state.json`;

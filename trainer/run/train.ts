@@ -249,7 +249,7 @@ async function reinforce(run: {
     if (env.shouldStop?.() && state.step < config.steps) {
       progress.done();
       await checkpoint();
-      progress.log(`stopped after RL step ${state.step}/${config.steps}; continue with: toolrl train --resume ${config.out}`);
+      progress.log(`stopped after RL step ${state.step}/${config.steps}; continue with: npx toolrl train --resume ${config.out}`);
       return { evaluations: state.evaluations, metrics, step: state.step, stopped: true, totalSeconds: elapsed() };
     }
   }
