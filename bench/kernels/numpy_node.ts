@@ -5,7 +5,7 @@
  * request times forward and backward for about the given milliseconds (at least 3 calls each) and
  * answers the median and the fastest call. Skipped, with the reason, where python3 or NumPy is missing.
  */
-import { spawn } from "node:child_process";
+import { spawnLineChild } from "../python_child_node.ts";
 import type { MatmulShape, OpTiming, Yardstick, YardstickSession } from "./suite.ts";
 
 const SCRIPT = `
@@ -42,37 +42,8 @@ export const numpyYardstick: Yardstick = () => openNumpy("python3");
 /** Opens NumPy in a child running `python` (a command on the PATH or a path), or says why it cannot. */
 export function openNumpy(python: string): ReturnType<Yardstick> {
   return new Promise((resolve) => {
-    const child = spawn(python, ["-c", SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    let buffered = "";
-    const waiting: ((line: string) => void)[] = [];
-    const lines: string[] = [];
-    let failed: string | null = null;
-    const fail = (why: string) => {
-      failed ??= why;
-      for (const take of waiting.splice(0)) take("");
-    };
-    child.stderr.setEncoding("utf8").on("data", (text: string) => void (stderr += text));
-    child.stdout.setEncoding("utf8").on("data", (text: string) => {
-      buffered += text;
-      for (let at = buffered.indexOf("\n"); at !== -1; at = buffered.indexOf("\n")) {
-        const line = buffered.slice(0, at);
-        buffered = buffered.slice(at + 1);
-        const take = waiting.shift();
-        if (take) take(line);
-        else lines.push(line);
-      }
-    });
-    const why = () => failed ?? "python3 exited";
-    child.on("error", (error: NodeJS.ErrnoException) => fail(error.code === "ENOENT" ? `${python} not found` : error.message));
-    child.on("exit", () => fail(stderr.trim().split("\n").pop() || "python3 exited"));
-    const nextLine = () =>
-      new Promise<string>((take) => {
-        if (lines.length) take(lines.shift()!);
-        else if (failed) take("");
-        else waiting.push(take);
-      });
-
+    const child = spawnLineChild(python, ["-c", SCRIPT]);
+    const { nextLine, why } = child;
     nextLine().then((first) => {
       if (!first) {
         resolve({ skipped: `numpy yardstick unavailable (${why()})` });
@@ -82,14 +53,13 @@ export function openNumpy(python: string): ReturnType<Yardstick> {
       const session: YardstickSession = {
         name: `numpy ${version} (openblas, all cores)`,
         async measure({ BT, C, OC }: MatmulShape, timeMs: number) {
-          child.stdin.write(JSON.stringify({ BT, C, OC, timeMs }) + "\n");
+          child.send({ BT, C, OC, timeMs });
           const line = await nextLine();
           if (!line) throw new Error(`numpy yardstick stopped: ${why()}`);
           return JSON.parse(line) as { forward: OpTiming; backward: OpTiming };
         },
         close() {
-          child.stdin.end();
-          child.kill();
+          child.close();
         },
       };
       resolve(session);

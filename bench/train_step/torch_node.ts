@@ -5,10 +5,10 @@
  * the first of $TOOLRL_PYTHON, python3 and /usr/bin/python3 that imports torch (a pyenv python3 on the
  * PATH often lacks Debian's python3-torch); where none does, the yardstick is skipped with the reason.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnLineChild } from "../python_child_node.ts";
 import { TORCH_STEP_SCRIPT } from "./torch_step.ts";
 
 /** What a torch child needs to set up a step: the weights, the batch and the optimizer settings. */
@@ -63,41 +63,10 @@ function candidates(): string[] {
 
 function openChild(python: string, threads: number): Promise<TorchSession | { skipped: string }> {
   const threadEnv = { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  const child = spawn(python, ["-c", TORCH_STEP_SCRIPT, String(threads)], {
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...(globalThis as { process?: { env: Record<string, string> } }).process?.env, ...threadEnv },
-  });
-  let stderr = "";
-  let buffered = "";
-  let failed: string | null = null;
-  const waiting: ((line: string) => void)[] = [];
-  const lines: string[] = [];
-  const fail = (why: string) => {
-    failed ??= why;
-    for (const take of waiting.splice(0)) take("");
-  };
-  child.stderr.setEncoding("utf8").on("data", (text: string) => void (stderr += text));
-  child.stdout.setEncoding("utf8").on("data", (text: string) => {
-    buffered += text;
-    for (let at = buffered.indexOf("\n"); at !== -1; at = buffered.indexOf("\n")) {
-      const line = buffered.slice(0, at);
-      buffered = buffered.slice(at + 1);
-      const take = waiting.shift();
-      if (take) take(line);
-      else lines.push(line);
-    }
-  });
-  child.on("error", (error: NodeJS.ErrnoException) => fail(error.code === "ENOENT" ? `${python} not found` : error.message));
-  child.on("exit", () => fail(stderr.trim().split("\n").pop() || `${python} exited`));
-  const why = () => failed ?? `${python} exited`;
-  const nextLine = () =>
-    new Promise<string>((take) => {
-      if (lines.length) take(lines.shift()!);
-      else if (failed) take("");
-      else waiting.push(take);
-    });
+  const child = spawnLineChild(python, ["-c", TORCH_STEP_SCRIPT, String(threads)], threadEnv);
+  const { nextLine, why } = child;
   const ask = async (request: unknown) => {
-    child.stdin.write(JSON.stringify(request) + "\n");
+    child.send(request);
     const line = await nextLine();
     if (!line) throw new Error(`pytorch yardstick stopped: ${why()}`);
     return JSON.parse(line);
@@ -124,8 +93,7 @@ function openChild(python: string, threads: number): Promise<TorchSession | { sk
       steps: (count: number) => ask({ cmd: "steps", count }),
       close() {
         cleanup();
-        child.stdin.end();
-        child.kill();
+        child.close();
       },
     };
   });
