@@ -6,17 +6,9 @@ import { readFile } from "node:fs/promises";
 import { decodeSafetensors } from "../../trainer/engine/io/safetensors/safetensors.ts";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
-import { tempRunDir } from "../../trainer/run/testing/tiny_run.ts";
+import { tempRunDir, TINY_TRAIN_FLAGS } from "../../trainer/run/testing/tiny_run.ts";
 
-const TINY = [
-  "--steps", "2", "--sft-steps", "3", "--eval-n", "2", "--checkpoint-every", "1",
-  "--set", "model.nLayer=1", "--set", "model.nEmbd=32", "--set", "model.nHead=2", "--set", "model.nKvHead=1",
-  "--set", "model.nInner=64", "--set", "model.maxSeqLen=96",
-  "--set", "limits.maxTurns=2", "--set", "limits.maxNewTokensPerTurn=24",
-  "--set", "sft.batchSize=4", "--set", "sft.demonstrations=8",
-  "--set", "ppo.batchSize=4", "--set", "ppo.miniBatchSize=2", "--set", "ppo.ppoEpochs=1",
-  "--set", "grpo.promptsPerStep=2", "--set", "grpo.numGenerations=2",
-];
+const TINY = [...TINY_TRAIN_FLAGS, "--sft-steps", "3", "--eval-n", "2"];
 const LORA = ["--set", "lora.rank=4", "--set", "lora.alpha=8", "--set", 'lora.targetModules=["q_proj","v_proj","down_proj"]'];
 
 const tensors = async (path: string) => decodeSafetensors(new Uint8Array(await readFile(path))).tensors;

@@ -3,17 +3,9 @@ import * as assert from "uvu/assert";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
-import { tempRunDir } from "../../trainer/run/testing/tiny_run.ts";
+import { tempRunDir, TINY_TRAIN_FLAGS } from "../../trainer/run/testing/tiny_run.ts";
 
-const TINY = [
-  "--steps", "2", "--sft-steps", "2", "--eval-n", "3", "--checkpoint-every", "1",
-  "--set", "model.nLayer=1", "--set", "model.nEmbd=32", "--set", "model.nHead=2", "--set", "model.nKvHead=1",
-  "--set", "model.nInner=64", "--set", "model.maxSeqLen=96",
-  "--set", "limits.maxTurns=2", "--set", "limits.maxNewTokensPerTurn=24",
-  "--set", "sft.batchSize=4", "--set", "sft.demonstrations=8",
-  "--set", "ppo.batchSize=4", "--set", "ppo.miniBatchSize=2", "--set", "ppo.ppoEpochs=1",
-  "--set", "grpo.promptsPerStep=2", "--set", "grpo.numGenerations=2",
-];
+const TINY = TINY_TRAIN_FLAGS;
 
 test("toolrl train writes metrics, checkpoint and report, and toolrl eval reads the checkpoint", async () => {
   const dir = await tempRunDir();

@@ -57,7 +57,7 @@ function resolveSpec(spec: string, base: string | URL | undefined): string {
 
 /**
  * Node's and esbuild's ways of saying a module was compiled or loaded as CommonJS and then met ES module code:
- * require() of an ES module in an import cycle or with top-level await, or top-level await in CJS output.
+ * a CommonJS loader meeting an ES module in an import cycle or with top-level await, or top-level await in CJS output.
  */
 const COMMON_JS_CODES = new Set(["ERR_REQUIRE_CYCLE_MODULE", "ERR_REQUIRE_ASYNC_MODULE", "ERR_REQUIRE_ESM"]);
 const COMMON_JS_MESSAGES = /require\(\) ES Module .* in a cycle|Cannot require\(\) ES Module|not supported with the "cjs" output format|Cannot use import statement outside a module/;

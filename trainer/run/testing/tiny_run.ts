@@ -24,6 +24,17 @@ export function tinyRunConfig(out: string, overrides: Partial<TrainConfigInput> 
   });
 }
 
+/** The same tiny run as `toolrl train` flags (a later flag of the same name wins, so tests append their own). */
+export const TINY_TRAIN_FLAGS: readonly string[] = [
+  "--steps", "2", "--sft-steps", "2", "--eval-n", "3", "--checkpoint-every", "1",
+  "--set", "model.nLayer=1", "--set", "model.nEmbd=32", "--set", "model.nHead=2", "--set", "model.nKvHead=1",
+  "--set", "model.nInner=64", "--set", "model.maxSeqLen=96",
+  "--set", "limits.maxTurns=2", "--set", "limits.maxNewTokensPerTurn=24",
+  "--set", "sft.batchSize=4", "--set", "sft.demonstrations=8",
+  "--set", "ppo.batchSize=4", "--set", "ppo.miniBatchSize=2", "--set", "ppo.ppoEpochs=1",
+  "--set", "grpo.promptsPerStep=2", "--set", "grpo.numGenerations=2",
+];
+
 /** A fresh temporary folder and a function that removes it. */
 export async function tempRunDir(): Promise<{ path: string; cleanup(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), "toolrl-train-"));
