@@ -4,22 +4,16 @@
  * or the model's maximum length, leaves the decode batch and costs nothing more.
  */
 import type { GenerateOptions, Generation, Tokenizer } from "../../../core/types.ts";
-import { createPrng, type Prng } from "../random/prng.ts";
-import { sampleToken, samplingScratch } from "./sampling.ts";
+import { createRows, result, tokenTaker } from "./rows.ts";
 
 /** What generation needs from a model: prefill contexts into a cache, then decode token by token. */
 export interface Decoder {
   readonly vocabSize: number;
   readonly maxSeqLen: number;
-  /**
-   * Fills a cache row per context (room for `maxT` positions each): rows[b], or row b when `rows` is
-   * absent; returns next-token logits (B,V).
-   */
-  prefill(contexts: number[][], maxT: number): Promise<{ logits: Float32Array; rows?: Int32Array }>;
+  /** Fills cache row b with context b (room for `maxT` positions each); returns next-token logits (B,V). */
+  prefill(contexts: number[][], maxT: number): Promise<{ logits: Float32Array }>;
   /** Feeds tokens[i] at positions[i] of cache row rows[i] for i < B; returns logits (B,V). */
   decode(rows: Int32Array, tokens: Int32Array, positions: Int32Array, B: number): Promise<Float32Array>;
-  /** After a call that ran to the end: cache row rows[b] holds the keys and values of sequences[b] (a prefix cache keeps them). */
-  retain?(rows: Int32Array, sequences: number[][]): void;
 }
 
 /** `GenerateOptions` plus stop tokens (default: the tokenizer's EOS). */
@@ -32,16 +26,6 @@ export interface EngineGenerateOptions extends GenerateOptions {
    * the sample), so the compute is the same as generating.
    */
   forceTokens?: (number[] | null)[];
-}
-
-interface Row {
-  context: number[];
-  budget: number;
-  tokens: number[];
-  logprobs: number[];
-  finish: Generation["finishReason"] | null;
-  rng: Prng;
-  forced: number[] | null;
 }
 
 /**
@@ -60,47 +44,15 @@ export async function generate(
 ): Promise<Generation[]> {
   const { decoder, tokenizer } = model;
   const V = decoder.vocabSize;
-  const seed = options.seed ?? 0;
-  const stops = (options.stop ?? []).filter((s) => s.length > 0);
-  const stopTokens = new Set(options.stopTokens ?? [tokenizer.eosId]);
-  // A stop string that is one special token (`<|im_end|>`, `<|eot_id|>`) stops on its id, without decoding the row.
-  const stopIds = new Set(stops.map((s) => tokenizer.specialTokens[s]).filter((id) => id !== undefined));
-  const sampling = { temperature: options.temperature ?? 1, topK: options.topK, topP: options.topP };
-  const rows: Row[] = contexts.map((context, i) => {
-    if (context.length === 0) throw new Error(`generate: context ${i} is empty; give at least one token (e.g. BOS).`);
-    const bad = context.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-    if (bad !== undefined) throw new Error(`generate: context ${i} holds token ${bad}, outside the vocabulary [0, ${V})`);
-    const wanted = Array.isArray(options.maxNewTokens) ? options.maxNewTokens[i] : options.maxNewTokens;
-    if (!Number.isInteger(wanted) || wanted < 0) {
-      throw new Error(`generate: maxNewTokens for context ${i} must be a non-negative integer, got ${wanted}`);
-    }
-    const forced = options.forceTokens ? forcedRow(options.forceTokens, i, V) : null;
-    const budget = Math.min(wanted, decoder.maxSeqLen - context.length, forced?.length ?? Infinity);
-    const rng = options.seeds ? createPrng(rowSeed(options.seeds, i)) : createPrng(seed, i);
-    return { context, budget, tokens: [], logprobs: [], finish: budget > 0 ? null : "length", rng, forced };
-  });
+  const rows = createRows(contexts, options, decoder);
   const live = rows.map((_, i) => i).filter((i) => rows[i].finish === null);
   if (live.length === 0) return rows.map(result);
   const maxT = Math.max(...live.map((i) => rows[i].context.length + rows[i].budget));
-  const scratch = samplingScratch(V);
-
-  const accept = (row: Row, logits: Float32Array, offset: number) => {
-    const rowLogits = logits.subarray(offset, offset + V);
-    // a forced row still samples (and drops it), so forcing costs what generating does
-    const sampled = sampleToken(rowLogits, sampling, { rng: row.rng, scratch });
-    const { token, logprob } = row.forced ? forcedToken(rowLogits, row.forced[row.tokens.length]) : sampled;
-    row.tokens.push(token);
-    row.logprobs.push(logprob);
-    if (stopTokens.has(token)) row.finish = "eos";
-    else if (stopIds.has(token)) row.finish = "stop";
-    else if (stops.length > 0 && hitsStop(tokenizer.decode(row.tokens), stops)) row.finish = "stop";
-    else if (row.tokens.length >= row.budget) row.finish = "length";
-  };
+  const accept = tokenTaker(tokenizer, options, V);
 
   const prefilled = await decoder.prefill(live.map((i) => rows[i].context), maxT);
   let logits = prefilled.logits;
-  const liveRows = prefilled.rows ?? Int32Array.from(live, (_, j) => j);
-  let active = live.map((i, j) => ({ row: rows[i], cacheRow: liveRows[j] }));
+  let active = live.map((i, j) => ({ row: rows[i], cacheRow: j }));
   active.forEach((a, j) => accept(a.row, logits, j * V));
   const cacheRows = new Int32Array(active.length), tokens = new Int32Array(active.length);
   const positions = new Int32Array(active.length);
@@ -116,39 +68,6 @@ export async function generate(
     logits = await decoder.decode(cacheRows, tokens, positions, active.length);
     active.forEach((a, j) => accept(a.row, logits, j * V));
   }
-  // every token but each row's last was fed, so its cache row holds context + tokens[..-1]
-  decoder.retain?.(liveRows, live.map((i) => [...rows[i].context, ...rows[i].tokens.slice(0, -1)]));
   return rows.map(result);
 }
 
-function forcedRow(forceTokens: (number[] | null)[], i: number, V: number): number[] | null {
-  const forced = forceTokens[i];
-  if (forced === null) return null;
-  if (!Array.isArray(forced)) throw new Error(`generate: forceTokens[${i}] must be an array of token ids (one per context), got ${forced}`);
-  const bad = forced.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-  if (bad !== undefined) throw new Error(`generate: forceTokens[${i}] holds token ${bad}, outside the vocabulary [0, ${V})`);
-  return forced;
-}
-
-/** The forced token and its temperature-1 logprob. */
-function forcedToken(logits: Float32Array, token: number): { token: number; logprob: number } {
-  let max = -Infinity;
-  for (let j = 0; j < logits.length; j++) if (logits[j] > max) max = logits[j];
-  let sum = 0;
-  for (let j = 0; j < logits.length; j++) sum += Math.exp(logits[j] - max);
-  return { token, logprob: logits[token] - max - Math.log(sum) };
-}
-
-function rowSeed(seeds: readonly number[], i: number): number {
-  const seed = seeds[i];
-  if (!Number.isInteger(seed)) throw new Error(`generate: seeds[${i}] must be an integer (one seed per context), got ${seed}`);
-  return seed;
-}
-
-function hitsStop(text: string, stops: string[]): boolean {
-  return stops.some((s) => text.includes(s));
-}
-
-function result(row: Row): Generation {
-  return { tokens: row.tokens, logprobs: row.logprobs, finishReason: row.finish ?? "length" };
-}

@@ -7,6 +7,7 @@ import type { Backend, Tensor } from "../backend/backend.ts";
 import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { ropeTable } from "../cpu/ops/rope.ts";
 import { type EngineGenerateOptions, generate } from "../generate/generate.ts";
+import { createStepBatcher } from "../generate/step_batcher.ts";
 import { createPrng } from "../random/prng.ts";
 import type { ForwardInput, ForwardOutput, Model, ModelConfig, OptimizerConfig } from "../types.ts";
 import { fullBackward } from "./backward.ts";
@@ -36,6 +37,11 @@ export interface EngineModel extends Model {
   logits(input: ForwardInput): Promise<Float32Array>;
   clone(): Promise<EngineModel>;
   generate(contexts: number[][], options: EngineGenerateOptions): Promise<Generation[]>;
+  /**
+   * True while the prefix cache is on: concurrent `generate` calls then share decode steps (each row joins
+   * at the next step and leaves when it finishes), so the rollout loop calls once per ready episode.
+   */
+  readonly batchesConcurrentCalls: boolean;
   /** Number of parameters (tied embeddings counted once). */
   readonly parameterCount: number;
   /** The prefix KV cache of `generate`: its counters, `clear()` for a cold start, `setBudget(bytes)` (0: off) between calls. */
@@ -185,6 +191,7 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
     lora,
     prefixCache: options.prefixCache,
   });
+  const batcher = createStepBatcher({ decoder, tokenizer }, (loop) => serial(loop));
   const changingWeights = <R>(fn: () => Promise<R>) => () => {
     decoder.invalidate();
     return fn();
@@ -283,8 +290,14 @@ export async function createModel(config: ModelConfig, options: CreateModelOptio
         return adamwStep(backend, trainable.map((i) => specs[i]), pick(params), pick(grads), adam, opts);
       }),
 
-    generate: (contexts, opts) =>
-      serial(() => generate({ decoder, tokenizer }, contexts, { ...opts, seed: opts.seed ?? seed * 7919 + generateCalls++ })),
+    generate: (contexts, opts) => {
+      const options = { ...opts, seed: opts.seed ?? seed * 7919 + generateCalls++ };
+      return decoder.caching ? batcher.generate(contexts, options) : serial(() => generate({ decoder, tokenizer }, contexts, options));
+    },
+
+    get batchesConcurrentCalls() {
+      return decoder.caching;
+    },
 
     clone: () =>
       serial(async () => {

@@ -4,6 +4,8 @@
  * (an exact token-prefix match), the row it prefills into, the rows to copy first, and the contexts
  * that share a longer prefix inside the batch (a GRPO group of one prompt: the first prefills it, the
  * others copy it). Least recently used entries go first when the rows held exceed what the budget allows.
+ * A planned row is leased to its sequence until `retain` (or `release`) gives it back, so several plans can
+ * be live at once (rows that join a running decode batch) without handing out a row in use.
  */
 
 /** A copy of positions 0..length-1 of cache row `from` into cache row `to`. */
@@ -80,6 +82,7 @@ export function commonPrefix(a: readonly number[], b: readonly number[]): number
 export function createPrefixIndex(options: { minShared?: number } = {}) {
   const minShared = options.minShared ?? 16;
   const entries = new Map<number, Entry>();
+  const leased = new Set<number>();
   const counts: PrefixCounts = { lookups: 0, hits: 0, misses: 0, reusedTokens: 0, prefilledTokens: 0, evictions: 0 };
   let capacity = 0;
   let tick = 0;
@@ -99,7 +102,11 @@ export function createPrefixIndex(options: { minShared?: number } = {}) {
     get size() {
       return entries.size;
     },
-    /** Plans the prefill of `contexts` (each non-empty); entries whose rows the plan takes over are dropped. */
+    /** Rows leased to sequences still being decoded. */
+    get leased() {
+      return leased.size;
+    },
+    /** Plans the prefill of `contexts` (each non-empty) and leases its rows; entries whose rows the plan takes over are dropped. */
     plan(contexts: readonly number[][]): PrefillPlan {
       tick += 1;
       const B = contexts.length;
@@ -140,10 +147,11 @@ export function createPrefixIndex(options: { minShared?: number } = {}) {
       for (const f of followers) starts[f.index] = f.length;
       for (const b of leaders) if (rows[b] >= 0) entries.delete(rows[b]);
       const free: number[] = [];
-      for (let r = capacity - 1; r >= 0; r--) if (!entries.has(r) && !keep.has(r)) free.push(r);
+      for (let r = capacity - 1; r >= 0; r--) if (!entries.has(r) && !keep.has(r) && !leased.has(r)) free.push(r);
       const fresh = () => free.pop() ?? evictOldest(keep) ?? capacity++;
       for (const c of copies) c.to = rows[c.index] = fresh();
       for (let b = 0; b < B; b++) if (rows[b] < 0) rows[b] = fresh();
+      for (const row of rows) leased.add(row);
       // 4. counts
       for (let b = 0; b < B; b++) {
         counts.lookups += 1;
@@ -154,12 +162,19 @@ export function createPrefixIndex(options: { minShared?: number } = {}) {
       }
       return { rows, starts, copies: copies.map(({ from, to, length }) => ({ from, to, length })), leaders, followers, capacity };
     },
-    /** Records that rows[b] holds the keys and values of sequences[b], then evicts down to `maxRows` entries. */
+    /** Records that rows[b] holds the keys and values of sequences[b] (ending their lease), then evicts down to `maxRows` entries. */
     retain(rows: Int32Array, sequences: readonly number[][], maxRows: number): void {
-      sequences.forEach((tokens, b) => entries.set(rows[b], { row: rows[b], tokens, lastUse: tick }));
+      sequences.forEach((tokens, b) => {
+        leased.delete(rows[b]);
+        entries.set(rows[b], { row: rows[b], tokens, lastUse: tick });
+      });
       while (entries.size > Math.max(0, maxRows) && evictOldest(new Set()) !== null);
     },
-    /** Drops every entry (the counts stay). */
+    /** Ends the lease of `rows` without keeping what they hold (a sequence abandoned mid-way). */
+    release(rows: Iterable<number>): void {
+      for (const row of rows) leased.delete(row);
+    },
+    /** Drops every entry (the counts stay); leased rows stay leased, their sequences are still running. */
     clear(): void {
       entries.clear();
     },

@@ -95,6 +95,25 @@ test("rows used as copy sources are never evicted to make room in the same call"
   assert.is(plan.capacity, 3);
 });
 
+test("rows of a running plan are leased: a later plan never gets them, retain() or release() gives them back", () => {
+  const index = createPrefixIndex();
+  const a = seq(5), b = seq(5, 10);
+  const first = index.plan([a, b]); // rows 0 and 1, still being decoded
+  index.retain(first.rows.subarray(1), [b], 10); // b finishes: row 1 becomes an entry
+  assert.is(index.leased, 1);
+  const second = index.plan([seq(4, 30), seq(4, 40)]);
+  // row 0 is a's, still running; row 1 is b's entry, evicted for room (the only row not in use); row 2 is new
+  assert.equal(Array.from(second.rows), [1, 2]);
+  assert.is(index.leased, 3);
+  index.release([0]); // a abandoned: nothing kept
+  index.retain(second.rows, [seq(4, 30), seq(4, 40)], 10);
+  assert.is(index.leased, 0);
+  assert.equal(Array.from(index.plan([seq(3, 50)]).rows), [0]);
+  // clear() keeps leases: a sequence still running keeps its row
+  index.clear();
+  assert.equal(Array.from(index.plan([seq(3, 60)]).rows), [1]);
+});
+
 test("clear() forgets every entry", () => {
   const index = createPrefixIndex();
   index.retain(index.plan([seq(5)]).rows, [seq(5)], 4);

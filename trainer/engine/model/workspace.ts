@@ -80,10 +80,12 @@ export interface Workspace {
 
 /**
  * Allocates a workspace for B rows of T tokens; `training` keeps per-layer activations and gradient scratch;
- * `lora` adds the buffers of its adapters.
+ * `lora` adds the buffers of its adapters; `logits: false` leaves out the (N,V) logits of the full head (a
+ * decoder computes the logits of the rows it needs in its own buffer), keeping a one-row placeholder.
  */
 export function createWorkspace(
   backend: Backend, config: ModelConfig, B: number, T: number, training: boolean, lora: LoraConfig | null = null,
+  options: { logits?: boolean } = {},
 ): Workspace {
   const { nEmbd: C, nInner: H, nHead: NH, nKvHead: NKV, vocabSize: V } = config;
   const hs = headSize(config);
@@ -145,7 +147,7 @@ export function createWorkspace(
     normf: f(N, C),
     normfMean: layernorm ? f(N) : null,
     normfRstd: f(N),
-    logits: f(N, V),
+    logits: f(options.logits === false ? 1 : N, V),
     logprobs: f(N),
     entropy: f(N),
     lse: f(N),
