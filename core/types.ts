@@ -327,6 +327,12 @@ export interface Generation {
 /** Anything that continues token contexts: the trainer's engine, an ONNX model, an OpenAI-compatible server. */
 export interface Policy {
   generate(contexts: number[][], options: GenerateOptions): Promise<Generation[]>;
+  /**
+   * True when concurrent `generate` calls share decoding steps (a row joins the running batch at the next
+   * step and its call returns when its own rows finish), as the engine's do with its prefix cache on: the
+   * async rollout loop then calls once per episode as soon as that episode is ready.
+   */
+  readonly batchesConcurrentCalls?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

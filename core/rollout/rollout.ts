@@ -4,7 +4,10 @@
  *
  * - `async` mode (default): generation is batched over every episode that is ready; an episode
  *   whose tools are running sits out and joins the next batch when they return, so the policy
- *   keeps generating for the others meanwhile. One `generate` call is in flight at a time.
+ *   keeps generating for the others meanwhile. One `generate` call is in flight at a time, unless
+ *   the policy `batchesConcurrentCalls` (the engine with its prefix cache): then each episode calls
+ *   it on its own as soon as it is ready and the policy joins the calls per decoding step, so an
+ *   episode never waits for another's longest turn.
  * - `lockstep` mode: TRL's TextEnvironment: every active episode generates (in chunks of
  *   `maxBatchSize`), then the tool calls run one at a time, and everyone waits for the slowest.
  *
@@ -115,6 +118,8 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
   };
   const errors: RolloutResult["errors"] = [];
   const timing: Timing = { generationMs: 0, generateCalls: 0, batchedContexts: 0 };
+  // wall time with at least one call in flight (calls overlap when the policy batches them per step)
+  let inFlight = 0, busySince = 0;
   const states: EpisodeState[] = options.items.map((item, k) => ({
     index: k,
     episode: createEpisode({ id: item.id ?? String(k), prompt: item.prompt, tokenizer, sample: item.sample, format }),
@@ -128,10 +133,11 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
   }
 
   const generate = async (batch: EpisodeState[], onPlan: (state: EpisodeState, plan: ToolPlan) => void) => {
-    const t0 = performance.now();
+    if (inFlight++ === 0) busySince = performance.now();
     for (const state of batch) state.phase = "generating";
-    const generations = await generateIsolated(batch, ctx, options);
-    timing.generationMs += performance.now() - t0;
+    const generations = await generateIsolated(batch, ctx, options).finally(() => {
+      if (--inFlight === 0) timing.generationMs += performance.now() - busySince;
+    });
     timing.generateCalls += 1;
     timing.batchedContexts += batch.length;
     batch.forEach((state, k) => {
@@ -147,6 +153,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
     });
   };
   if (options.mode === "lockstep") await runLockstep(states, ctx, generate, maxBatchSize);
+  else if (options.policy.batchesConcurrentCalls === true) await runPerEpisode(states, ctx, generate, maxBatchSize);
   else await runAsync(states, ctx, generate, maxBatchSize);
 
   await Promise.all(ctx.releases);
@@ -217,6 +224,34 @@ async function runAsync(states: EpisodeState[], ctx: RolloutContext, generate: G
   } finally {
     ctx.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Every episode runs its own turns (generate, then its tools) while the others run theirs; the policy
+ * batches the concurrent calls per decoding step. At most `maxBatchSize` episodes generate at once.
+ */
+async function runPerEpisode(states: EpisodeState[], ctx: RolloutContext, generate: Generate, maxBatchSize: number) {
+  let free = maxBatchSize;
+  const queued: (() => void)[] = [];
+  const acquire = () => (free > 0 ? (free -= 1, Promise.resolve()) : new Promise<void>((resolve) => queued.push(resolve)));
+  const release = () => (queued.length > 0 ? queued.shift()!() : (free += 1));
+  const episode = async (state: EpisodeState) => {
+    while (state.phase === "ready") {
+      ctx.signal?.throwIfAborted();
+      const turn: { plan: ToolPlan | null } = { plan: null };
+      await acquire();
+      try {
+        await generate([state], (_, plan) => (turn.plan = plan));
+      } finally {
+        release();
+      }
+      if (turn.plan === null) continue; // the episode ended (or failed) in this turn
+      state.phase = "tools";
+      await runTools(state, turn.plan, ctx, ctx.limits.maxParallelCalls);
+      state.phase = "ready";
+    }
+  };
+  await Promise.all(states.map(episode));
 }
 
 /**

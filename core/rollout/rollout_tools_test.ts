@@ -185,4 +185,55 @@ test("rollout() regroups episodes whose tool calls finish together into one batc
   assert.equal(sizes, [8, 8]);
 });
 
+/** Records each call's contexts and how many calls overlap; `batchesConcurrentCalls` as given. */
+function concurrent(inner: Policy, batchesConcurrentCalls: boolean) {
+  const log = { sizes: [] as number[], inFlight: 0, maxInFlight: 0 };
+  const policy: Policy = {
+    batchesConcurrentCalls,
+    generate: async (contexts, options) => {
+      log.sizes.push(contexts.length);
+      log.inFlight += 1;
+      log.maxInFlight = Math.max(log.maxInFlight, log.inFlight);
+      await sleep(5); // a call takes time, so calls of episodes that are ready together overlap
+      try {
+        return await inner.generate(contexts, options);
+      } finally {
+        log.inFlight -= 1;
+      }
+    },
+  };
+  return { policy, log };
+}
+
+test("rollout() calls a policy that batchesConcurrentCalls once per ready episode, without waiting for the others", async () => {
+  const { tool, log: tools, items } = slowAndFast();
+  const script = scriptedPolicy(tokenizer, (text) => {
+    const responses = text.split("<tool_response>").length - 1;
+    if (text.startsWith("slow")) return responses === 0 ? hermesCalls(["sleep", { ms: 300 }]) : "slow done<|im_end|>";
+    return responses < 3 ? hermesCalls(["sleep", { ms: 1 }]) : "fast done<|im_end|>";
+  });
+  const perEpisode = concurrent(script, true);
+  const result = await rollout({ policy: perEpisode.policy, tokenizer, format: "hermes", tools: [tool], items, limits });
+  const oneAtATime = concurrent(script, false);
+  const reference = await rollout({ policy: oneAtATime.policy, tokenizer, format: "hermes", tools: [tool], items, limits });
+  assert.equal(result.episodes.map((e) => e.tokens()), reference.episodes.map((e) => e.tokens()));
+  assert.equal(result.episodes.map((e) => e.status), ["done", "done"]);
+  assert.ok(perEpisode.log.sizes.every((n) => n === 1), `${perEpisode.log.sizes}`);
+  assert.is(perEpisode.log.maxInFlight, 2); // the first turns of both episodes overlapped
+  assert.is(oneAtATime.log.maxInFlight, 1);
+  assert.equal(oneAtATime.log.sizes[0], 2);
+  // the time with a call in flight is counted once, however many overlap
+  assert.ok(result.metrics.generationShare > 0 && result.metrics.generationShare <= 1, `${result.metrics.generationShare}`);
+  assert.is(tools.spans.length, 8);
+});
+
+test("rollout() bounds the episodes generating at once by maxBatchSize when the policy batches concurrent calls", async () => {
+  const { policy, log } = concurrent(scriptedPolicy(tokenizer, () => "ok<|im_end|>"), true);
+  const items = Array.from({ length: 7 }, (_, i) => ({ prompt: `p${i}` }));
+  const { episodes } = await rollout({ policy, tokenizer, format: "hermes", tools: [], items, limits, maxBatchSize: 3 });
+  assert.ok(episodes.every((e) => e.status === "done"));
+  assert.is(log.sizes.length, 7);
+  assert.is(log.maxInFlight, 3);
+});
+
 test.run();

@@ -26,9 +26,13 @@ const adder: Tool<{ expression: string }> = {
   },
 };
 
-/** The engine, forced to write a tool call in each of the first two turns, sampling freely after. */
-function scripted(engine: EngineModel): Policy {
+/**
+ * The engine, forced to write a tool call in each of the first two turns, sampling freely after; `perStep`
+ * lets the loop call it per episode (the engine's step batching) where the engine allows it.
+ */
+function scripted(engine: EngineModel, perStep: boolean): Policy {
   return {
+    batchesConcurrentCalls: perStep && engine.batchesConcurrentCalls,
     generate(contexts: number[][], options: GenerateOptions) {
       const forceTokens = contexts.map((context) => {
         const text = tokenizer.decode(context);
@@ -41,11 +45,11 @@ function scripted(engine: EngineModel): Policy {
   };
 }
 
-async function episodes(prefixCache: { budgetBytes?: number; chunkTokens?: number }): Promise<Episode[]> {
+async function episodes(prefixCache: { budgetBytes?: number; chunkTokens?: number }, perStep = true): Promise<Episode[]> {
   const engine = await createModel(PREFIX_CHECK_CONFIGS[1], { tokenizer, seed: 4, prefixCache: { minShared: 4, ...prefixCache } });
   const prompts = ["Q: 1+2?", "Q: 1+2?", "Q: 1+2?", "What is 3+4?!", "What is 3+4?!", "Q: 19+9?"];
   const result = await rollout({
-    policy: scripted(engine),
+    policy: scripted(engine, perStep),
     tokenizer,
     format: "submit",
     tools: [adder as Tool],
@@ -54,14 +58,19 @@ async function episodes(prefixCache: { budgetBytes?: number; chunkTokens?: numbe
     sampling: { temperature: 1, seed: 11 },
   });
   assert.equal(result.errors, []);
-  if (prefixCache.budgetBytes !== 0) assert.ok(engine.prefixCache.stats().hitRate > 0.5, `${engine.prefixCache.stats().hitRate}`);
+  const stats = engine.prefixCache.stats();
+  if (prefixCache.budgetBytes !== 0) assert.ok(stats.hitRate > 0.5, `${stats.hitRate}`);
+  // per episode, the calls were joined per step: more rows per step than contexts per call
+  if (prefixCache.budgetBytes !== 0 && perStep) assert.ok(stats.stepRows / stats.steps > result.metrics.meanBatchSize, JSON.stringify(stats));
+  assert.is(stats.leased, 0);
   engine.dispose();
   return result.episodes;
 }
 
 test("episodes are identical with the prefix cache on and off (async loop, groups, staggered tools)", async () => {
   const off = await episodes({ budgetBytes: 0 });
-  for (const on of [await episodes({}), await episodes({ chunkTokens: 5 })]) {
+  const runs = [await episodes({}), await episodes({ chunkTokens: 5 }), await episodes({}, false)];
+  for (const on of runs) {
     assert.equal(on.map((e) => e.tokens()), off.map((e) => e.tokens()));
     assert.equal(on.map((e) => e.mask()), off.map((e) => e.mask()));
     assert.equal(on.map((e) => e.status), off.map((e) => e.status));
