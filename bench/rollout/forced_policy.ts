@@ -26,6 +26,8 @@ export interface ForcedPolicy extends Policy {
 /** Anything that generates like the engine (takes stop tokens). */
 export interface Generator {
   generate(contexts: number[][], options: EngineGenerateOptions): Promise<Generation[]>;
+  /** Whether concurrent calls share decode steps (the engine with its prefix cache on). */
+  readonly batchesConcurrentCalls?: boolean;
 }
 
 /**
@@ -41,6 +43,10 @@ export function forcedPolicy(engine: Generator, script: Policy): ForcedPolicy {
   const stats: ForcingStats = { forcedTokens: 0, computedTokens: 0, generateCalls: 0 };
   return {
     stats,
+    // read at each rollout, so switching the engine's prefix cache off switches the loop back to one call at a time
+    get batchesConcurrentCalls() {
+      return engine.batchesConcurrentCalls === true;
+    },
     async generate(contexts: number[][], options: GenerateOptions): Promise<Generation[]> {
       const forced = await script.generate(contexts, options);
       const lengths = forced.map((generation) => generation.tokens.length);

@@ -28,8 +28,9 @@ export interface LoopRow {
   episodesPerSecond: number;
   tokensPerSecond: number;
   toolCallsPerSecond: number;
-  /** Share of the wall time inside `policy.generate` (1 for the ceiling, NaN for the solver alone). */
+  /** Share of the wall time with a `policy.generate` call in flight (1 for the ceiling, NaN for the solver alone). */
   generationShare: number;
+  /** Contexts per `generate` call (1 when the loop calls per episode and the engine batches per step). */
   meanBatchSize: number;
   /** tokens/s over the ceiling's tokens/s (filled in by {@link measureRows}). */
   ofCeiling: number;
@@ -50,9 +51,17 @@ export interface PrefixCacheFigures {
   /** Bytes of the cache's tensors at the end of the run. */
   allocatedBytes: number;
   budgetBytes: number;
+  /** Rows per forward pass of the engine's step batcher (decode rows plus rows joining with their new tokens). */
+  stepBatch: number;
+  /** Milliseconds of the run in the cache's lookups, in growing the cache and copying prefixes, and in forward passes. */
+  lookupMs: number;
+  copyMs: number;
+  forwardMs: number;
 }
 
-const NO_CACHE: PrefixCacheFigures = { hitRate: NaN, bytes: NaN, allocatedBytes: NaN, budgetBytes: NaN };
+const NO_CACHE: PrefixCacheFigures = {
+  hitRate: NaN, bytes: NaN, allocatedBytes: NaN, budgetBytes: NaN, stepBatch: NaN, lookupMs: NaN, copyMs: NaN, forwardMs: NaN,
+};
 
 /**
  * Wraps `fn` so each run starts with an empty prefix cache (or none, with `off`) and leaves its figures in
@@ -77,7 +86,17 @@ function coldCache<R>(
     const after = engine.prefixCache.stats();
     const reused = after.reusedTokens - before.reusedTokens;
     const seen = reused + after.prefilledTokens - before.prefilledTokens;
-    sink.figures = { hitRate: seen > 0 ? reused / seen : 0, bytes: after.bytes, allocatedBytes: after.allocatedBytes, budgetBytes: after.budgetBytes };
+    const steps = after.steps - before.steps;
+    sink.figures = {
+      hitRate: seen > 0 ? reused / seen : 0,
+      bytes: after.bytes,
+      allocatedBytes: after.allocatedBytes,
+      budgetBytes: after.budgetBytes,
+      stepBatch: steps > 0 ? (after.stepRows - before.stepRows) / steps : NaN,
+      lookupMs: after.lookupMs - before.lookupMs,
+      copyMs: after.copyMs - before.copyMs,
+      forwardMs: after.forwardMs - before.forwardMs,
+    };
     return result;
   };
 }

@@ -112,14 +112,14 @@ async function runElsewhere(context: SuiteContext): Promise<RolloutRow[] | strin
 /** The rows as a table: one line per runtime, task and mode. */
 export function rolloutTable(rows: RolloutRow[]): string {
   const header = [
-    "runtime", "task", "mode", "episodes/s", "tokens/s", "calls/s", "gen share", "mean batch", "of ceiling", "ms/rollout", "reward",
-    "cache hit", "cache MiB",
+    "runtime", "task", "mode", "episodes/s", "tokens/s", "calls/s", "gen share", "mean batch", "step batch", "of ceiling", "ms/rollout",
+    "reward", "cache hit", "cache MiB",
   ];
   const cells = rows.map((r) => [
     r.runtime, r.task, r.mode, r.episodesPerSecond, r.tokensPerSecond, r.toolCallsPerSecond,
-    r.generationShare, r.meanBatchSize, r.ofCeiling, r.wallMs, r.rewardMean,
+    r.generationShare, r.meanBatchSize, r.prefixCache.stepBatch ?? NaN, r.ofCeiling, r.wallMs, r.rewardMean,
     // the other runtime's rows come through JSON, where NaN (no cache) became null
     r.prefixCache.hitRate ?? NaN, (r.prefixCache.bytes ?? NaN) / 2 ** 20,
   ]);
-  return formatTable(header, cells, { digits: [0, 0, 0, 1, 0, 1, 2, 1, 2, 0, 2, 2, 1], leftColumns: 3 });
+  return formatTable(header, cells, { digits: [0, 0, 0, 1, 0, 1, 2, 1, 1, 2, 0, 2, 2, 1], leftColumns: 3 });
 }
