@@ -142,12 +142,21 @@ export function cacheWrite(
   B: number, T: number, maxT: number, D: number,
 ): void {
   for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const pos = offsets[b] + t;
-      if (pos >= maxT) break;
-      const src = (b * T + t) * D;
-      cache.set(inp.subarray(src, src + D), (rows[b] * maxT + pos) * D);
+    const row = rows[b], start = offsets[b];
+    let count = Math.min(T, maxT - start);
+    if (count <= 0) continue;
+    // one-token rows writing consecutive positions of one cache row (a prefill chunk) are one run
+    let last = b;
+    if (T === 1) {
+      while (last + 1 < B && rows[last + 1] === row && offsets[last + 1] === start + count && start + count < maxT) {
+        last += 1;
+        count += 1;
+      }
     }
+    const src = b * T * D, dst = (row * maxT + start) * D, n = count * D;
+    if (n >= 64) cache.set(inp.subarray(src, src + n), dst);
+    else for (let j = 0; j < n; j++) cache[dst + j] = inp[src + j];
+    b = last;
   }
 }
 

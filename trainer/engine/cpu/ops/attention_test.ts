@@ -46,4 +46,25 @@ test("attentionForward zeroes padded query rows and never reads padded keys", ()
   assert.ok(after.subarray(4 * NH * hs).every((x) => x === 0));
 });
 
+test("cacheWrite of one-token rows (a prefill chunk) writes each token at its row and position, runs or not", () => {
+  const D = 4, maxT = 6, Bc = 3;
+  // a run of row 2 (positions 1..4), a lone token of row 0, a run of row 1 whose last position is past maxT
+  const rows = Int32Array.from([2, 2, 2, 2, 0, 1, 1, 1]);
+  const offsets = Int32Array.from([1, 2, 3, 4, 0, 4, 5, 6]);
+  const B = rows.length;
+  const inp = Float32Array.from({ length: B * D }, (_, i) => i + 1);
+  const cache = new Float32Array(Bc * maxT * D).fill(-1);
+  cacheWrite(cache, inp, rows, offsets, B, 1, maxT, D);
+  const expected = new Float32Array(Bc * maxT * D).fill(-1);
+  for (let b = 0; b < B; b++) {
+    if (offsets[b] >= maxT) continue;
+    for (let j = 0; j < D; j++) expected[(rows[b] * maxT + offsets[b]) * D + j] = inp[b * D + j];
+  }
+  assert.equal(Array.from(cache), Array.from(expected));
+  // a token whose position does not follow the run's starts a new run
+  const jump = new Float32Array(maxT * D);
+  cacheWrite(jump, Float32Array.of(1, 1, 1, 1, 2, 2, 2, 2), Int32Array.of(0, 0), Int32Array.of(0, 3), 2, 1, maxT, D);
+  assert.equal(Array.from(jump.subarray(0, 4 * D)), [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2]);
+});
+
 test.run();
