@@ -65,7 +65,10 @@ export function tokenTaker(
     const rowLogits = logits.subarray(offset, offset + V);
     // a forced row still samples (and drops it), so forcing costs what generating does
     const sampled = sampleToken(rowLogits, sampling, { rng: row.rng, scratch });
-    const { token, logprob } = row.forced ? forcedToken(rowLogits, row.forced[row.tokens.length]) : sampled;
+    // the forced token's logprob from the same log-sum-exp: logit - lse, where lse = sampled logit - its logprob
+    const forced = row.forced?.[row.tokens.length];
+    const token = forced ?? sampled.token;
+    const logprob = forced === undefined ? sampled.logprob : rowLogits[forced] - (rowLogits[sampled.token] - sampled.logprob);
     row.tokens.push(token);
     row.logprobs.push(logprob);
     if (stopTokens.has(token)) row.finish = "eos";
@@ -87,15 +90,6 @@ function forcedRow(forceTokens: (number[] | null)[], i: number, V: number): numb
   const bad = forced.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
   if (bad !== undefined) throw new Error(`generate: forceTokens[${i}] holds token ${bad}, outside the vocabulary [0, ${V})`);
   return forced;
-}
-
-/** The forced token and its temperature-1 logprob. */
-function forcedToken(logits: Float32Array, token: number): { token: number; logprob: number } {
-  let max = -Infinity;
-  for (let j = 0; j < logits.length; j++) if (logits[j] > max) max = logits[j];
-  let sum = 0;
-  for (let j = 0; j < logits.length; j++) sum += Math.exp(logits[j] - max);
-  return { token, logprob: logits[token] - max - Math.log(sum) };
 }
 
 function hitsStop(text: string, stops: string[]): boolean {

@@ -44,19 +44,23 @@ export function sampleToken(
       argmax = j;
     }
   }
-  let sum = 0;
-  for (let j = 0; j < V; j++) sum += Math.exp(logits[j] - max);
-  const lse = max + Math.log(sum);
-  const result = (token: number) => ({ token, logprob: logits[token] - lse });
-  if (!(options.temperature > 0)) return result(argmax);
-
   const { probs, order } = scratch;
-  const inv = 1 / options.temperature;
+  const inv = options.temperature > 0 ? 1 / options.temperature : 1;
+  // exp((logit - max) / T) into probs; at T = 1 (or greedy) these are the log-softmax's terms too
   let total = 0;
   for (let j = 0; j < V; j++) {
     probs[j] = Math.exp((logits[j] - max) * inv);
     total += probs[j];
   }
+  let sum = total;
+  if (inv !== 1) {
+    sum = 0;
+    for (let j = 0; j < V; j++) sum += Math.exp(logits[j] - max);
+  }
+  const lse = max + Math.log(sum);
+  const result = (token: number) => ({ token, logprob: logits[token] - lse });
+  if (!(options.temperature > 0)) return result(argmax);
+
   const topK = options.topK && options.topK > 0 && options.topK < V ? options.topK : V;
   const topP = options.topP !== undefined && options.topP < 1 ? options.topP : 1;
   let count = V;
