@@ -3,8 +3,10 @@
  * unfinished rows; a row that writes a stop token (EOS) or a stop string, or reaches its token budget
  * or the model's maximum length, leaves the decode batch and costs nothing more.
  */
-import type { GenerateOptions, Generation, Tokenizer } from "../../../core/types.ts";
-import { createRows, result, tokenTaker } from "./rows.ts";
+import type { Generation, Tokenizer } from "../../../core/types.ts";
+import { createRows, type EngineGenerateOptions, result, tokenTaker } from "./rows.ts";
+
+export type { EngineGenerateOptions };
 
 /** What generation needs from a model: prefill contexts into a cache, then decode token by token. */
 export interface Decoder {
@@ -14,18 +16,6 @@ export interface Decoder {
   prefill(contexts: number[][], maxT: number): Promise<{ logits: Float32Array }>;
   /** Feeds tokens[i] at positions[i] of cache row rows[i] for i < B; returns logits (B,V). */
   decode(rows: Int32Array, tokens: Int32Array, positions: Int32Array, B: number): Promise<Float32Array>;
-}
-
-/** `GenerateOptions` plus stop tokens (default: the tokenizer's EOS). */
-export interface EngineGenerateOptions extends GenerateOptions {
-  /** Token ids that end a sequence (kept in its output, finishReason "eos"). */
-  stopTokens?: number[];
-  /**
-   * Teacher forcing: context i writes forceTokens[i] (at most that many tokens) instead of sampling, with
-   * the model's logprobs of them; stops still apply; a null entry samples as usual. It still samples (and drops
-   * the sample), so the compute is the same as generating.
-   */
-  forceTokens?: (number[] | null)[];
 }
 
 /**

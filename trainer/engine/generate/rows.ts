@@ -3,10 +3,21 @@
  * (calls joined per decoding step): checking a call's contexts and options into rows, and taking one
  * row's next token from its logits (sampled, or forced) and deciding whether the row has finished.
  */
-import type { Generation, Tokenizer } from "../../../core/types.ts";
+import type { GenerateOptions, Generation, Tokenizer } from "../../../core/types.ts";
 import { createPrng, type Prng } from "../random/prng.ts";
 import { sampleToken, samplingScratch } from "./sampling.ts";
-import type { EngineGenerateOptions } from "./generate.ts";
+
+/** `GenerateOptions` plus stop tokens (default: the tokenizer's EOS). */
+export interface EngineGenerateOptions extends GenerateOptions {
+  /** Token ids that end a sequence (kept in its output, finishReason "eos"). */
+  stopTokens?: number[];
+  /**
+   * Teacher forcing: context i writes forceTokens[i] (at most that many tokens) instead of sampling, with
+   * the model's logprobs of them; stops still apply; a null entry samples as usual. It still samples (and drops
+   * the sample), so the compute is the same as generating.
+   */
+  forceTokens?: (number[] | null)[];
+}
 
 /** A sequence being generated. */
 export interface Row {

@@ -9,8 +9,7 @@
  * rows it was batched with.
  */
 import type { Generation, Tokenizer } from "../../../core/types.ts";
-import type { EngineGenerateOptions } from "./generate.ts";
-import { createRows, result, type Row, tokenTaker } from "./rows.ts";
+import { createRows, type EngineGenerateOptions, result, type Row, tokenTaker } from "./rows.ts";
 
 /** A cache row to feed: tokens[start..] at positions start.., after copying `follow.length` positions of row `follow.from`. */
 export interface StepItem {
