@@ -3,7 +3,7 @@
  * bench/results/<suite>.json (machine, runtime, backend, date, figures). `toolrl bench`, `npm run bench`
  * and `bench/main.ts` all come here.
  *
- *   toolrl bench [suite...] [--quick] [--backend wasm|cpu|webgpu] [--init CHECKPOINT] [--out-dir DIR]
+ *   toolrl bench [suite...] [--quick] [--rounds N] [--backend wasm|cpu|webgpu] [--init CHECKPOINT] [--out-dir DIR]
  */
 import { BACKENDS, type BackendName } from "./engine.ts";
 import { defaultResultsDir, machineInfo, runtime, writeJson } from "./host_node.ts";
@@ -22,6 +22,8 @@ export interface BenchArgs {
   quick: boolean;
   backend: BackendName;
   init?: string;
+  /** Measured rounds of the rollout and latency suites (default 3). */
+  rounds?: number;
   outDir: string;
   child: boolean;
 }
@@ -38,6 +40,7 @@ suites:
 ${SUITES.map((suite) => `  ${suite.name.padEnd(11)} ${suite.description}${suite.quick ? "" : " (not in --quick runs unless named)"}`).join("\n")}
 
   --quick                    small shapes and batches, one run each (seconds, for smoke tests)
+  --rounds N                 measured rounds of the rollout and latency suites (default 3; more on a busy machine)
   --backend wasm|cpu|webgpu  engine backend of the model-driven suites (default wasm)
   --init CHECKPOINT          a checkpoint folder instead of the tiny model's random weights
   --out-dir DIR              where the JSON files go (default bench/results)`;
@@ -66,8 +69,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       if (!(BACKENDS as readonly string[]).includes(name)) throw new Error(`--backend must be one of ${BACKENDS.join(", ")}, got "${name}"`);
       args.backend = name as BackendName;
     } else if (arg === "--init") args.init = value(i++, arg);
+    else if (arg === "--rounds") {
+      const text = value(i++, arg);
+      const rounds = Number(text);
+      if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds must be a whole number >= 1, got "${text}"`);
+      args.rounds = rounds;
+    }
     else if (arg === "--out-dir") args.outDir = value(i++, arg);
-    else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}; known: --quick, --backend, --init, --out-dir`);
+    else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}; known: --quick, --rounds, --backend, --init, --out-dir`);
     else args.suites.push(arg);
   }
   pickSuites(args.suites);
@@ -93,6 +102,7 @@ export async function runBench(argv: readonly string[], io: BenchIO): Promise<nu
         quick: args.quick,
         backend: args.backend,
         init: args.init,
+        rounds: args.rounds,
         child: args.child,
         log: (line) => io.stderr(`  ${line}\n`),
       });

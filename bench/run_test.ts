@@ -50,6 +50,9 @@ test("parseBenchArgs() reads suites and flags, and names the choices on a bad on
   assert.throws(() => parseBenchArgs(["--backend", "cuda"]), /--backend must be one of wasm, cpu, webgpu, got "cuda"/);
   assert.throws(() => parseBenchArgs(["--init"]), /--init needs a value/);
   assert.throws(() => parseBenchArgs(["--fast"]), /unknown option --fast/);
+  assert.is(parseBenchArgs(["rollout", "--rounds", "9"]).rounds, 9);
+  assert.is(parseBenchArgs(["rollout"]).rounds, undefined);
+  assert.throws(() => parseBenchArgs(["--rounds", "0"]), /--rounds must be a whole number >= 1, got "0"/);
 });
 
 test("formatTable() pads text left and numbers right with the decimals asked per column", () => {

@@ -9,6 +9,8 @@ export interface SuiteContext {
   backend: BackendName;
   /** A checkpoint folder for the model-driven suites instead of random weights. */
   init?: string;
+  /** Measured rounds of the suites that time configurations in interleaved rounds (rollout, latency); default 3. */
+  rounds?: number;
   /** Set in a runner spawned by another runner: then it spawns nothing itself. */
   child: boolean;
   /** A progress line (to stderr). */

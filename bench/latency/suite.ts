@@ -50,7 +50,7 @@ export function sleepy(tool: Tool, ms: number): Tool {
 /** Runs the suite. */
 export async function run(context: SuiteContext): Promise<SuiteOutput<LatencyFigures>> {
   const batch = context.quick ? 8 : 32;
-  const counts = context.quick ? { iterations: 1, warmup: 1 } : { iterations: 3, warmup: 1 };
+  const counts = context.quick ? { iterations: 1, warmup: 1 } : { iterations: context.rounds ?? 3, warmup: 1 };
   const { backend, label, dispose } = await benchBackend(context.backend);
   const { task, close } = await loadBenchTask("calculator");
   const rows: LatencyRow[] = [];

@@ -37,7 +37,7 @@ const FORMAT: FormatName = "submit";
 /** Runs the suite here, then (unless this runner is a child) under the other runtime. */
 export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFigures>> {
   const batch = context.quick ? 8 : 32;
-  const counts = context.quick ? { iterations: 1, warmup: 0 } : { iterations: 3, warmup: 1 };
+  const counts = context.quick ? { iterations: 1, warmup: 0 } : { iterations: context.rounds ?? 3, warmup: 1 };
   const { backend, label, dispose } = await benchBackend(context.backend);
   const here = `${runtime.name} ${runtime.version}`;
   const rows: RolloutRow[] = [];
@@ -97,6 +97,7 @@ async function runElsewhere(context: SuiteContext): Promise<RolloutRow[] | strin
     const args = ["rollout", "--child", "--out-dir", dir.path, "--backend", context.backend];
     if (context.quick) args.push("--quick");
     if (context.init) args.push("--init", context.init);
+    if (context.rounds) args.push("--rounds", String(context.rounds));
     const result = await spawnScript(target, "bench/main.ts", args);
     if (result.code !== 0) {
       const tail = result.stderr.trim().split("\n").slice(-3).join(" | ");
