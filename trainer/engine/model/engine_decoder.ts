@@ -110,12 +110,17 @@ export function createEngineDecoder(
     const t0 = performance.now();
     const plan = index.plan(contexts);
     const t1 = performance.now();
-    cache = await growKvCache(backend, config, cache, plan.capacity, roundT(maxT), chunkTokens);
-    if (!ws || ws.B < cache.queries) {
-      if (ws) for (const t of ws.all) backend.free(t);
-      ws = createWorkspace(backend, config, cache.queries, 1, false, options.lora, { logits: false });
+    try {
+      cache = await growKvCache(backend, config, cache, plan.capacity, roundT(maxT), chunkTokens);
+      if (!ws || ws.B < cache.queries) {
+        if (ws) for (const t of ws.all) backend.free(t);
+        ws = createWorkspace(backend, config, cache.queries, 1, false, options.lora, { logits: false });
+      }
+      await copyRows(backend, config, cache, plan.copies);
+    } catch (error) {
+      index.release(plan.rows); // the caller never gets these rows: give their leases back
+      throw error;
     }
-    await copyRows(backend, config, cache, plan.copies);
     timing.lookupMs += t1 - t0;
     timing.copyMs += performance.now() - t1;
     const follows: StepItem["follow"][] = contexts.map(() => null);
