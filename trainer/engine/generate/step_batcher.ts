@@ -79,7 +79,11 @@ export function createStepBatcher(
   const drop = (call: Call, error: unknown) => {
     live = live.filter((l) => {
       if (l.call !== call) return true;
-      decoder.release(l.cacheRow, null);
+      try {
+        decoder.release(l.cacheRow, null);
+      } catch {
+        // the call fails with `error` either way; a release that fails too must not leave it unsettled
+      }
       return false;
     });
     call.reject(error);
@@ -135,6 +139,9 @@ export function createStepBatcher(
         // let tool results land and their episodes' calls join the next step
         await nextTask();
       }
+    } catch (error) {
+      // nothing above should throw; if something does, no call may be left waiting forever
+      for (const call of new Set([...live.map((l) => l.call), ...waiting.splice(0)])) drop(call, error);
     } finally {
       running = false;
     }
@@ -151,6 +158,7 @@ export function createStepBatcher(
         waiting.push({ rows, left, signal: options.signal, take: tokenTaker(tokenizer, options, V), resolve, reject });
         if (!running) {
           running = true;
+          // the loop settles every call itself; a failure of the scheduling (the model's queue) rejects those waiting
           schedule(loop).catch((error) => {
             for (const call of waiting.splice(0)) call.reject(error);
           });

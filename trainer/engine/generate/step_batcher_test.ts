@@ -99,6 +99,18 @@ test("bad input rejects its own call only; a decoder failure rejects the calls i
   decoder.step = () => Promise.reject(new Error("device lost"));
   const failed = await batcher.generate([[1]], greedy(2)).then(() => "", (e: Error) => e.message);
   assert.is(failed, "device lost");
+  // a throw where none is expected (here: the decoder's release) still settles every call, and the batcher goes on
+  const { decoder: flaky } = scriptedDecoder();
+  flaky.release = () => {
+    throw new Error("release broke");
+  };
+  const other = createStepBatcher({ decoder: flaky, tokenizer }, run);
+  const both = await Promise.all([other.generate([[1]], greedy(1)), other.generate([[2]], greedy(3))].map((p) =>
+    p.then(() => "", (e: Error) => e.message)
+  ));
+  assert.equal(both, ["release broke", "release broke"]);
+  flaky.release = () => {};
+  assert.equal((await other.generate([[1]], greedy(1)))[0].tokens, [10 + 2]);
 });
 
 test.run();
