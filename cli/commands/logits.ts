@@ -94,7 +94,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     const backend = gpu ?? undefined;
     const model = checkpoint
-      ? await createModel(checkpoint.config, { tokenizer: checkpoint.tokenizer, backend })
+      ? await createModel(checkpoint.config, { tokenizer: checkpoint.tokenizer, backend, skipInit: true })
       : (await loadModel(dir, { backend })).model;
     if (checkpoint) await model.loadStateDict(new Map([...checkpoint.weights, ...(checkpoint.valueHead ?? [])]));
     const V = model.config.vocabSize;

@@ -142,9 +142,9 @@ def hf_model(c, seed, std, device="cpu"):
 def save_hf(model, out):
     """save_pretrained with safetensors (the argument is gone in transformers versions where it is the only way)."""
     try:
-        model.save_pretrained(out, safe_serialization=True)
+        model.save_pretrained(out, safe_serialization=True, max_shard_size="1GB")
     except TypeError:
-        model.save_pretrained(out)
+        model.save_pretrained(out, max_shard_size="1GB")
 
 
 def write_plain(c, out, seed, std, dtype=torch.float32):

@@ -31,7 +31,7 @@ def timing_row(mode, torch_side, engine_side):
            "torch_step_ms": (torch_side or {}).get("stepMs"), "engine_step_ms": (engine_side or {}).get("stepMs"),
            "torch_losses": (torch_side or {}).get("losses"), "engine_losses": (engine_side or {}).get("losses"),
            "torch_model": (torch_side or {}).get("model"), "torch_peak_memory_gib": (torch_side or {}).get("peakMemoryGiB"),
-           "engine_load_ms": (engine_side or {}).get("loadMs"), "engine_parameters": (engine_side or {}).get("parameters")}
+           "engine_load_ms": (engine_side or {}).get("loadMs"), "engine_first_step_ms": (engine_side or {}).get("firstStepMs"), "engine_parameters": (engine_side or {}).get("parameters")}
     if row["torch_median_ms"] and row["engine_median_ms"]:
         row["ratio"] = row["torch_median_ms"] / row["engine_median_ms"]
     a, b = row["torch_losses"] or [], row["engine_losses"] or []

@@ -1,6 +1,6 @@
 """PyTorch's side of the device check's training-step timing (the engine's side: train_step.ts).
 
-  python3 torch_timing.py write DIR [--local] [--max-binding BYTES] [--device cuda|cpu]
+  python3 torch_timing.py write DIR [--local] [--max-binding BYTES] [--device cuda|cpu] [--layers N --vocab V --batch BxT]
       DIR/: a random-init Qwen3 checkpoint (Qwen3-0.6B's shape, B 4 x T 256; --local: hidden 64, 2 layers,
       vocab 4096, B 2 x T 32), batch.json (seeded token ids), adapter/ (LoRA r 16, alpha 32 on all seven
       projections, written by peft, B zero) and shape.json. Where the engine's largest buffer (V x C or
@@ -26,7 +26,11 @@ MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down
 RANK, ALPHA = 16, 32
 
 
-def pick_shape(local, max_binding):
+def pick_shape(local, max_binding, layers=0, vocab=0, batch=""):
+    if layers or vocab or batch:  # a scaled Qwen3-0.6B shape, e.g. to try the engine's buffer limits on a small adapter
+        c = qwen3_shape(**{k: v for k, v in (("layers", layers), ("vocab", vocab)) if v})
+        B, T = map(int, (batch or "4x256").split("x"))
+        return c, B, T, f"Qwen3-0.6B shape with {c['num_hidden_layers']} layers, vocab {c['vocab_size']}, B {B} x T {T}", None
     if local:
         return qwen3_shape(vocab=4096, hidden=64, layers=2, heads=4, kv_heads=2, head_dim=32, intermediate=192), 2, 32, \
             "local: Qwen3 hidden 64, 2 layers, head_dim 32, vocab 4096", None
@@ -42,7 +46,7 @@ def pick_shape(local, max_binding):
 
 
 def write(args):
-    c, B, T, name, reason = pick_shape(args.local, args.max_binding)
+    c, B, T, name, reason = pick_shape(args.local, args.max_binding, args.layers, args.vocab, args.batch)
     d = args.dir
     if transformers is not None:
         model = hf_model(c, seed=0, std=0.02, device=args.device)
@@ -156,6 +160,9 @@ if __name__ == "__main__":
     parser.add_argument("dir")
     parser.add_argument("--local", action="store_true")
     parser.add_argument("--max-binding", type=int, default=0)
+    parser.add_argument("--layers", type=int, default=0, help="write: Qwen3-0.6B's shape with this many layers")
+    parser.add_argument("--vocab", type=int, default=0, help="write: ... and this vocabulary")
+    parser.add_argument("--batch", default="", help="write: BxT, e.g. 1x64")
     parser.add_argument("--mode", choices=["full", "lora"], default="full")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--steps", type=int, default=5)

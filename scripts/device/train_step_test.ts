@@ -74,6 +74,7 @@ test("timeTrainSteps() stops at the deadline after the first step, and refuses a
     assert.is(cut.losses.length, 1);
     assert.equal(cut.stepMs, []);
     assert.is(cut.medianMs, null);
+    assert.ok(cut.firstStepMs !== null && cut.firstStepMs > 0);
     assert.match(lines.at(-1)!, /stopping after 1 steps/);
     await writeFile(join(ckpt, "batch.json"), JSON.stringify({ B, T, tokens: tokens.slice(1) }));
     const refused = await timeTrainSteps(ckpt, { fs, backend: createCpuBackend(), mode: "full", warmup: 0, steps: 1 })

@@ -202,4 +202,15 @@ test("a Llama 3 rope_scaling changes the rotation: same logits at position 0, ot
   await rejects(() => createModel({ ...config, ropeScaling: { ...ropeScaling, highFreqFactor: 1 } }, { tokenizer }), /highFreqFactor, got 1 and 1/);
 });
 
+test("createModel({ skipInit }) leaves every parameter zero, and loading the weights gives the seeded model exactly", async () => {
+  const seeded = await createModel(config, { tokenizer, seed: 3 });
+  const empty = await createModel(config, { tokenizer, seed: 3, skipInit: true });
+  const zeros = await empty.stateDict();
+  assert.ok([...zeros.values()].every((t) => t.data.every((x) => x === 0)));
+  await empty.loadStateDict(await seeded.stateDict());
+  assert.ok(await sameWeights(empty, seeded));
+  const input = batch(5, 2, 6);
+  assert.equal(Array.from((await empty.forward(input)).logprobs), Array.from((await seeded.forward(input)).logprobs));
+});
+
 test.run();
