@@ -12,7 +12,7 @@
 # does not stop the later ones.
 #   bash scripts/device_check.sh            on the GPU machine
 #   bash scripts/device_check.sh --local    here: CPU torch, plain-torch checkpoints, small shapes, any adapter
-set -u
+set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 LOCAL=0
@@ -22,7 +22,6 @@ WORK=${DEVICE_CHECK_WORK:-/tmp/toolrl_device_check}
 BUDGET=${DEVICE_CHECK_BUDGET_S:-330}
 mkdir -p "$OUT"
 rm -rf "$WORK" && mkdir -p "$WORK/res"
-exec > >(tee "$OUT/device_check.log") 2>&1
 SECONDS=0
 export PYTHONUNBUFFERED=1 DENO_NO_UPDATE_CHECK=1 DENO_DIR="$WORK/deno_dir" OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-4}
 note() { echo "[$SECONDS s] $*"; }
@@ -30,19 +29,20 @@ skip() { note "SKIPPED $1: $2"; printf '%s\t%s\n' "$1" "$2" >> "$WORK/res/skippe
 # a stage's time-out: what it asks for, at most the budget left minus a reserve for the stages after it
 within() { local t=$(( BUDGET - SECONDS - ${2:-20} )); [ "$t" -gt "$1" ] && t=$1; [ "$t" -lt 5 ] && t=5; echo "$t"; }
 
+main() {
 # --- 0. tools: python with torch, deno, the Vulkan loader -----------------------------------------------
 PY=""
 for p in ${PYTHON:-} python3 /usr/bin/python3; do
   if "$p" -c "import torch" 2>/dev/null; then PY=$p; break; fi
 done
-[ -z "$PY" ] && { note "no python with torch"; exit 1; }
+[ -z "$PY" ] && { note "no python with torch"; return 1; }
 if [ -f .device/deno.xz ]; then
   if command -v xz >/dev/null; then xz -dc .device/deno.xz > "$WORK/deno"
   else "$PY" -c "import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2],'wb'))" .device/deno.xz "$WORK/deno"; fi
   chmod +x "$WORK/deno"; DENO=$WORK/deno
 elif [ -x node_modules/deno/deno ]; then DENO=$ROOT/node_modules/deno/deno
 else DENO=$(command -v deno || echo deno); fi
-[ -f .device/toolrl_device.js ] || { note ".device/toolrl_device.js is missing: run scripts/device_prepare.sh first"; exit 1; }
+[ -f .device/toolrl_device.js ] || { note ".device/toolrl_device.js is missing: run scripts/device_prepare.sh first"; return 1; }
 RUN=("$DENO" run -A --unstable-webgpu --no-lock --no-config .device/toolrl_device.js)
 if [ "$LOCAL" = 0 ] && ! ldconfig -p | grep -q 'libvulkan\.so\.1' && [ -d .gl ]; then
   note "no Vulkan loader here: unpacking .gl/*.deb"
@@ -76,6 +76,11 @@ if [ "$LOCAL" = 0 ] && ! is_gpu; then
     probe; tail -3 "$WORK/adapter.err"
     is_gpu && break
   done
+fi
+if [ "$LOCAL" = 0 ] && ! is_gpu; then
+  note "diagnostics: ICD files: $(ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d 2>/dev/null | tr '\n' ' ')"
+  note "diagnostics: NVIDIA libraries: $(ldconfig -p | grep -o 'lib[A-Za-z_]*nvidia[^ ]*' | sort -u | tr '\n' ' ')"
+  note "diagnostics: NVIDIA_DRIVER_CAPABILITIES=${NVIDIA_DRIVER_CAPABILITIES:-unset} (Vulkan needs graphics or all)"
 fi
 GPU=0
 if is_gpu || { [ "$LOCAL" = 1 ] && [ -s "$WORK/res/adapter.json" ]; }; then GPU=1; fi
@@ -124,3 +129,5 @@ note "stage 4: summary"
 "$PY" scripts/device/summary.py "$WORK/res" "$LOCAL" "$SECONDS" > "$OUT/device_check.json"
 cat "$OUT/device_check.json"
 note "done in $SECONDS s"
+}
+main 2>&1 | tee "$OUT/device_check.log"

@@ -124,14 +124,14 @@ def write_safetensors(path, tensors):
 def hf_model(c, seed, std, device="cpu"):
     """The transformers model of config dict `c` (eager attention), weights redrawn as `random_value` does."""
     kwargs = {k: v for k, v in c.items() if k not in ("architectures", "model_type")}
-    config = transformers.AutoConfig.for_model(c["model_type"], **kwargs)
+    config_class = getattr(transformers, "CONFIG_MAPPING", None)
+    config = config_class[c["model_type"]](**kwargs) if config_class else transformers.AutoConfig.for_model(c["model_type"], **kwargs)
     seen = json.dumps([getattr(config, "rope_parameters", None), getattr(config, "rope_scaling", None)], default=str)
     if c.get("rope_scaling") and "llama3" not in seen:
         config.rope_parameters = {**c["rope_scaling"], "rope_theta": c["rope_theta"]}  # transformers v5 spelling
-    config._attn_implementation = "eager"
     torch.manual_seed(seed)
     with torch.device(device):
-        model = transformers.AutoModelForCausalLM.from_config(config)
+        model = transformers.AutoModelForCausalLM.from_config(config, attn_implementation="eager")
     kinds = {name: kind for name, _, kind in hf_names(c)}
     with torch.no_grad():
         for name, p in model.named_parameters():
