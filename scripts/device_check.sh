@@ -12,6 +12,8 @@
 # does not stop the later ones.
 #   bash scripts/device_check.sh            on the GPU machine
 #   bash scripts/device_check.sh --local    here: CPU torch, plain-torch checkpoints, small shapes, any adapter
+# Settings: DEVICE_CHECK_BUDGET_S (330), DEVICE_CHECK_SHAPE (torch_timing.py write flags: --layers N --vocab V
+# --batch BxT), DEVICE_CHECK_TORCH_DEVICE (cuda), PYTHON, OUT (.tmp/device_out).
 set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -44,7 +46,7 @@ elif [ -x node_modules/deno/deno ]; then DENO=$ROOT/node_modules/deno/deno
 else DENO=$(command -v deno || echo deno); fi
 [ -f .device/toolrl_device.js ] || { note ".device/toolrl_device.js is missing: run scripts/device_prepare.sh first"; return 1; }
 RUN=("$DENO" run -A --unstable-webgpu --no-lock --no-config .device/toolrl_device.js)
-if [ "$LOCAL" = 0 ] && ! ldconfig -p | grep -q 'libvulkan\.so\.1' && [ -d .gl ]; then
+if [ "$LOCAL" = 0 ] && [ -z "${DEVICE_CHECK_NO_DPKG:-}" ] && ! ldconfig -p | grep -q 'libvulkan\.so\.1' && [ -d .gl ]; then
   note "no Vulkan loader here: unpacking .gl/*.deb"
   for f in .gl/*.deb; do dpkg -x "$f" /; done
   ldconfig
@@ -86,7 +88,9 @@ GPU=0
 if is_gpu || { [ "$LOCAL" = 1 ] && [ -s "$WORK/res/adapter.json" ]; }; then GPU=1; fi
 note "WebGPU adapter: $(cat "$WORK/res/adapter.json" 2>/dev/null || echo none)"
 [ "$GPU" = 1 ] || skip webgpu "no GPU WebGPU adapter (only a CPU fallback or none: $(tail -1 "$WORK/adapter.err" 2>/dev/null)); engine WebGPU runs skipped, PyTorch parts run"
-MAX_BINDING=$("$PY" -c "import json,sys; l=json.load(open(sys.argv[1]))['limits']; print(min(l['maxBufferSize'], l['maxStorageBufferBindingSize']))" "$WORK/res/adapter.json" 2>/dev/null || echo 0)
+# the engine's largest buffer must fit the adapter's limits (no GPU: PyTorch alone, the full shape)
+MAX_BINDING=0
+[ "$GPU" = 1 ] && MAX_BINDING=$("$PY" -c "import json,sys; l=json.load(open(sys.argv[1]))['limits']; print(min(l['maxBufferSize'], l['maxStorageBufferBindingSize']))" "$WORK/res/adapter.json" 2>/dev/null || echo 0)
 
 # --- 2. logits parity ------------------------------------------------------------------------------------
 note "stage 2: logits parity"
@@ -107,8 +111,10 @@ done
 note "stage 3: training-step timing"
 STEP=$WORK/step
 DEV=cuda; [ "$LOCAL" = 1 ] && DEV=cpu
-LOCALFLAG=(); [ "$LOCAL" = 1 ] && LOCALFLAG=(--local)
-(cd scripts/device && timeout "$(within 120 150)" "$PY" torch_timing.py write "$STEP" "${LOCALFLAG[@]}" --max-binding "$MAX_BINDING" --device "$DEV") \
+DEV=${DEVICE_CHECK_TORCH_DEVICE:-$DEV}
+# the shape: Qwen3-0.6B's by default; --local's small one; or DEVICE_CHECK_SHAPE, e.g. "--layers 4 --batch 2x128"
+SHAPE=(${DEVICE_CHECK_SHAPE:-}); [ "$LOCAL" = 1 ] && SHAPE=(--local)
+(cd scripts/device && timeout "$(within 120 150)" "$PY" torch_timing.py write "$STEP" ${SHAPE[@]+"${SHAPE[@]}"} --max-binding "$MAX_BINDING" --device "$DEV") \
   > "$WORK/res/shape.json" || skip timing_write "torch_timing.py write failed or timed out"
 for mode in full lora; do
   t=$(within 60 100)

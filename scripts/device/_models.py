@@ -4,6 +4,7 @@ With transformers installed (the GPU machine) a checkpoint is the model class's 
 `save_pretrained(safe_serialization=True)`; without it (a local run) the same tensors under the same
 Hugging Face names are written by hand with plain torch, so the engine reads the same kind of folder.
 """
+import inspect
 import json
 import os
 import struct
@@ -121,14 +122,31 @@ def write_safetensors(path, tensors):
             f.write(blob)
 
 
+def hf_config(c):
+    """The transformers config of dict `c`: RoPE settings as `rope_parameters` where the class takes them (v5), else
+    as `rope_theta` / `rope_scaling` (v4)."""
+    kwargs = {k: v for k, v in c.items() if k not in ("architectures", "model_type")}
+    mapping = getattr(transformers, "CONFIG_MAPPING", None)
+    config_class = mapping[c["model_type"]] if mapping else type(transformers.AutoConfig.for_model(c["model_type"]))
+    if "rope_theta" in c and "rope_parameters" in inspect.signature(config_class.__init__).parameters:
+        scaling = kwargs.pop("rope_scaling", None) or {"rope_type": "default"}
+        kwargs["rope_parameters"] = {**scaling, "rope_theta": kwargs.pop("rope_theta")}
+    return config_class(**kwargs)
+
+
+def rope_llama3_applied(model, c):
+    """Whether the model's rotary frequencies differ from plain 1/theta^(2i/d) (rope_scaling llama3 in effect), or None."""
+    inv = getattr(getattr(getattr(model, "model", None), "rotary_emb", None), "inv_freq", None)
+    if inv is None:
+        return None
+    d = c.get("head_dim") or c["hidden_size"] // c["num_attention_heads"]
+    plain = 1.0 / (c["rope_theta"] ** (torch.arange(0, d, 2, dtype=torch.float32) / d))
+    return not torch.allclose(inv.float().cpu(), plain, rtol=1e-5)
+
+
 def hf_model(c, seed, std, device="cpu"):
     """The transformers model of config dict `c` (eager attention), weights redrawn as `random_value` does."""
-    kwargs = {k: v for k, v in c.items() if k not in ("architectures", "model_type")}
-    config_class = getattr(transformers, "CONFIG_MAPPING", None)
-    config = config_class[c["model_type"]](**kwargs) if config_class else transformers.AutoConfig.for_model(c["model_type"], **kwargs)
-    seen = json.dumps([getattr(config, "rope_parameters", None), getattr(config, "rope_scaling", None)], default=str)
-    if c.get("rope_scaling") and "llama3" not in seen:
-        config.rope_parameters = {**c["rope_scaling"], "rope_theta": c["rope_theta"]}  # transformers v5 spelling
+    config = hf_config(c)
     torch.manual_seed(seed)
     with torch.device(device):
         model = transformers.AutoModelForCausalLM.from_config(config, attn_implementation="eager")
