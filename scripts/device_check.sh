@@ -25,7 +25,7 @@ BUDGET=${DEVICE_CHECK_BUDGET_S:-330}
 mkdir -p "$OUT"
 rm -rf "$WORK" && mkdir -p "$WORK/res"
 SECONDS=0
-export PYTHONUNBUFFERED=1 DENO_NO_UPDATE_CHECK=1 DENO_DIR="$WORK/deno_dir" OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-4}
+export PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 DENO_NO_UPDATE_CHECK=1 DENO_DIR="$WORK/deno_dir" OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-4}
 note() { echo "[$SECONDS s] $*"; }
 skip() { note "SKIPPED $1: $2"; printf '%s\t%s\n' "$1" "$2" >> "$WORK/res/skipped.tsv"; }
 # a stage's time-out: what it asks for, at most the budget left minus a reserve for the stages after it
