@@ -12,9 +12,9 @@
  * temperature-1 logprobs of the drawn tokens.
  */
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, Tensor } from "@huggingface/transformers";
-import type { GenerateOptions, Generation, Policy } from "../../core/types.ts";
-import { sampleToken, samplingScratch } from "../engine/generate/sampling.ts";
-import { createPrng, type Prng } from "../engine/random/prng.ts";
+import type { GenerateOptions, Generation, Policy } from "../core/types.ts";
+import { sampleToken, samplingScratch } from "../trainer/engine/generate/sampling.ts";
+import { createPrng, type Prng } from "../trainer/engine/random/prng.ts";
 
 /** Options of `transformersPolicy`. */
 export interface TransformersPolicyOptions {

@@ -4,11 +4,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformersPolicy } from "./transformers_policy.ts";
-import { writeOnnxExport } from "../onnx/export/export_onnx.ts";
-import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer, fixtureWeights } from "../onnx/_fixtures.ts";
-import { rollout } from "../../core/rollout/index.ts";
-import { calculatorTask } from "../../plugins/calculator/task.ts";
-import type { Generation } from "../../core/types.ts";
+import { writeOnnxExport } from "../trainer/onnx/export/export_onnx.ts";
+import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer, fixtureWeights } from "../trainer/onnx/testing/fixtures.ts";
+import { rollout } from "../core/rollout/mod.ts";
+import { calculatorTask } from "../plugins/calculator/task.ts";
+import type { Generation } from "../core/types.ts";
 
 const config = fixtureConfig("llama");
 const model = await fixtureModel(config, 3);

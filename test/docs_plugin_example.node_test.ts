@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
-import { root, runChild as run } from "./_child.ts";
+import { root, runChild as run } from "./testing/child.ts";
 
 
 

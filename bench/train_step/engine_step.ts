@@ -5,7 +5,7 @@
  *
  * Shapes: B batch, T time, C channels, L layers, V vocabulary.
  */
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import type { Backend } from "../../trainer/engine/backend/backend.ts";
 import { encodeSafetensors } from "../../trainer/engine/io/safetensors/safetensors.ts";
 import { tinyConfig } from "../../trainer/engine/model/config.ts";

@@ -4,7 +4,7 @@
  * can check parity with the same checkpoint.
  */
 import type { CliIO } from "../io.ts";
-import { tryReadFlags } from "./_flags.ts";
+import { tryReadFlags } from "./flags.ts";
 import { loadCheckpoint } from "../../trainer/engine/io/checkpoint/load_checkpoint.ts";
 import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";
 import { readPeftAdapter } from "../../trainer/engine/io/lora/peft_adapter.ts";

@@ -9,7 +9,7 @@ import { nodeRunFiles } from "../../trainer/run/run_files_node.ts";
 import { checkRunFolder } from "../../trainer/run/run_files.ts";
 import { resumeTraining, train, type TrainEnv, type TrainResult } from "../../trainer/run/train.ts";
 import { settingsHelp } from "../../trainer/run/config_help.ts";
-import { readFlags, settingsObject } from "./_flags.ts";
+import { readFlags, settingsObject } from "./flags.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 
 const usage = `toolrl train <task> [options]

@@ -1,5 +1,5 @@
 /** Pieces shared by the importers: short descriptions of bad values, and transcript turns by role name. */
-import { isPlainObject } from "../formats/_common.ts";
+import { isPlainObject } from "../formats/parse_helpers.ts";
 import type { ChatTurn } from "./conversation.ts";
 
 /** A value shortened for an error message. */

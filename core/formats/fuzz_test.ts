@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parsers } from "./index.ts";
+import { parsers } from "./mod.ts";
 import type { ParseResult } from "../types.ts";
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed. */

@@ -6,8 +6,8 @@
  * `shareInterpreter` one interpreter serves every episode, a namespace each, and none of this holds.)
  */
 import { loadPyodide, type PyodideAPI } from "pyodide";
-import { PRELUDE } from "./_prelude.ts";
-import type { InitMessage, ResultMessage } from "./_protocol.ts";
+import { PRELUDE } from "./prelude.ts";
+import type { InitMessage, ResultMessage } from "./protocol.ts";
 
 /** What one run returns to the worker. */
 export type RunResult = Omit<ResultMessage, "type" | "id" | "fatal"> & {
@@ -54,7 +54,7 @@ export async function loadInterpreter(init: InitMessage, snapshot: Uint8Array | 
     : await loadPyodide({ ...options, _makeSnapshot: true });
 }
 
-/** Closes the doors of one loaded interpreter (see `_prelude.ts`) and wraps it for runs. */
+/** Closes the doors of one loaded interpreter (see `prelude.ts`) and wraps it for runs. */
 export function guardInterpreter(pyodide: PyodideAPI, init: InitMessage): Interpreter {
   pyodide.unregisterJsModule("js");
   pyodide.unregisterJsModule("pyodide_js");

@@ -1,13 +1,13 @@
 /**
- * Python source run once in each fresh interpreter (see `_interpreter.ts`). It defines `run` and `drop`, then
+ * Python source run once in each fresh interpreter (see `interpreter.ts`). It defines `run` and `drop`, then
  * closes the doors to the host: the modules that reach JavaScript (`js`, `pyodide_js`, `pyodide.ffi`,
  * `_pyodide_core`, ...) and the network (`socket`, `ssl`) are removed from `sys.modules` and an import
  * hook refuses them with a clear ImportError; the hooks, `builtins` and `sys.stdout` are restored before
  * every run, so a careless episode does not break its own later calls.
  *
  * Code in the interpreter can undo all of this (it is Python in the same heap): it is a speed bump, not
- * the wall. The walls are that each episode has an interpreter of its own (`_interpreter.ts`) and that
- * the worker's JavaScript realm gives nothing to reach the host through (`_worker.ts`). None of them is a
+ * the wall. The walls are that each episode has an interpreter of its own (`interpreter.ts`) and that
+ * the worker's JavaScript realm gives nothing to reach the host through (`worker.ts`). None of them is a
  * hardened jail; for hostile code use the `sandbox` tool (SandboxFusion in a container).
  */
 /**

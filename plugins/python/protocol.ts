@@ -1,4 +1,4 @@
-/** Messages between the host (`runner.ts`) and the Python worker (`_worker.ts`). */
+/** Messages between the host (`runner.ts`) and the Python worker (`worker.ts`). */
 
 /** Host → worker, first message: how to start the interpreter. */
 export interface InitMessage {

@@ -3,7 +3,7 @@
  * `SnapshotCache`, by later processes. A snapshot is taken right after Pyodide loads and imports a few
  * common modules (`WARM_UP`), before our defences run, so every worker applies them to the same image.
  */
-import type { SnapshotCache } from "./_protocol.ts";
+import type { SnapshotCache } from "./protocol.ts";
 
 /**
  * Cache key: a snapshot only fits this loading procedure (v2) and the Pyodide build that made it; the

@@ -3,7 +3,7 @@
  * unref'd, so an idle interpreter never keeps the process alive; Deno's web `Worker` cannot) and a
  * snapshot cache on disk; elsewhere (browsers, Bun) the global `Worker` and no cache.
  */
-import type { SnapshotCache, WorkerHandle } from "./_protocol.ts";
+import type { SnapshotCache, WorkerHandle } from "./protocol.ts";
 
 /** How this runtime starts workers and keeps snapshots. */
 export interface RuntimeAdapters {

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { HostMessage, WorkerHandle, WorkerMessage } from "./_protocol.ts";
+import type { HostMessage, WorkerHandle, WorkerMessage } from "./protocol.ts";
 
 /** Spawns the worker module at `url` in a Node worker thread. */
 export function spawnNode(url: URL): WorkerHandle {

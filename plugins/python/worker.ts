@@ -2,19 +2,19 @@
  * The Python worker: loads Pyodide from the local npm package, bounds every WebAssembly heap, closes the
  * doors of this JavaScript realm to the host, then serves runs sent by `runner.ts` one message at a time.
  *
- * Each episode gets an interpreter of its own (`_interpreter.ts`), started from a memory snapshot and
+ * Each episode gets an interpreter of its own (`interpreter.ts`), started from a memory snapshot and
  * thrown away when the episode is dropped; a run without an episode gets a fresh one that is thrown away
  * after it. So episodes share no Python heap, files or modules, and all of the runner's state (which
  * interpreter serves which episode, the output captured) lives here, in JavaScript. One spare interpreter
  * is kept started, so a new episode rarely waits for one. Callbacks a run schedules die with it
- * (`_callbacks.ts`). With `shareInterpreter` every run uses one interpreter, a namespace per episode: fast,
+ * (`callbacks.ts`). With `shareInterpreter` every run uses one interpreter, a namespace per episode: fast,
  * and not isolated.
  */
 import type { PyodideAPI } from "pyodide";
-import { gateCallbacks } from "./_callbacks.ts";
-import { guardInterpreter, type Interpreter, loadInterpreter } from "./_interpreter.ts";
-import { WARM_UP } from "./_prelude.ts";
-import type { HostMessage, InitMessage, ResultMessage, RunMessage, WorkerPort } from "./_protocol.ts";
+import { gateCallbacks } from "./callbacks.ts";
+import { guardInterpreter, type Interpreter, loadInterpreter } from "./interpreter.ts";
+import { WARM_UP } from "./prelude.ts";
+import type { HostMessage, InitMessage, ResultMessage, RunMessage, WorkerPort } from "./protocol.ts";
 
 const WASM_PAGE = 65_536;
 
@@ -43,7 +43,7 @@ async function closeRealm(): Promise<void> {
   const scope = globalThis as Record<string, unknown>;
   for (const name of ["fetch", "WebSocket", "XMLHttpRequest", "EventSource", "importScripts"]) delete scope[name];
   if (typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string") {
-    (await import("./_seal_node.ts")).sealNodeRequire();
+    (await import("./seal_node.ts")).sealNodeRequire();
   }
   const generators = [async function () {}, function* () {}, async function* () {}];
   for (const proto of [Function.prototype, ...generators.map((f) => Object.getPrototypeOf(f))]) {
@@ -170,7 +170,7 @@ function serve(port: WorkerPort): void {
 // Web workers (Deno's worker_threads too) have a global postMessage; Node's talk through parentPort.
 const port: WorkerPort = typeof (globalThis as { postMessage?: unknown }).postMessage === "function"
   ? webPort()
-  : (await import("./_port_node.ts")).nodePort();
+  : (await import("./port_node.ts")).nodePort();
 serve(port);
 
 function webPort(): WorkerPort {

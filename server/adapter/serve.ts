@@ -18,6 +18,6 @@ export const runtimeName: "deno" | "node" = isDeno ? "deno" : "node";
 
 /** Listens with the detected runtime's adapter. */
 export async function serve(options: ServeOptions): Promise<ServerHandle> {
-  const adapter = isDeno ? await import("./deno/index.ts") : await import("./node/index.ts");
+  const adapter = isDeno ? await import("./deno/mod.ts") : await import("./node/mod.ts");
   return adapter.serve(options);
 }

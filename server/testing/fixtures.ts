@@ -3,13 +3,13 @@
  * one that throws), the wiki tool over a tiny corpus, and a real server on 127.0.0.1 through the runtime's adapter.
  */
 import * as v from "valibot";
-import { defineTool } from "../core/plugin/define_tool.ts";
-import { definePlugin } from "../core/plugin/define_plugin.ts";
-import type { Plugin, Tool } from "../core/types.ts";
-import { serve } from "./adapter/serve.ts";
-import type { ServerHandle } from "./adapter/types.ts";
-import { createToolServer, type ToolServerOptions } from "./server.ts";
-import { wikiTool } from "../plugins/wiki/tool.ts";
+import { defineTool } from "../../core/plugin/define_tool.ts";
+import { definePlugin } from "../../core/plugin/define_plugin.ts";
+import type { Plugin, Tool } from "../../core/types.ts";
+import { serve } from "../adapter/serve.ts";
+import type { ServerHandle } from "../adapter/types.ts";
+import { createToolServer, type ToolServerOptions } from "../server.ts";
+import { wikiTool } from "../../plugins/wiki/tool.ts";
 
 /** `add({ a, b })` → the sum as text. */
 export const addTool = defineTool({
@@ -103,5 +103,5 @@ export async function postJson(
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
 }
 
-/** The module's plugin, for `toolrl serve --plugin server/_fixtures.ts`. */
+/** The module's plugin, for `toolrl serve --plugin server/testing/fixtures.ts`. */
 export default testPlugin;

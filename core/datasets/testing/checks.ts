@@ -1,6 +1,6 @@
 /** Checks shared by the dataset tests: masks line up with tokens, and decoding gives back the text. */
 import * as assert from "uvu/assert";
-import type { Episode, Tokenizer } from "../types.ts";
+import type { Episode, Tokenizer } from "../../types.ts";
 
 /** Fails unless the episode's tokens decode to its text, segment by segment, and its mask is 1 exactly on model tokens. */
 export function assertAligned(episode: Episode, tokenizer: Tokenizer): void {

@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 
-const fixtures = new URL("./fixtures/", import.meta.url);
-const toolAlpaca = new URL("./fixtures/toolalpaca/", import.meta.url);
+const fixtures = new URL("../fixtures/", import.meta.url);
+const toolAlpaca = new URL("../fixtures/toolalpaca/", import.meta.url);
 
 /** The text of `core/datasets/fixtures/<name>`. */
 export function fixtureText(name: string): Promise<string> {

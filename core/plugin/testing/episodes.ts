@@ -1,7 +1,7 @@
 /** Episodes from role/text pairs, for the tests of verifiers (here and in plugins/verifiers). */
-import { appendSegment, createEpisode } from "../episode/index.ts";
-import { charTokenizer } from "../tokenizer/index.ts";
-import type { Episode, EpisodeStatus, FormatName, Role, ToolCallRecord } from "../types.ts";
+import { appendSegment, createEpisode } from "../../episode/mod.ts";
+import { charTokenizer } from "../../tokenizer/mod.ts";
+import type { Episode, EpisodeStatus, FormatName, Role, ToolCallRecord } from "../../types.ts";
 
 const tokenizer = charTokenizer();
 

@@ -1,6 +1,6 @@
 /** Small real tools for the rollout tests: arithmetic, sleeping, throwing, hanging, echoing. */
 import * as v from "valibot";
-import type { Sample, Task, Tool } from "../types.ts";
+import type { Sample, Task, Tool } from "../../types.ts";
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

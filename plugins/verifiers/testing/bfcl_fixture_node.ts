@@ -3,7 +3,7 @@
  * (Apache-2.0; where they came from is in its README).
  */
 import { readFile } from "node:fs/promises";
-import type { ExpectedCall, FunctionDoc } from "./tool_call_match.ts";
+import type { ExpectedCall, FunctionDoc } from "../tool_call_match.ts";
 
 /** One BFCL item: its id, the functions offered, and the gold calls (empty for irrelevance). */
 export interface BfclItem {
@@ -12,7 +12,7 @@ export interface BfclItem {
   expected: ExpectedCall[];
 }
 
-const bfclDir = new URL("./fixtures/bfcl/", import.meta.url);
+const bfclDir = new URL("../fixtures/bfcl/", import.meta.url);
 
 async function jsonLines(url: URL): Promise<Record<string, unknown>[]> {
   const text = await readFile(url, "utf8");

@@ -5,7 +5,7 @@ import { createPrng } from "../random/prng.ts";
 import type { ModelConfig } from "../types.ts";
 import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { createWasmKernels } from "../wasm/wasm_kernels.ts";
-import { loraRun } from "./_lora_fixture.ts";
+import { loraRun } from "./testing/lora_fixture.ts";
 import type { LoraConfig } from "./lora.ts";
 import { createModel, type EngineModel } from "./model.ts";
 

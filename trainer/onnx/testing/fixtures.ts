@@ -2,12 +2,12 @@
  * Test fixtures for the ONNX export and the transformers.js policy: small engine models of each
  * family whose weights are wide enough (normal, std 0.25) that greedy outputs vary from token to token.
  */
-import { charTokenizer } from "../../core/tokenizer/index.ts";
-import { tinyConfig } from "../engine/model/config.ts";
-import { createModel, type EngineModel } from "../engine/model/model.ts";
-import { createPrng } from "../engine/random/prng.ts";
-import type { TensorMap } from "../engine/io/safetensors/safetensors.ts";
-import type { ModelConfig } from "../engine/types.ts";
+import { charTokenizer } from "../../../core/tokenizer/mod.ts";
+import { tinyConfig } from "../../engine/model/config.ts";
+import { createModel, type EngineModel } from "../../engine/model/model.ts";
+import { createPrng } from "../../engine/random/prng.ts";
+import type { TensorMap } from "../../engine/io/safetensors/safetensors.ts";
+import type { ModelConfig } from "../../engine/types.ts";
 
 /** The built-in char tokenizer every fixture uses. */
 export const fixtureTokenizer = charTokenizer();

@@ -1,11 +1,11 @@
 /** The LoRA fixture shared by the backend tests: a 2-layer qwen3, adapters on all seven projections, a few SFT steps. */
-import { asciiTokenizer, randomInts } from "../conformance/fixtures.ts";
-import type { Backend } from "../backend/backend.ts";
-import { createPrng } from "../random/prng.ts";
-import type { ModelConfig } from "../types.ts";
-import { LORA_MODULES, type LoraConfig } from "./lora.ts";
-import { createModel } from "./model.ts";
-import type { HostTensor } from "./state_dict.ts";
+import { asciiTokenizer, randomInts } from "../../conformance/fixtures.ts";
+import type { Backend } from "../../backend/backend.ts";
+import { createPrng } from "../../random/prng.ts";
+import type { ModelConfig } from "../../types.ts";
+import { LORA_MODULES, type LoraConfig } from "../lora.ts";
+import { createModel } from "../model.ts";
+import type { HostTensor } from "../state_dict.ts";
 
 const config: ModelConfig = {
   family: "qwen3", vocabSize: 97, maxSeqLen: 16, nLayer: 2, nHead: 4, nKvHead: 2, nEmbd: 16, headDim: 8, nInner: 24,

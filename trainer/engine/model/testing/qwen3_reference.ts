@@ -5,20 +5,20 @@
  * the gradient of every weight by its HF name.
  */
 import { readFile } from "node:fs/promises";
-import type { Backend, Tensor } from "../backend/backend.ts";
-import { ropeTable } from "../cpu/ops/rope.ts";
-import { compare, type Comparison } from "../conformance/compare.ts";
-import { hfConfigToModelConfig } from "../io/hf_config/hf_config.ts";
-import { decodeSafetensors } from "../io/safetensors/safetensors.ts";
-import { fullBackward } from "./backward.ts";
-import { headSize } from "./config.ts";
-import { fullForward, type Net } from "./forward.ts";
-import { prepareInput } from "./inputs.ts";
-import { bindWeights, paramSpecs } from "./params.ts";
-import { fromHf, type HostTensor, toHf } from "./state_dict.ts";
-import { createWorkspace } from "./workspace.ts";
+import type { Backend, Tensor } from "../../backend/backend.ts";
+import { ropeTable } from "../../cpu/ops/rope.ts";
+import { compare, type Comparison } from "../../conformance/compare.ts";
+import { hfConfigToModelConfig } from "../../io/hf_config/hf_config.ts";
+import { decodeSafetensors } from "../../io/safetensors/safetensors.ts";
+import { fullBackward } from "../backward.ts";
+import { headSize } from "../config.ts";
+import { fullForward, type Net } from "../forward.ts";
+import { prepareInput } from "../inputs.ts";
+import { bindWeights, paramSpecs } from "../params.ts";
+import { fromHf, type HostTensor, toHf } from "../state_dict.ts";
+import { createWorkspace } from "../workspace.ts";
 
-const fixtures = new URL("./fixtures/qwen3/", import.meta.url);
+const fixtures = new URL("../fixtures/qwen3/", import.meta.url);
 
 /** Float32 engine against the float64 reference: logits and loss to 2e-5, gradients to 1e-5 + 1e-3 relative. */
 export const QWEN3_TOLERANCE = { logits: { atol: 2e-5, rtol: 2e-5 }, grads: { atol: 1e-5, rtol: 1e-3 } };

@@ -4,12 +4,12 @@
  * decode), long embedding chains (repeated tokens) and a Σx² spread over many workgroups. The cpu
  * backend runs each op as the oracle, so the cases need no reference code of their own.
  */
-import type { Backend, Tensor } from "../backend/backend.ts";
-import type { Arrays, OpCase, Tensors } from "../conformance/cases.ts";
-import { randomFloats, randomInts } from "../conformance/fixtures.ts";
-import { createCpuBackend, type CpuTensor } from "../cpu/cpu_backend.ts";
-import { ropeTable } from "../cpu/ops/rope.ts";
-import type { Prng } from "../random/prng.ts";
+import type { Backend, Tensor } from "../../backend/backend.ts";
+import type { Arrays, OpCase, Tensors } from "../../conformance/cases.ts";
+import { randomFloats, randomInts } from "../../conformance/fixtures.ts";
+import { createCpuBackend, type CpuTensor } from "../../cpu/cpu_backend.ts";
+import { ropeTable } from "../../cpu/ops/rope.ts";
+import type { Prng } from "../../random/prng.ts";
 
 const B = 2, T = 70, N = B * T, C = 83, OC = 45, NH = 4, NKV = 2, hs = 8, V = 150, H = 300;
 const LENGTHS = Int32Array.from([70, 33]);

@@ -2,9 +2,9 @@
  * Test helpers shared by the io tests: tiny configs of each family and deterministic weight maps
  * built from `expectedTensors`.
  */
-import type { ModelConfig } from "../../types.ts";
-import type { TensorMap } from "../safetensors/safetensors.ts";
-import { expectedTensors } from "./expected_tensors.ts";
+import type { ModelConfig } from "../../../types.ts";
+import type { TensorMap } from "../../safetensors/safetensors.ts";
+import { expectedTensors } from "../expected_tensors.ts";
 
 /** Tiny configs, one per family (Llama with grouped-query attention and an untied head; Qwen3 with head size 6 ≠ C / NH). */
 export const tinyConfigs: Record<ModelConfig["family"], ModelConfig> = {
