@@ -18,6 +18,7 @@ export * from "./core/truncate/mod.ts";
 export * from "./core/policy/mod.ts";
 export * from "./core/rollout/mod.ts";
 export * from "./core/plugin/mod.ts";
+export * from "./core/config/mod.ts";
 export * from "./core/datasets/mod.ts";
 export * from "./plugins/verifiers/mod.ts";
 export { builtinPlugins, loadPlugin } from "./plugins/builtins.ts";
