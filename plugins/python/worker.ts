@@ -11,6 +11,7 @@
  * and not isolated.
  */
 import type { PyodideAPI } from "pyodide";
+import { hasNodeBuiltins } from "../../core/runtime/mod.ts";
 import { gateCallbacks } from "./callbacks.ts";
 import { guardInterpreter, type Interpreter, loadInterpreter } from "./interpreter.ts";
 import { WARM_UP } from "./prelude.ts";
@@ -42,7 +43,7 @@ function boundMemory(limitBytes: number, makeRoom: (memory: WebAssembly.Memory, 
 async function closeRealm(): Promise<void> {
   const scope = globalThis as Record<string, unknown>;
   for (const name of ["fetch", "WebSocket", "XMLHttpRequest", "EventSource", "importScripts"]) delete scope[name];
-  if (typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string") {
+  if (hasNodeBuiltins) {
     (await import("./seal_node.ts")).sealNodeRequire();
   }
   const generators = [async function () {}, function* () {}, async function* () {}];

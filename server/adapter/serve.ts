@@ -9,9 +9,10 @@
  * await server.close();
  * ```
  */
+import { runtime } from "../../core/runtime/mod.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
 
-const isDeno = typeof (globalThis as { Deno?: { serve?: unknown } }).Deno?.serve === "function";
+const isDeno = runtime === "deno";
 
 /** The name of the detected runtime. */
 export const runtimeName: "deno" | "node" = isDeno ? "deno" : "node";
