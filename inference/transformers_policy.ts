@@ -14,7 +14,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, Tensor } from "@huggingface/transformers";
 import type { GenerateOptions, Generation, Policy } from "../core/types.ts";
 import { sampleToken, samplingScratch } from "../trainer/engine/generate/sampling.ts";
-import { createPrng, type Prng } from "../trainer/engine/random/prng.ts";
+import { createPrng, type Prng } from "../core/random/sfc32.ts";
 
 /** Options of `transformersPolicy`. */
 export interface TransformersPolicyOptions {

@@ -8,6 +8,7 @@ export * from "./define_verifier.ts";
 export * from "./format_check.ts";
 export * from "./invoke_tool.ts";
 export * from "./load_plugin.ts";
-export * from "./random.ts";
+export * from "../random/mulberry32.ts";
+export { splitmix32 } from "../random/splitmix32.ts";
 export * from "./tool_schemas.ts";
 export * from "./turns.ts";

@@ -30,7 +30,7 @@ import { evaluatePolicy } from "./evaluate.ts";
 import { createProgress, type ProgressSink } from "./progress.ts";
 import { renderRunReport, reportEpisodes } from "./run_report.ts";
 import { appendMetrics, readMetrics, type RunFiles, runPath, writeEvaluations } from "./run_files.ts";
-import { createRng, type Rng } from "../common/rng.ts";
+import { createRng, type Rng } from "../../core/random/xoshiro128.ts";
 import { rlStep } from "./rl_step.ts";
 import { backendByName, buildModel, frozenCopy, requireFormat, resolveTask } from "./setup.ts";
 import type { ReportEvaluation } from "./report.ts";

@@ -5,7 +5,7 @@
 import { solverPolicy } from "../../core/policy/solver.ts";
 import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, FormatName, Policy, RolloutLimits, Sample, Task, Tokenizer } from "../../core/types.ts";
-import { createPrng } from "../engine/random/prng.ts";
+import { createPrng } from "../../core/random/sfc32.ts";
 import { resolveLimits } from "../../core/rollout/limits.ts";
 import { getParser } from "../../core/formats/mod.ts";
 

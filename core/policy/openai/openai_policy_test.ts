@@ -5,7 +5,7 @@ import { startTestServer, type TestReply } from "./testing/server_node.ts";
 import { charTokenizer } from "../../tokenizer/mod.ts";
 import { createModel, type EngineModel } from "../../../trainer/engine/model/model.ts";
 import { tinyConfig } from "../../../trainer/engine/model/config.ts";
-import { createPrng } from "../../../trainer/engine/random/prng.ts";
+import { createPrng } from "../../random/sfc32.ts";
 
 const tokenizer = charTokenizer();
 

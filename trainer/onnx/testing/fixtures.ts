@@ -5,7 +5,7 @@
 import { charTokenizer } from "../../../core/tokenizer/mod.ts";
 import { tinyConfig } from "../../engine/model/config.ts";
 import { createModel, type EngineModel } from "../../engine/model/model.ts";
-import { createPrng } from "../../engine/random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { TensorMap } from "../../engine/io/safetensors/safetensors.ts";
 import type { ModelConfig } from "../../engine/types.ts";
 

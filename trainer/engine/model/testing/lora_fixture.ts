@@ -1,7 +1,7 @@
 /** The LoRA fixture shared by the backend tests: a 2-layer qwen3, adapters on all seven projections, a few SFT steps. */
 import { asciiTokenizer, randomInts } from "../../conformance/fixtures.ts";
 import type { Backend } from "../../backend/backend.ts";
-import { createPrng } from "../../random/prng.ts";
+import { createPrng } from "../../../../core/random/sfc32.ts";
 import type { ModelConfig } from "../../types.ts";
 import { LORA_MODULES, type LoraConfig } from "../lora.ts";
 import { createModel } from "../model.ts";

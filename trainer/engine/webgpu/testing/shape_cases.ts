@@ -9,7 +9,7 @@ import type { Arrays, OpCase, Tensors } from "../../conformance/cases.ts";
 import { randomFloats, randomInts } from "../../conformance/fixtures.ts";
 import { createCpuBackend, type CpuTensor } from "../../cpu/cpu_backend.ts";
 import { ropeTable } from "../../cpu/ops/rope.ts";
-import type { Prng } from "../../random/prng.ts";
+import type { Prng } from "../../../../core/random/sfc32.ts";
 
 const B = 2, T = 70, N = B * T, C = 83, OC = 45, NH = 4, NKV = 2, hs = 8, V = 150, H = 300;
 const LENGTHS = Int32Array.from([70, 33]);

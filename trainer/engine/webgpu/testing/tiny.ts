@@ -5,7 +5,7 @@
  */
 import { randomInts } from "../../conformance/fixtures.ts";
 import type { EngineModel } from "../../model/model.ts";
-import { createPrng } from "../../random/prng.ts";
+import { createPrng } from "../../../../core/random/sfc32.ts";
 import type { ModelConfig, OptimizerConfig } from "../../types.ts";
 
 const base = { vocabSize: 97, maxSeqLen: 32, nLayer: 2, nHead: 4, nEmbd: 32, nInner: 48, normEps: 1e-5, ropeTheta: 10000 };

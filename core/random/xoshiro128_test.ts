@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createRng, permutation } from "./rng.ts";
+import { createRng, permutation } from "./xoshiro128.ts";
 
 test("createRng() gives the same stream for the same seed and a different one for another seed", () => {
   const a = createRng({ seed: 7 });

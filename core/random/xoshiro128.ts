@@ -1,14 +1,13 @@
 /**
  * A small seeded random number generator (xoshiro128**, Blackman & Vigna) whose whole state is four
  * 32-bit words, so a checkpoint can save it and a resumed run draws the same numbers; seeded through the
- * library's shared `splitmix32` (core/plugin/random.ts).
+ * library's shared `splitmix32`. See mod.ts for why the library keeps three generators.
  */
-import { splitmix32 } from "../../core/plugin/random.ts";
+import { splitmix32 } from "./splitmix32.ts";
+import type { RandomStream } from "./types.ts";
 
 /** A random stream with a savable state. */
-export interface Rng {
-  /** A float in [0, 1). */
-  next(): number;
+export interface Rng extends RandomStream {
   /** An integer in [0, n). */
   int(n: number): number;
   /** A 32-bit unsigned integer (for seeding other generators). */

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { seededRandom, splitSeed } from "./random.ts";
+import { seededRandom, splitSeed } from "./mulberry32.ts";
 
 test("seededRandom() repeats its sequence for a seed and differs across seeds", () => {
   const draw = (seed: number) => Array.from({ length: 20 }, seededRandom(seed).next);

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createPrng } from "./prng.ts";
+import { createPrng } from "./sfc32.ts";
 
 test("createPrng repeats a stream for a seed and separates seeds and streams", () => {
   const draw = (seed: number, stream = 0) => {

@@ -1,13 +1,13 @@
 /**
  * A small seeded pseudo-random generator (sfc32, seeded through splitmix32) for weight init,
- * sampling and test data: the same seed gives the same stream on every runtime.
+ * sampling and test data: the same seed gives the same stream on every runtime. See mod.ts for why the
+ * library keeps three generators.
  */
-import { splitmix32 } from "../../../core/plugin/random.ts";
+import { splitmix32 } from "./splitmix32.ts";
+import type { RandomStream } from "./types.ts";
 
 /** A stream of uniform numbers in [0, 1) and standard normals. */
-export interface Prng {
-  /** Uniform in [0, 1). */
-  next(): number;
+export interface Prng extends RandomStream {
   /** Standard normal (Box-Muller). */
   normal(): number;
   /** Integer in [0, n). */

@@ -1,32 +1,12 @@
 /**
- * Seeded randomness, the one module the library's generators share: `seededRandom` for tasks (mulberry32, so
- * samples are reproducible on every runtime without `Math.random`), `splitSeed`, which keeps training and
- * evaluation streams apart, and `splitmix32`, the seed mixer of the engine's and the trainer's generators. (Those
- * keep their own algorithms, sfc32 with normals and xoshiro128** with a savable state, because their streams
- * define weight init, sampling and shuffling: one algorithm for all would change every run.)
+ * The task generator (mulberry32): `seededRandom` draws the samples of every built-in task (calculator,
+ * python, wiki), so its stream defines which problems a seed trains and evaluates on; `splitSeed` keeps
+ * training and evaluation streams apart. See mod.ts for why the library keeps three generators.
  */
-
-/**
- * A 32-bit seed mixer (splitmix32): a stream of well-spread 32-bit words from any seed, so nearby seeds give
- * unrelated streams. The seeder of every generator in the library (the engine's sfc32, the trainer's xoshiro128**).
- *
- * @example const words = splitmix32(7); words(); // a uint32
- */
-export function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
+import type { RandomStream } from "./types.ts";
 
 /** A seeded source of random numbers. */
-export interface Random {
-  /** A float in [0, 1). */
-  next(): number;
+export interface Random extends RandomStream {
   /** An integer in [min, max], both included. */
   int(min: number, max: number): number;
   /** One item of a non-empty list. */
