@@ -4,7 +4,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 /** The repository root. */
-export const root: string = fileURLToPath(new URL("../", import.meta.url));
+export const root: string = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Runs `command args` in the repository root; resolves with the exit code and stdout+stderr (never rejects on exit). */
 export function runChild(command: string, args: string[]): Promise<{ code: number | null; out: string }> {

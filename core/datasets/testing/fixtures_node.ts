@@ -14,7 +14,7 @@ export function fixtureText(name: string): Promise<string> {
 
 /** The text of `docs/<name>`. */
 export function docsText(name: string): Promise<string> {
-  return readFile(new URL(`../../docs/${name}`, import.meta.url), "utf8");
+  return readFile(new URL(`../../../docs/${name}`, import.meta.url), "utf8");
 }
 
 /** A ToolAlpaca file (`eval_simulated.json`, `eval_real.json`), parsed. */
