@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ test("plugin_test.ts passes in a copy of examples/plugin/, run from elsewhere, a
   const source = await readFile(join(root, "examples", "plugin", "plugin_test.ts"), "utf8");
   assert.not.match(source, /node:fs|readFile|Deno\./, "the copyable test reads no files; repository checks go in guide_test.ts");
   // Two levels under the root so the copy's "../../mod.ts" still finds the library, as "toolrl" would in a project.
+  await mkdir(join(root, ".tmp"), { recursive: true });
   const copy = await mkdtemp(join(root, ".tmp", "plugin-copy-"));
   const elsewhere = await mkdtemp(join(tmpdir(), "toolrl-cwd-"));
   try {
