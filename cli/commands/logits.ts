@@ -4,7 +4,7 @@
  * tools can check parity with the same checkpoint, on the cpu reference or on WebGPU.
  */
 import type { CliIO } from "../io.ts";
-import { tryReadFlags } from "./_flags.ts";
+import { tryReadFlags } from "./flags.ts";
 import type { Backend } from "../../trainer/engine/backend/backend.ts";
 import { loadCheckpoint } from "../../trainer/engine/io/checkpoint/load_checkpoint.ts";
 import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";

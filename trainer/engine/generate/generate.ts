@@ -4,7 +4,7 @@
  * or the model's maximum length, leaves the decode batch and costs nothing more.
  */
 import type { GenerateOptions, Generation, Tokenizer } from "../../../core/types.ts";
-import { createPrng, type Prng } from "../random/prng.ts";
+import { createPrng, type Prng } from "../../../core/random/sfc32.ts";
 import { sampleToken, samplingScratch } from "./sampling.ts";
 
 /** What generation needs from a model: prefill contexts into a cache, then decode token by token. */

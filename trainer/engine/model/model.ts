@@ -7,7 +7,7 @@ import type { Backend, Tensor } from "../backend/backend.ts";
 import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { ropeTable } from "../cpu/ops/rope.ts";
 import { type EngineGenerateOptions, generate } from "../generate/generate.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { ForwardInput, ForwardOutput, Model, ModelConfig, OptimizerConfig } from "../types.ts";
 import { fullBackward } from "./backward.ts";
 import { headSize, validateConfig } from "./config.ts";

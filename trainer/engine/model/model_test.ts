@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { asciiTokenizer, randomInts } from "../conformance/fixtures.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { ModelConfig, OptimizerConfig } from "../types.ts";
 import { createModel, type EngineModel } from "./model.ts";
 

@@ -14,7 +14,7 @@ import { CHAR_TOKENIZER_FILE, readTokenizer } from "../tokenizer/tokenizer_files
 import { normalizeHfWeights, validateWeights } from "../weights/validate_weights.ts";
 import { stagingPaths } from "../fs/atomic_folder.ts";
 import { CHECKPOINT_FILES } from "./save_checkpoint.ts";
-import { checkConfigAgainstWeights, checkFinite } from "./_bounds.ts";
+import { checkConfigAgainstWeights, checkFinite } from "./bounds.ts";
 
 /** A loaded checkpoint. */
 export interface Checkpoint {
