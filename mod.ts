@@ -11,14 +11,15 @@
  * @module
  */
 export * from "./core/types.ts";
-export * from "./core/tokenizer/index.ts";
-export * from "./core/episode/index.ts";
-export * from "./core/formats/index.ts";
-export * from "./core/truncate/index.ts";
-export * from "./core/policy/index.ts";
-export * from "./core/rollout/index.ts";
-export * from "./core/plugin/index.ts";
-export * from "./core/datasets/index.ts";
+export * from "./core/tokenizer/mod.ts";
+export * from "./core/episode/mod.ts";
+export * from "./core/formats/mod.ts";
+export * from "./core/truncate/mod.ts";
+export * from "./core/policy/mod.ts";
+export * from "./core/rollout/mod.ts";
+export * from "./core/plugin/mod.ts";
+export * from "./core/config/mod.ts";
+export * from "./core/datasets/mod.ts";
 export * from "./plugins/verifiers/mod.ts";
 export { builtinPlugins, loadPlugin } from "./plugins/builtins.ts";
 export { calculator, calculatorTask, calculatorTool } from "./plugins/calculator/mod.ts";

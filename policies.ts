@@ -10,5 +10,5 @@
  * ```
  * @module
  */
-export * from "./core/policy/index.ts";
-export * from "./trainer/policy/mod.ts";
+export * from "./core/policy/mod.ts";
+export * from "./inference/mod.ts";

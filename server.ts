@@ -13,4 +13,4 @@
 export * from "./server/mod.ts";
 export { serve } from "./server/adapter/serve.ts";
 export { runtimeUpgradeWebSocket, runtimeWebSocket } from "./server/adapter/ws.ts";
-export { toWorker } from "./server/adapter/workers/index.ts";
+export { toWorker } from "./server/adapter/workers/mod.ts";

@@ -3,7 +3,7 @@
  * SIMD kernels on every core, as training uses it; `cpu`: the plain TypeScript reference; `webgpu`)
  * and the built-in tiny model with random weights, or a checkpoint given with `--init`.
  */
-import { charTokenizer } from "../core/tokenizer/index.ts";
+import { charTokenizer } from "../core/tokenizer/mod.ts";
 import type { Backend } from "../trainer/engine/backend/backend.ts";
 import { createCpuBackend } from "../trainer/engine/cpu/cpu_backend.ts";
 import { tinyConfig } from "../trainer/engine/model/config.ts";

@@ -10,6 +10,7 @@ import { arch, availableParallelism, cpus, platform, tmpdir, totalmem } from "no
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { runtime as detectedRuntime } from "../core/runtime/mod.ts";
 
 /** The two runtimes toolrl runs its benchmarks on. */
 export type RuntimeName = "node" | "deno";
@@ -28,11 +29,9 @@ export interface MachineInfo {
   os: string;
 }
 
-const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
-
-/** The runtime running this process. */
-export const runtime: RuntimeInfo = deno
-  ? { name: "deno", version: deno.version.deno }
+/** The runtime running this process (named by core/runtime's check; the version from the runtime itself). */
+export const runtime: RuntimeInfo = detectedRuntime === "deno"
+  ? { name: "deno", version: (globalThis as { Deno?: { version: { deno: string } } }).Deno!.version.deno }
   : { name: "node", version: process.version.replace(/^v/, "") };
 
 /** The repository root (the folder holding bench/). */

@@ -1,9 +1,10 @@
 /**
- * The benchmark runner: runs every suite or the named ones, prints each table, and writes
- * bench/results/<suite>.json (machine, runtime, backend, date, figures). `toolrl bench`, `npm run bench`
- * and `bench/main.ts` all come here.
+ * The benchmark runner: runs every suite or the named ones, prints each table, and with `--save` writes
+ * bench/results/<suite>.json (machine, runtime, backend, date, figures; the repository's tracked records) or
+ * with `--out-dir DIR` DIR/<suite>.json; without either it writes nothing, so a run leaves a clone clean.
+ * `toolrl bench`, `npm run bench` and `bench/main.ts` all come here.
  *
- *   toolrl bench [suite...] [--quick] [--rounds N] [--backend wasm|cpu|webgpu] [--init CHECKPOINT] [--out-dir DIR]
+ *   toolrl bench [suite...] [--quick] [--rounds N] [--backend wasm|cpu|webgpu] [--init CHECKPOINT] [--save | --out-dir DIR]
  */
 import { BACKENDS, type BackendName } from "./engine.ts";
 import { defaultResultsDir, machineInfo, runtime, writeJson } from "./host_node.ts";
@@ -24,7 +25,8 @@ export interface BenchArgs {
   init?: string;
   /** Measured rounds of the rollout and latency suites (default 3). */
   rounds?: number;
-  outDir: string;
+  /** Where the JSON files go; none (the default) writes nothing. */
+  outDir?: string;
   child: boolean;
 }
 
@@ -33,8 +35,9 @@ const QUICK_NOTE = "--quick: small shapes, one mostly cold run per figure; a smo
 /** The runner's help text. */
 export const help = `toolrl bench [suite...] [options]
 
-Runs the benchmark suites (all when none is named), prints a table per suite and writes
-bench/results/<suite>.json with the machine, runtime, backend, date and figures.
+Runs the benchmark suites (all when none is named) and prints a table per suite. With --save it also
+writes bench/results/<suite>.json with the machine, runtime, backend, date and figures (the records the
+repository keeps); without --save or --out-dir nothing is written.
 
 suites:
 ${SUITES.map((suite) => `  ${suite.name.padEnd(11)} ${suite.description}${suite.quick ? "" : " (not in --quick runs unless named)"}`).join("\n")}
@@ -43,7 +46,8 @@ ${SUITES.map((suite) => `  ${suite.name.padEnd(11)} ${suite.description}${suite.
   --rounds N                 measured rounds of the rollout and latency suites (default 3; more on a busy machine)
   --backend wasm|cpu|webgpu  engine backend of the model-driven suites (default wasm)
   --init CHECKPOINT          a checkpoint folder instead of the tiny model's random weights
-  --out-dir DIR              where the JSON files go (default bench/results)`;
+  --save                     write the JSON files to bench/results/ (tracked: for a results commit)
+  --out-dir DIR              write the JSON files to DIR instead`;
 
 /**
  * Reads the runner's arguments; throws naming the bad one.
@@ -54,7 +58,8 @@ ${SUITES.map((suite) => `  ${suite.name.padEnd(11)} ${suite.description}${suite.
  * ```
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { suites: [], quick: false, backend: "wasm", outDir: defaultResultsDir, child: false };
+  const args: BenchArgs = { suites: [], quick: false, backend: "wasm", child: false };
+  let save = false;
   const value = (i: number, flag: string) => {
     const next = argv[i + 1];
     if (next === undefined || next.startsWith("--")) throw new Error(`${flag} needs a value`);
@@ -76,9 +81,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       args.rounds = rounds;
     }
     else if (arg === "--out-dir") args.outDir = value(i++, arg);
-    else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}; known: --quick, --rounds, --backend, --init, --out-dir`);
+    else if (arg === "--save") save = true;
+    else if (arg.startsWith("--")) throw new Error(`unknown option ${arg}; known: --quick, --rounds, --backend, --init, --save, --out-dir`);
     else args.suites.push(arg);
   }
+  if (save && args.outDir !== undefined) throw new Error(`give --save (bench/results/) or --out-dir ${args.outDir}, not both`);
+  if (save) args.outDir = defaultResultsDir;
   pickSuites(args.suites);
   return args;
 }
@@ -117,11 +125,12 @@ export async function runBench(argv: readonly string[], io: BenchIO): Promise<nu
         seconds: Math.round((performance.now() - started) / 100) / 10,
         ...output,
       };
-      const path = `${args.outDir}/${suite.name}.json`;
-      await writeJson(path, result);
+      const path = args.outDir === undefined ? null : `${args.outDir}/${suite.name}.json`;
+      if (path !== null) await writeJson(path, result);
       const notes = (output.notes ?? []).map((note) => `note: ${note}\n`).join("");
       io.stdout(`\n## ${suite.name} — ${output.backend}, ${runtime.name} ${runtime.version}\n${output.table}\n${notes}`);
-      io.stderr(`bench: ${suite.name} took ${result.seconds} s, wrote ${path}\n`);
+      const wrote = path === null ? "wrote no file (--save writes bench/results/, --out-dir DIR elsewhere)" : `wrote ${path}`;
+      io.stderr(`bench: ${suite.name} took ${result.seconds} s, ${wrote}\n`);
     } catch (error) {
       failed += 1;
       io.stderr(`bench: ${suite.name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readJson, temporaryDir } from "./host_node.ts";
+import { readFile } from "node:fs/promises";
+import { defaultResultsDir, readJson, temporaryDir } from "./host_node.ts";
 import type { DecodeFigures } from "./decode/suite.ts";
 import { type BenchResult, formatTable } from "./report.ts";
 import { parseBenchArgs, runBench } from "./run.ts";
@@ -38,6 +39,23 @@ test("runBench() --quick on the decode suite writes a results file with machine,
   } finally {
     await dir.remove();
   }
+});
+
+test("runBench() without --save or --out-dir prints the table and writes no file (a user's clone stays clean)", async () => {
+  const recorded = await readFile(`${defaultResultsDir}/decode.json`, "utf8");
+  let out = "", err = "";
+  const code = await runBench(["decode", "--quick"], { stdout: (text) => void (out += text), stderr: (text) => void (err += text) });
+  assert.is(code, 0, err);
+  assert.match(out, /## decode/);
+  assert.match(err, /wrote no file \(--save writes bench\/results\/, --out-dir DIR elsewhere\)/);
+  assert.is(await readFile(`${defaultResultsDir}/decode.json`, "utf8"), recorded, "bench/results/decode.json is untouched");
+});
+
+test("parseBenchArgs() writes nowhere by default, to bench/results with --save, to DIR with --out-dir, not both", () => {
+  assert.is(parseBenchArgs(["decode"]).outDir, undefined);
+  assert.is(parseBenchArgs(["decode", "--save"]).outDir, defaultResultsDir);
+  assert.is(parseBenchArgs(["decode", "--out-dir", "x"]).outDir, "x");
+  assert.throws(() => parseBenchArgs(["--save", "--out-dir", "x"]), /give --save \(bench\/results\/\) or --out-dir x, not both/);
 });
 
 test("parseBenchArgs() reads suites and flags, and names the choices on a bad one", () => {

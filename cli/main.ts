@@ -41,7 +41,7 @@ commands:
   logits <checkpoint> --text T the engine's logits for T (JSON)
   export-onnx <checkpoint> <dir> a folder transformers.js loads (ONNX + config + tokenizer)
   export verl-dataset <task>   a task's samples as a verl parquet dataset (--n N --out F)
-  bench [suite...] [--quick]   the benchmarks: tables, and JSON in bench/results/
+  bench [suite...] [--quick]   the benchmarks: tables (--save: JSON in bench/results/)
   template <model-dir>         chat JSON on stdin -> the model's chat template rendered, exactly
   init-model <out> --tokenizer DIR  a random-init Qwen3 (or Qwen2, Llama) checkpoint with a real tokenizer
   merge-lora <adapter-dir> <out>    LoRA adapters merged into their base weights, a plain checkpoint

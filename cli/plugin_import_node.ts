@@ -3,13 +3,13 @@
  * `.ts` plugin wherever it lives (a folder without `"type": "module"` included) and reports the real cause of a
  * failure (a syntax error, a missing import); under Deno the runtime's own `import()` already does both.
  */
-import process from "node:process";
+import { runtime } from "../core/runtime/mod.ts";
 
 const imported = new Map<string, Promise<Record<string, unknown>>>();
 
-/** The importer to hand `loadPlugin`, or undefined where the runtime's `import()` is enough (Deno). */
+/** The importer to hand `loadPlugin`, or undefined where the runtime's `import()` is enough (Deno, Bun). */
 export async function pluginImporter(): Promise<((url: string) => Promise<Record<string, unknown>>) | undefined> {
-  if ("Deno" in globalThis || !process.versions?.node) return undefined;
+  if (runtime !== "node") return undefined;
   const { tsImport } = await import("tsx/esm/api");
   // tsImport loads a fresh copy of a module on every call; a plugin module runs once per process, as import() does
   return (url) => {

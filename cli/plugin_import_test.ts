@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadPlugin } from "../plugins/builtins.ts";
 import { pluginImporter } from "./plugin_import_node.ts";
+import { runtime } from "../core/runtime/mod.ts";
 
 const modTs = pathToFileURL(new URL("../mod.ts", import.meta.url).pathname).href;
 
@@ -49,7 +50,7 @@ test("a plugin in a CommonJS project that needs ES modules (top-level await) is 
     );
     const importModule = await pluginImporter();
     const outcome = await loadPlugin(join(dir, "mod.ts"), { importModule }).then((p) => p.name, (e: Error) => e.message);
-    if ("Deno" in globalThis) {
+    if (runtime === "deno") {
       assert.is(outcome, "tla", "Deno loads a .ts file as an ES module whatever package.json says");
     } else {
       assert.match(outcome, /loaded as CommonJS .*"type": "module".*npm pkg set type=module/);

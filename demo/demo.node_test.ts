@@ -9,15 +9,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { charTokenizer } from "../core/tokenizer/index.ts";
-import { rollout } from "../core/rollout/index.ts";
+import { charTokenizer } from "../core/tokenizer/mod.ts";
+import { rollout } from "../core/rollout/mod.ts";
 import { calculatorTask } from "../plugins/calculator/mod.ts";
 import { run as serveCommand } from "../cli/commands/serve.ts";
 import { memoryIO } from "../cli/io.ts";
 import { saveCheckpoint } from "../trainer/engine/io/checkpoint/save_checkpoint.ts";
 import { tinyConfig } from "../trainer/engine/model/config.ts";
 import { createModel } from "../trainer/engine/model/model.ts";
-import { type Browser, findChromium, launchChromium, type Page } from "./_chromium_node.ts";
+import { type Browser, findChromium, launchChromium, type Page } from "./chromium_node.ts";
 
 interface ShownEpisode {
   id: string;

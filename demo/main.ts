@@ -5,7 +5,7 @@
  * `running` → `done` (or `error`), so a headless browser knows when to read the page.
  */
 import { calculatorTask } from "../plugins/calculator/mod.ts";
-import { rollout } from "../core/rollout/index.ts";
+import { rollout } from "../core/rollout/mod.ts";
 import { formatNames, hasFormat } from "../core/formats/registry.ts";
 import type { FormatName } from "../core/types.ts";
 import { type DemoBackend, type DemoPolicy, demoPolicy } from "./policy.ts";

@@ -3,7 +3,7 @@
  * else the built-in tiny model with seeded (untrained) weights; on WebGPU when the browser has an
  * adapter, else on the WebAssembly kernels, else on the plain TypeScript reference.
  */
-import { charTokenizer } from "../core/tokenizer/index.ts";
+import { charTokenizer } from "../core/tokenizer/mod.ts";
 import type { Tokenizer } from "../core/types.ts";
 import type { Backend } from "../trainer/engine/backend/backend.ts";
 import { createCpuBackend } from "../trainer/engine/cpu/cpu_backend.ts";

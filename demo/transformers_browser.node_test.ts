@@ -2,7 +2,7 @@
 // (demo/transformers_main.ts) and onnxruntime-web's wasm files from 127.0.0.1, and headless Chromium
 // runs a greedy calculator rollout through `transformersPolicy` on the `wasm` device. The tokens the
 // page drew must be the engine's greedy tokens in Node for the same contexts. Node only: Chromium is
-// driven over a pipe (see `_chromium_node.ts`). Needs Debian's `chromium`; under CI=true a missing
+// driven over a pipe (see `chromium_node.ts`). Needs Debian's `chromium`; under CI=true a missing
 // browser is a failure.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -14,12 +14,12 @@ import { dirname, join, normalize } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { rollout } from "../core/rollout/index.ts";
+import { rollout } from "../core/rollout/mod.ts";
 import type { GenerateOptions } from "../core/types.ts";
 import { calculatorTask } from "../plugins/calculator/mod.ts";
 import { writeOnnxExport } from "../trainer/onnx/export/export_onnx.ts";
-import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer, fixtureWeights } from "../trainer/onnx/_fixtures.ts";
-import { type Browser, findChromium, launchChromium, type Page } from "./_chromium_node.ts";
+import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer, fixtureWeights } from "../trainer/onnx/testing/fixtures.ts";
+import { type Browser, findChromium, launchChromium, type Page } from "./chromium_node.ts";
 
 interface PageResult {
   calls: { contexts: number[][]; options: GenerateOptions; tokens: number[][] }[];

@@ -8,11 +8,11 @@
  * `document.body.dataset.state` goes `loading` → `done` (or `error`).
  */
 import { env } from "@huggingface/transformers";
-import { charTokenizer } from "../core/tokenizer/index.ts";
-import { rollout } from "../core/rollout/index.ts";
+import { charTokenizer } from "../core/tokenizer/mod.ts";
+import { rollout } from "../core/rollout/mod.ts";
 import type { GenerateOptions, Policy } from "../core/types.ts";
 import { calculatorTask } from "../plugins/calculator/mod.ts";
-import { transformersPolicy } from "../trainer/policy/mod.ts";
+import { transformersPolicy } from "../inference/mod.ts";
 
 /** One `generate` call as the page saw it. */
 export interface RecordedCall {

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ServerHandle } from "./adapter/types.ts";
 import { request as httpRequest } from "node:http";
-import { postJson, startServer } from "./_fixtures.ts";
+import { postJson, startServer } from "./testing/fixtures.ts";
 
 const TOKEN = "s3cret-token.1";
 let open: ServerHandle;

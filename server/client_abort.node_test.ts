@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connect } from "node:net";
-import { startServer } from "./_fixtures.ts";
+import { startServer } from "./testing/fixtures.ts";
 
 test("a client that drops mid-body is logged as a client abort (499), not a server failure (500)", async () => {
   const lines: string[] = [];

@@ -10,7 +10,7 @@ import { serve } from "./adapter/serve.ts";
 import type { ServerHandle } from "./adapter/types.ts";
 import { createToolServer } from "./server.ts";
 import { wikiTool } from "../plugins/wiki/tool.ts";
-import { CORPUS, standInPython } from "./_fixtures.ts";
+import { CORPUS, standInPython } from "./testing/fixtures.ts";
 
 let server: ServerHandle;
 test.before(async () => {

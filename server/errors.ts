@@ -6,6 +6,7 @@ import * as v from "valibot";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { formatIssues } from "../core/config/mod.ts";
 
 /** Machine-readable error codes, one per way a request can fail. */
 export type ServerErrorCode =
@@ -112,7 +113,7 @@ export async function readBody<T>(
   if (!parsed.success) {
     const issues = issuesToJson(parsed.issues);
     const message = `the request body does not match the expected shape${options.expected ? ` ${options.expected}` : ""}: ${
-      issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ")
+      formatIssues(parsed.issues)
     }`;
     return { ok: false, response: jsonError(c, 400, "invalid_body", message, issues) };
   }

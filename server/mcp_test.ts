@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ServerHandle } from "./adapter/types.ts";
-import { startServer } from "./_fixtures.ts";
+import { startServer } from "./testing/fixtures.ts";
 import { MCP_SERVER_INFO } from "./mcp.ts";
 
 const TOKEN = "mcp-token";

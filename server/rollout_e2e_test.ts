@@ -14,7 +14,7 @@ import { http } from "../plugins/http/mod.ts";
 import { sandboxTool } from "../plugins/sandbox/tool.ts";
 import { wikiTool } from "../plugins/wiki/tool.ts";
 import type { ServerHandle } from "./adapter/types.ts";
-import { standInPython, startServer, testPlugin } from "./_fixtures.ts";
+import { standInPython, startServer, testPlugin } from "./testing/fixtures.ts";
 
 const TOKEN = "e2e-token";
 const tokenizer = charTokenizer();

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { runtimeName } from "./adapter/serve.ts";
 import type { ServerHandle } from "./adapter/types.ts";
-import { postJson, startServer } from "./_fixtures.ts";
+import { postJson, startServer } from "./testing/fixtures.ts";
 
 const lines: string[] = [];
 let server: ServerHandle;

@@ -1,7 +1,7 @@
 /**
  * The import graph of the sources, for the layering checks of import_graph_test.ts: every relative import
  * (static, `export ... from`, and dynamic `import("...")` with a literal path) of every `.ts` file, and the
- * layer each file belongs to. Layers, lowest first: core → plugins → trainer and server → cli; files outside
+ * layer each file belongs to. Layers, lowest first: core → plugins → trainer, inference and server → cli; files outside
  * them (entry files at the root, bench/, demo/, examples/, test/, scripts/) are not part of the layered library.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from "node:path";
 
 /** A library layer and its rank (a file may import only from its own rank or below). */
 export interface Layer {
-  name: "core" | "plugins" | "server" | "trainer" | "cli";
+  name: "core" | "plugins" | "server" | "trainer" | "inference" | "cli";
   rank: number;
 }
 
@@ -54,12 +54,13 @@ export function layerOf(file: string): Layer | null {
   if (file.startsWith("plugins/")) return { name: "plugins", rank: 1 };
   if (file.startsWith("cli/")) return { name: "cli", rank: 3 };
   if (file.startsWith("trainer/")) return { name: "trainer", rank: 2 };
+  if (file.startsWith("inference/")) return { name: "inference", rank: 2 };
   return null;
 }
 
 /** Whether a file is a test or a test helper (tests may reach across layers; the library may not). */
 export function isTestFile(file: string): boolean {
-  return /_test\.ts$|(^|\/)(_testing|_fixtures?[\w]*|_test_[\w]+)\.ts$|(^|\/)(fixtures|testing)\//.test(file);
+  return /_test\.ts$|(^|\/)(fixtures|testing)\//.test(file);
 }
 
 /** The import graph: file → the files it imports (existing `.ts` files only). */

@@ -1,9 +1,9 @@
 // The import graph of the sources (see import_graph.ts): no import circle anywhere, core/ knows no plugin,
-// and the library's layers import downwards only (core → plugins → trainer and server → cli).
+// and the library's layers import downwards only (core → plugins → trainer, inference and server → cli).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fileURLToPath } from "node:url";
-import { importCircles, importGraph, importsIn, isTestFile, layerOf, layerViolations } from "./import_graph.ts";
+import { importCircles, importGraph, importsIn, isTestFile, layerOf, layerViolations, sourceFiles } from "./import_graph.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const graph = importGraph(root);
@@ -32,14 +32,21 @@ test("the checker reads static, re-export, multi-line and dynamic imports, and f
   assert.equal(layerOf("server/server.ts")?.name, "server");
   assert.equal(layerOf("cli/main.ts")?.name, "cli");
   assert.equal(layerOf("trainer/run/train.ts")?.name, "trainer");
+  assert.equal(layerOf("inference/transformers_policy.ts")?.name, "inference");
   assert.is(layerOf("bench/run.ts"), null);
-  assert.ok(isTestFile("core/plugin/_testing.ts") && isTestFile("core/plugin/fixtures/x.ts") && !isTestFile("core/types.ts"));
-  assert.ok(isTestFile("trainer/common/testing/bigram_model.ts"));
+  assert.ok(isTestFile("core/plugin/testing/episodes.ts") && isTestFile("core/plugin/fixtures/x.ts") && !isTestFile("core/types.ts"));
+  assert.ok(isTestFile("trainer/common/testing/bigram_model.ts") && isTestFile("server/testing/fixtures.ts"));
+  assert.not.ok(isTestFile("core/rollout/turn.ts") || isTestFile("cli/commands/flags.ts"));
+});
+
+test("every folder's entry file is mod.ts and no source file hides behind a _ prefix (files are named by role)", () => {
+  const misnamed = sourceFiles(root).filter((file) => /(^|\/)(index\.ts|_[^/]*\.ts)$/.test(file));
+  assert.equal(misnamed, []);
 });
 
 test("the graph covers the sources", () => {
   assert.ok(graph.size > 300, `only ${graph.size} files found under ${root}`);
-  assert.ok(graph.get("mod.ts")!.includes("core/formats/index.ts"));
+  assert.ok(graph.get("mod.ts")!.includes("core/formats/mod.ts"));
   assert.ok(graph.get("plugins/builtins.ts")!.includes("plugins/calculator/mod.ts"), "dynamic imports are edges");
 });
 
@@ -79,7 +86,29 @@ test("the algorithms (sft, ppo, grpo) import neither the run layer above them no
   assert.equal(wrong, []);
 });
 
-test("the published library (core, plugins, server, trainer, cli) imports nothing from bench/, demo/ or examples/", () => {
+test("the engine is below the rest of trainer/: its library files and test helpers import nothing from trainer/ outside trainer/engine/", () => {
+  const wrong = [...graph].flatMap(([file, targets]) =>
+    file.startsWith("trainer/engine/") && !file.endsWith("_test.ts")
+      ? targets.filter((t) => t.startsWith("trainer/") && !t.startsWith("trainer/engine/")).map((t) => `${file} -> ${t}`)
+      : []
+  );
+  assert.equal(wrong, []);
+});
+
+test("inference/ (policies that only generate) imports only core/ and trainer/engine/, and no other layer imports it", () => {
+  const wrong: string[] = [];
+  for (const [file, targets] of graph) {
+    if (isTestFile(file)) continue;
+    for (const target of targets) {
+      const fromInference = file.startsWith("inference/") && !/^(core|inference|trainer\/engine)\//.test(target);
+      const intoInference = layerOf(file) !== null && !file.startsWith("inference/") && target.startsWith("inference/");
+      if (fromInference || intoInference) wrong.push(`${file} -> ${target}`);
+    }
+  }
+  assert.equal(wrong, []);
+});
+
+test("the published library (core, plugins, server, trainer, inference, cli) imports nothing from bench/, demo/ or examples/", () => {
   const outside = [...graph].flatMap(([file, targets]) =>
     layerOf(file) === null || isTestFile(file)
       ? []

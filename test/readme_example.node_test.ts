@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import process from "node:process";
-import { root, runChild as run } from "./_child.ts";
+import { root, runChild as run } from "./testing/child.ts";
 
 const deno = join(root, "node_modules", ".bin", "deno");
 

@@ -5,7 +5,7 @@
  * the model idles; the async loop generates for the ready episodes while others' tools sleep.
  */
 import type { Tool } from "../../core/types.ts";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import { benchBackend, benchModel } from "../engine.ts";
 import { formatTable, type SuiteOutput } from "../report.ts";
 import { ceilingProbe, type LoopProbe, type LoopRow, loopProbe, measureRows, positionsFor, solverShape } from "../rollout/measure.ts";

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { solverPolicy } from "../../core/policy/solver.ts";
 import { rollout } from "../../core/rollout/rollout.ts";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import { calculatorTask } from "../../plugins/calculator/task.ts";
 import { createCpuBackend } from "../../trainer/engine/cpu/cpu_backend.ts";
 import { benchModel } from "../engine.ts";

@@ -5,7 +5,7 @@
  * ceiling, all at the same batch (every episode of the rollout), plus the reference solver alone. The runner then spawns the other runtime
  * to run this same suite, so the results hold a Node row and a Deno row of every figure.
  */
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import type { FormatName, Tokenizer } from "../../core/types.ts";
 import { benchBackend, benchModel } from "../engine.ts";
 import { otherRuntime, readJson, runtime, spawnScript, temporaryDir } from "../host_node.ts";

@@ -2,9 +2,10 @@
  * A small closed-loop load generator for HTTP servers on loopback: `clients` concurrent loops, each
  * sending its next request as soon as the last one answers, for `seconds`. Reports requests/s,
  * latency percentiles and status classes. Requests go through fetch on Deno and through `node:http`
- * on Node (see `_send_node.ts`), chosen once when this module loads.
+ * on Node (see `send_node.ts`), chosen once when this module loads.
  */
 import type { LoadRequest } from "./types.ts";
+import { runtime } from "../../core/runtime/mod.ts";
 
 export type { LoadRequest };
 
@@ -49,8 +50,7 @@ function fetchSender(request: LoadRequest): Send {
   };
 }
 
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-const createSender: (request: LoadRequest) => Send = isDeno ? fetchSender : (await import("./_send_node.ts")).nodeSender;
+const createSender: (request: LoadRequest) => Send = runtime === "deno" ? fetchSender : (await import("./send_node.ts")).nodeSender;
 
 async function loop(send: Send, until: number, latencies: number[] | null, statuses: Record<string, number>) {
   while (performance.now() < until) {

@@ -1,4 +1,4 @@
-/** The request a load run sends (load.ts runs it, _send_node.ts sends it on Node). */
+/** The request a load run sends (load.ts runs it, send_node.ts sends it on Node). */
 
 /** One request to send (the same one every time). */
 export interface LoadRequest {

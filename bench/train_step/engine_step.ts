@@ -5,12 +5,12 @@
  *
  * Shapes: B batch, T time, C channels, L layers, V vocabulary.
  */
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import type { Backend } from "../../trainer/engine/backend/backend.ts";
 import { encodeSafetensors } from "../../trainer/engine/io/safetensors/safetensors.ts";
 import { tinyConfig } from "../../trainer/engine/model/config.ts";
 import { createModel, type EngineModel } from "../../trainer/engine/model/model.ts";
-import { createPrng } from "../../trainer/engine/random/prng.ts";
+import { createPrng } from "../../core/random/sfc32.ts";
 import type { ModelConfig, OptimizerConfig } from "../../trainer/engine/types.ts";
 import { presetFor } from "../../trainer/run/presets.ts";
 

@@ -1,6 +1,6 @@
 /**
- * `toolrl bench [suite...] [--quick]`: the benchmark runner of bench/run.ts (tables on stdout,
- * bench/results/<suite>.json per suite). bench/ is not part of the library: it is loaded by path from a
+ * `toolrl bench [suite...] [--quick] [--save]`: the benchmark runner of bench/run.ts (tables on stdout;
+ * with --save, bench/results/<suite>.json per suite). bench/ is not part of the library: it is loaded by path from a
  * checkout of the repository, so the published package neither imports nor ships it.
  */
 import type { CliIO } from "../io.ts";

@@ -8,8 +8,8 @@ import { loadModel } from "../../trainer/run/checkpoint.ts";
 import { evaluatePolicy, toolOutputLogprob } from "../../trainer/run/evaluate.ts";
 import { backendByName, requireFormat, resolveTask } from "../../trainer/run/setup.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
-import { readFlags } from "./_flags.ts";
-import { writeNewFile } from "./_new_file.ts";
+import { readFlags } from "./flags.ts";
+import { writeNewFile } from "./new_file.ts";
 import { episodesToJSONL } from "../../core/episode/episode.ts";
 
 export const help = `toolrl eval <checkpoint> <task> [options]

@@ -4,7 +4,7 @@
  * files, onnx/model.onnx) and that onnxruntime runs directly. Prints one JSON line describing it.
  */
 import type { CliIO } from "../io.ts";
-import { tryReadFlags } from "./_flags.ts";
+import { tryReadFlags } from "./flags.ts";
 import { nodeRunFiles } from "../../trainer/run/run_files_node.ts";
 import { exportOnnx, ONNX_MODEL_FILE, ONNX_OPSET } from "../../trainer/onnx/export/export_onnx.ts";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { main } from "../main.ts";
 import { memoryIO } from "../io.ts";
 import { saveCheckpoint } from "../../trainer/engine/io/checkpoint/save_checkpoint.ts";
-import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer } from "../../trainer/onnx/_fixtures.ts";
+import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer } from "../../trainer/onnx/testing/fixtures.ts";
 
 test("toolrl export-onnx <checkpoint> <dir> writes the folder and describes it as JSON", async () => {
   const root = await mkdtemp(join(tmpdir(), "toolrl-cli-onnx-"));

@@ -3,11 +3,11 @@
  * (see core/datasets/verl_dataset.ts for the columns).
  */
 import type { CliIO } from "../io.ts";
-import { writeNewFile } from "./_new_file.ts";
+import { writeNewFile } from "./new_file.ts";
 import { verlDatasetParquet, verlDatasetRows } from "../../core/datasets/verl_dataset.ts";
 import { resolveTask } from "../../trainer/run/setup.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
-import { readFlags } from "./_flags.ts";
+import { readFlags } from "./flags.ts";
 
 const FLAGS = { n: "number", out: "string", seed: "number", split: "string", plugin: "list", overwrite: "boolean" } as const;
 

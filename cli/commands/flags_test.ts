@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFlags, settingsObject, tryReadFlags } from "./_flags.ts";
+import { readFlags, settingsObject, tryReadFlags } from "./flags.ts";
 
 const spec = { steps: "number", out: "string", plugin: "list", "no-tool-mask": "boolean" } as const;
 

@@ -9,7 +9,7 @@ import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";
 import { loadHfTokenizer } from "../../trainer/engine/io/tokenizer/hf_tokenizer.ts";
 import { createModel } from "../../trainer/engine/model/model.ts";
 import type { ModelConfig } from "../../trainer/engine/types.ts";
-import { readFlags } from "./_flags.ts";
+import { readFlags } from "./flags.ts";
 
 export const help = `toolrl init-model <out> --tokenizer DIR [options]
 

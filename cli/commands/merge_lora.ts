@@ -7,7 +7,7 @@ import { saveCheckpoint } from "../../trainer/engine/io/checkpoint/save_checkpoi
 import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";
 import { mergeLora } from "../../trainer/engine/io/lora/merge_lora.ts";
 import { loadModel } from "../../trainer/run/checkpoint.ts";
-import { readFlags } from "./_flags.ts";
+import { readFlags } from "./flags.ts";
 
 export const help = `toolrl merge-lora <adapter-dir> <out> [--overwrite]
 

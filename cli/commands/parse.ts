@@ -4,10 +4,10 @@
  * format: a built-in one or one that a `--plugin` module registers.
  */
 import type { CliIO } from "../io.ts";
-import { formatNames, getParser, hasFormat } from "../../core/formats/index.ts";
+import { formatNames, getParser, hasFormat } from "../../core/formats/mod.ts";
 import { loadPlugin } from "../../plugins/builtins.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
-import { readFlags } from "./_flags.ts";
+import { readFlags } from "./flags.ts";
 
 export const help = `toolrl parse --format F [--tools NAME,NAME] [--repair-json] [--lossy] [--plugin PATH]
 

@@ -5,7 +5,7 @@
 import type { CliIO } from "../io.ts";
 import { builtinPlugins, loadPlugin } from "../../plugins/builtins.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
-import { readFlags } from "./_flags.ts";
+import { readFlags } from "./flags.ts";
 import type { Plugin } from "../../core/types.ts";
 import { createToolServer, DEFAULT_SERVER_LIMITS, type ServerLimits } from "../../server/server.ts";
 import { serve } from "../../server/adapter/serve.ts";

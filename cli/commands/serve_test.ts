@@ -40,7 +40,7 @@ test("toolrl serve serves the built-in calculator until closed, one log line per
 });
 
 test("toolrl serve --plugin loads a plugin module and --token guards it", async () => {
-  const server = await start(["--plugins", "calculator", "--plugin", "./server/_fixtures.ts", "--token", "t0k"]);
+  const server = await start(["--plugins", "calculator", "--plugin", "./server/testing/fixtures.ts", "--token", "t0k"]);
   const names = (token: string) =>
     fetch(`${server.url}/tools`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status === 200 ? r.json() : r.status);
   assert.is(await names("wrong"), 401);

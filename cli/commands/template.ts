@@ -3,7 +3,7 @@
  * template rendered on stdout exactly (nothing added), for checking against other tools.
  */
 import type { CliIO } from "../io.ts";
-import { tryReadFlags } from "./_flags.ts";
+import { tryReadFlags } from "./flags.ts";
 import { type ChatMessage, loadHfTokenizer } from "../../trainer/engine/io/tokenizer/hf_tokenizer.ts";
 
 export const help = `toolrl template <model-dir>

@@ -7,9 +7,9 @@ import { parseTrainConfig, type TrainConfigInput } from "../../trainer/run/confi
 import { mergeConfig } from "../../trainer/run/merge.ts";
 import { nodeRunFiles } from "../../trainer/run/run_files_node.ts";
 import { checkRunFolder } from "../../trainer/run/run_files.ts";
-import { resumeTraining, train, type TrainEnv, type TrainResult } from "../../trainer/run/train.ts";
+import { resumeTraining, train, type TrainEnv, type TrainPhase, type TrainResult } from "../../trainer/run/train.ts";
 import { settingsHelp } from "../../trainer/run/config_help.ts";
-import { readFlags, settingsObject } from "./_flags.ts";
+import { readFlags, settingsObject } from "./flags.ts";
 import { pluginImporter } from "../plugin_import_node.ts";
 
 const usage = `toolrl train <task> [options]
@@ -75,21 +75,31 @@ function sftFlags(flags: Record<string, unknown>): Record<string, unknown> | und
   return Object.keys(given).length > 0 ? given : undefined;
 }
 
+/** What a first Ctrl-C does in `phase`: a checkpoint exists only from the first RL step on. */
+export function interruptHint(phase: TrainPhase): string {
+  if (phase === "rl") return "stopping after the RL step under way, with a checkpoint";
+  if (phase === "finish") return "the RL steps are done: finishing the last evaluation, the final checkpoint and the report";
+  const during = { setup: "setup", sft: "SFT", evaluate: "the held-out evaluation before RL" }[phase];
+  return `interrupted during ${during}, which keeps no checkpoint: the run stops after its first RL step, with one`;
+}
+
 /** Runs `toolrl train`; prints the held-out accuracy before and after RL on stdout. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags, positional } = readFlags(argv, FLAGS);
   // Ctrl-C: finish the step under way, checkpoint, print the --resume command; a second Ctrl-C exits at once
   let interrupted = false;
+  let phase: TrainPhase = "setup";
   const restore = io.onInterrupt?.(() => {
     if (interrupted) exitNow();
     interrupted = true;
-    io.stderr("\nstopping after the RL step under way, with a checkpoint (SFT has none: Ctrl-C again to quit at once)...\n");
+    io.stderr(`\n${interruptHint(phase)} (Ctrl-C again to quit at once)...\n`);
   });
-  const env = {
+  const env: TrainEnv = {
     files: nodeRunFiles(),
     progress: { write: io.stderr, isTTY: io.isTTY },
     shouldStop: () => interrupted,
     importModule: await pluginImporter(),
+    onPhase: (next) => void (phase = next),
   };
   try {
     return await runTraining(flags, positional, env, io);

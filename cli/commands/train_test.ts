@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { main } from "../main.ts";
+import { interruptHint } from "./train.ts";
 import { memoryIO } from "../io.ts";
 import { tempRunDir, TINY_TRAIN_FLAGS } from "../../trainer/run/testing/tiny_run.ts";
 
@@ -162,7 +163,8 @@ test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --r
     const args = ["train", "calculator", ...TINY, "--steps", "4"]; // the later --steps wins
     assert.is(await main([...args, "--out", dir.path], io), 0, io.err);
     assert.match(io.out, `stopped at RL step 1; continue with: npx toolrl train --resume ${dir.path}`);
-    assert.match(io.err, "stopping after the RL step under way");
+    assert.match(io.err, "stopping after the RL step under way, with a checkpoint (Ctrl-C again to quit at once)");
+    assert.not.match(io.err, /SFT has none|interrupted during/, "a Ctrl-C during RL speaks of RL only");
     // the first session's time is what its checkpoint says: make it 1000 s, which this run cannot take by itself
     const statePath = `${dir.path}/checkpoint/trainer_state.json`;
     const state = JSON.parse(await readFile(statePath, "utf8"));
@@ -189,6 +191,31 @@ test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --r
   } finally {
     await dir.cleanup();
   }
+});
+
+test("toolrl train: Ctrl-C during SFT says SFT keeps no checkpoint and stops after the first RL step with one", async () => {
+  const dir = await tempRunDir();
+  try {
+    const io = memoryIO();
+    const stderr = io.stderr.bind(io);
+    io.stderr = (text: string) => {
+      stderr(text);
+      if (/^SFT: /m.test(text)) io.interrupt();
+    };
+    assert.is(await main(["train", "calculator", ...TINY, "--steps", "4", "--out", dir.path], io), 0, io.err);
+    assert.match(io.err, "interrupted during SFT, which keeps no checkpoint: the run stops after its first RL step, with one");
+    assert.not.match(io.err, "stopping after the RL step under way");
+    assert.match(io.out, `stopped at RL step 1; continue with: npx toolrl train --resume ${dir.path}`);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test("interruptHint() names each phase: setup, SFT and the evaluation before RL have no checkpoint, RL has, the end finishes", () => {
+  assert.match(interruptHint("setup"), /^interrupted during setup, which keeps no checkpoint/);
+  assert.match(interruptHint("evaluate"), /^interrupted during the held-out evaluation before RL/);
+  assert.is(interruptHint("rl"), "stopping after the RL step under way, with a checkpoint");
+  assert.match(interruptHint("finish"), /^the RL steps are done/);
 });
 
 test.run();

@@ -1,13 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { appendSegment, createEpisode } from "../episode/episode.ts";
-import { charTokenizer } from "../tokenizer/index.ts";
+import { charTokenizer } from "../tokenizer/mod.ts";
 import type { Episode } from "../types.ts";
 import { episodesToTrlJSONL, episodesToVerlJSONL, toTrlRecord, toVerlRecord } from "./export.ts";
 import { importHermes } from "./hermes.ts";
 import { parseRecords } from "./records.ts";
 import { importToolBench } from "./toolbench.ts";
-import { docsText, fixtureText } from "./_fixtures_node.ts";
+import { docsText, fixtureText } from "./testing/fixtures_node.ts";
 
 const tokenizer = charTokenizer();
 const imported: Episode[] = [

@@ -6,9 +6,9 @@
  * turn is a model segment ending with `<|im_end|>`, and the results of consecutive tool turns go back as one
  * user turn of `<tool_response>` blocks (Qwen2.5's template), through the hermes parser's `renderResults`.
  */
-import { isPlainObject } from "../formats/_common.ts";
+import { isPlainObject } from "../formats/parse_helpers.ts";
 import type { Tokenizer } from "../types.ts";
-import { eachRecord, readTurns } from "./_common.ts";
+import { eachRecord, readTurns } from "./importer_helpers.ts";
 import { conversationToEpisode, type DatasetImport } from "./conversation.ts";
 
 /** Options of `importHermes`. */

@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { hermesParser } from "../formats/index.ts";
-import { charTokenizer } from "../tokenizer/index.ts";
+import { hermesParser } from "../formats/mod.ts";
+import { charTokenizer } from "../tokenizer/mod.ts";
 import { importHermes } from "./hermes.ts";
 import { parseRecords } from "./records.ts";
-import { assertAligned, trainedText } from "./_testing.ts";
-import { fixtureText } from "./_fixtures_node.ts";
+import { assertAligned, trainedText } from "./testing/checks.ts";
+import { fixtureText } from "./testing/fixtures_node.ts";
 
 const tokenizer = charTokenizer();
 const records = parseRecords(await fixtureText("hermes_sample.jsonl"));

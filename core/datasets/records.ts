@@ -1,5 +1,5 @@
 /** Reading dataset files: a JSON list, one JSON object, or JSON Lines. */
-import { describe } from "./_common.ts";
+import { describe } from "./importer_helpers.ts";
 
 /**
  * The records of a dataset file's text: the items of a JSON list, a single JSON object, or one object

@@ -8,9 +8,9 @@
  * observations were never recorded, so each call's tool segment holds `observe(call)` (a note by default)
  * and the episode ends on the last call, ready for training the calls or for scoring with a call matcher.
  */
-import { isPlainObject } from "../formats/_common.ts";
+import { isPlainObject } from "../formats/parse_helpers.ts";
 import type { Episode, Sample, Tokenizer } from "../types.ts";
-import { describe } from "./_common.ts";
+import { describe } from "./importer_helpers.ts";
 import { type ChatTurn, conversationToEpisode, type DatasetImport } from "./conversation.ts";
 
 /** One gold call of the evaluation sets, with its input parsed. */

@@ -6,10 +6,10 @@
  * replies tool segments. ToolBench ends with a call of its `Finish` pseudo-tool; a `give_answer` finish is
  * written as `Final Answer: ...`, the react format's answer, so the episode ends the way our rollouts do.
  */
-import { looseJson } from "../formats/_loose_json.ts";
-import { isPlainObject } from "../formats/_common.ts";
+import { looseJson } from "../formats/loose_json.ts";
+import { isPlainObject } from "../formats/parse_helpers.ts";
 import type { Tokenizer } from "../types.ts";
-import { eachRecord, readTurns } from "./_common.ts";
+import { eachRecord, readTurns } from "./importer_helpers.ts";
 import { conversationToEpisode, type DatasetImport } from "./conversation.ts";
 
 /** Options of `importToolBench`. */

@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { reactParser } from "../formats/index.ts";
-import { charTokenizer } from "../tokenizer/index.ts";
+import { reactParser } from "../formats/mod.ts";
+import { charTokenizer } from "../tokenizer/mod.ts";
 import { importToolBench } from "./toolbench.ts";
-import { assertAligned, trainedText } from "./_testing.ts";
-import { fixtureText } from "./_fixtures_node.ts";
+import { assertAligned, trainedText } from "./testing/checks.ts";
+import { fixtureText } from "./testing/fixtures_node.ts";
 
 const tokenizer = charTokenizer();
 const records = JSON.parse(await fixtureText("toolbench_sample.json"));

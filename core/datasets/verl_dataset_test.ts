@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
-import { addTask as task } from "../rollout/_testing.ts";
+import { addTask as task } from "../rollout/testing/tools.ts";
 import { verlDatasetParquet, verlDatasetRows } from "./verl_dataset.ts";
 
 test("verlDatasetParquet() writes verl's columns, read back by hyparquet with nested prompt and reward_model", async () => {

@@ -3,7 +3,7 @@ import { colorByDefault } from "./adapter/terminal.ts";
 import * as assert from "uvu/assert";
 import { appendSegment, createEpisode, episodesToJSONL } from "./episode.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
-import { getParser } from "../formats/index.ts";
+import { getParser } from "../formats/mod.ts";
 import type { Episode, FormatName } from "../types.ts";
 
 const tokenizer = charTokenizer();

@@ -7,8 +7,8 @@
 import type { ParsedCall, ParseError, Parser, ParseResult, Tool, ToolOutput } from "../types.ts";
 import type { Format, TranscriptRenderer } from "./types.ts";
 import { toolSchemas } from "../plugin/tool_schemas.ts";
-import { isPlainObject, unknownTool } from "./_common.ts";
-import { parseArguments } from "./_loose_json.ts";
+import { isPlainObject, unknownTool } from "./parse_helpers.ts";
+import { parseArguments } from "./loose_json.ts";
 
 const OPEN = "<tool_call>";
 const CLOSE = "</tool_call>";

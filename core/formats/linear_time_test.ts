@@ -2,7 +2,7 @@
 // name-trimming regexes backtrack quadratically (128 KB took 3.2 s and 19.5 s), and a 10 MB output.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getParser } from "./index.ts";
+import { getParser } from "./mod.ts";
 
 /** Best of five wall times of `parse(text)`, in ms. */
 function time(parse: () => unknown): number {

@@ -7,8 +7,8 @@
 import type { ParsedCall, ParseError, Parser, ParseResult, Tool, ToolOutput } from "../types.ts";
 import type { Format } from "./types.ts";
 import { toolSchemas } from "../plugin/tool_schemas.ts";
-import { isPlainObject, unknownTool } from "./_common.ts";
-import { looseJson } from "./_loose_json.ts";
+import { isPlainObject, unknownTool } from "./parse_helpers.ts";
+import { looseJson } from "./loose_json.ts";
 
 const EOT = "<|eot_id|>";
 const EOM = "<|eom_id|>";

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { llama3JsonParser } from "./llama3_json.ts";
-import { getParser } from "./index.ts";
+import { getParser } from "./mod.ts";
 
 const tools = ["search", "calculator"];
 

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { looseJson } from "./_loose_json.ts";
+import { looseJson } from "./loose_json.ts";
 
 test("looseJson() reads strict JSON unchanged", () => {
   assert.equal(looseJson(' {"a": [1, "x\'y"], "b": null} '), { ok: true, value: { a: [1, "x'y"], b: null } });

@@ -5,8 +5,8 @@
  */
 import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
 import type { Format, TranscriptRenderer } from "./types.ts";
-import { unknownTool } from "./_common.ts";
-import { parseArguments } from "./_loose_json.ts";
+import { unknownTool } from "./parse_helpers.ts";
+import { parseArguments } from "./loose_json.ts";
 
 const THOUGHT = "Thought:";
 const ACTION = "Action:";

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as v from "valibot";
 import { defineTool } from "../plugin/define_tool.ts";
-import { formatNames, getFormat, getParser, hasFormat, registerFormat, submitFormat } from "./index.ts";
+import { formatNames, getFormat, getParser, hasFormat, registerFormat, submitFormat } from "./mod.ts";
 
 const tool = defineTool({ name: "lookup", description: "Looks up a key.", parameters: v.object({ key: v.string() }), run: () => "" });
 const call = { name: "lookup", arguments: { key: "a b" }, query: "a b" };

@@ -5,7 +5,7 @@
  */
 import type { ParsedCall, ParseError, Parser, ParseResult, ToolOutput } from "../types.ts";
 import type { Format } from "./types.ts";
-import { unknownTool } from "./_common.ts";
+import { unknownTool } from "./parse_helpers.ts";
 
 const REQUEST = "<request>";
 const CALL = "<call>";

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { defineVerifier, formatBonus, weightedSum } from "./define_verifier.ts";
 import { submitParser } from "../formats/submit.ts";
 import type { Sample } from "../types.ts";
-import { episodeOf } from "./_testing.ts";
+import { episodeOf } from "./testing/episodes.ts";
 
 const sample: Sample = { id: "s", question: "What is 13 - 4?", answer: 9 };
 const good = episodeOf("What is 13 - 4?\n", [["model", "<request><calculator>13-4<call>"], ["tool", "9<response>"], [

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { formatProblems } from "./format_check.ts";
 import { submitParser } from "../formats/submit.ts";
-import { episodeOf } from "./_testing.ts";
+import { episodeOf } from "./testing/episodes.ts";
 
 test("formatProblems() finds nothing wrong with calls followed by a submitted answer", () => {
   const episode = episodeOf("q\n", [["model", "<request><calculator>1+1<call>"], ["tool", "2<response>"], [

@@ -3,6 +3,7 @@
  * tool's valibot schema, a hard time limit, and every failure returned as a value, never thrown.
  */
 import * as v from "valibot";
+import { formatIssues } from "../config/mod.ts";
 import type { Tool, ToolCallOutcome } from "../types.ts";
 
 /** Options for one call. */
@@ -15,16 +16,6 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** Raw text arguments (from a format whose `argumentsAsText` is true, as submit) are mapped with `tool.fromText`. */
   rawText?: boolean;
-}
-
-/** Formats valibot issues as one line each: `path: message`. */
-export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .map((issue) => {
-      const path = v.getDotPath(issue);
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join("; ");
 }
 
 /**

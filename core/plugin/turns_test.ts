@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getParser } from "../formats/index.ts";
+import { getParser } from "../formats/mod.ts";
 import type { FormatName } from "../types.ts";
 import * as v from "valibot";
 import { defineTool } from "./define_tool.ts";

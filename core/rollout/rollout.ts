@@ -36,8 +36,8 @@ import type {
 import { createEpisode } from "../episode/episode.ts";
 import { getFormat } from "../formats/registry.ts";
 import { resolveLimits } from "./limits.ts";
-import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools, type ToolPlan } from "./_turn.ts";
-import { type RolloutMetrics, summarize, type Timing } from "./_summary.ts";
+import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools, type ToolPlan } from "./turn.ts";
+import { type RolloutMetrics, summarize, type Timing } from "./summary.ts";
 
 export type { RolloutMetrics };
 

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rollout } from "./rollout.ts";
 import { DEFAULT_LIMITS, resolveLimits } from "./limits.ts";
-import { calculator, echo, hermesCalls } from "./_testing.ts";
+import { calculator, echo, hermesCalls } from "./testing/tools.ts";
 import { scriptedPolicy } from "../policy/scripted.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
 import { CUT_MARKS } from "../truncate/truncate.ts";

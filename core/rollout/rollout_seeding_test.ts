@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as v from "valibot";
 import { rollout, turnSeed } from "./rollout.ts";
-import { sleep } from "./_testing.ts";
+import { sleep } from "./testing/tools.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
 import type { GenerateOptions, Generation, Policy, Tool } from "../types.ts";
 

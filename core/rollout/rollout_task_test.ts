@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { solverPolicy } from "../policy/solver.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
-import { addTask as task } from "./_testing.ts";
+import { addTask as task } from "./testing/tools.ts";
 import { rolloutTask } from "./rollout_task.ts";
 import { rollout } from "./rollout.ts";
 import { submitParser } from "../formats/submit.ts";

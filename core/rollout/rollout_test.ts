@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rollout } from "./rollout.ts";
-import { addTask, calculator, echo, hermesCalls } from "./_testing.ts";
+import { addTask, calculator, echo, hermesCalls } from "./testing/tools.ts";
 import { scriptedPolicy } from "../policy/scripted.ts";
 import { solverPolicy } from "../policy/solver.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { rollout } from "./rollout.ts";
-import { hang, hermesCalls, sleep, sleeper, thrower } from "./_testing.ts";
+import { hang, hermesCalls, sleep, sleeper, thrower } from "./testing/tools.ts";
 import { scriptedPolicy } from "../policy/scripted.ts";
 import { charTokenizer } from "../tokenizer/char_tokenizer.ts";
 import * as v from "valibot";

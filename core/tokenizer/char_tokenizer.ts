@@ -7,7 +7,7 @@
  * Lone UTF-16 surrogates are not valid text: they encode as U+FFFD, as `TextEncoder` does.
  */
 import type { Tokenizer } from "../types.ts";
-import { parsers } from "../formats/index.ts";
+import { parsers } from "../formats/mod.ts";
 
 /** The padding string (id 256). */
 export const CHAR_PAD = "<pad>";

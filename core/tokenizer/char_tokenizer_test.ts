@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CHAR_EOS, CHAR_PAD, charTokenizer, charTokenizerFromJSON, DEFAULT_SPECIALS } from "./char_tokenizer.ts";
-import { parsers } from "../formats/index.ts";
+import { parsers } from "../formats/mod.ts";
 
 test("charTokenizer() round-trips any valid text byte by byte", () => {
   const tok = charTokenizer();

@@ -9,7 +9,7 @@
  * shows a problem that training can draw, for any seeds.
  */
 import { getFormat } from "../../core/formats/registry.ts";
-import { type Random, seededRandom, splitSeed } from "../../core/plugin/random.ts";
+import { type Random, seededRandom, splitSeed } from "../../core/random/mulberry32.ts";
 import { callTurn, finalTurn, questionPrompt, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { numericMatch } from "../verifiers/numeric.ts";

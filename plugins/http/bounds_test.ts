@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startTestServer, type TestServer } from "./_test_server_node.ts";
+import { startTestServer, type TestServer } from "./testing/server_node.ts";
 import { checkAllowed, MAX_RESPONSE_BYTES, remoteTools } from "./tool.ts";
 
 let server: TestServer;

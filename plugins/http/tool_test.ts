@@ -5,7 +5,7 @@ import { defineTool } from "../../core/plugin/define_tool.ts";
 import { invokeTool } from "../../core/plugin/invoke_tool.ts";
 import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
 import { calculatorTool } from "../calculator/tool.ts";
-import { startTestServer, type TestReply, type TestRequest, type TestServer } from "./_test_server_node.ts";
+import { startTestServer, type TestReply, type TestRequest, type TestServer } from "./testing/server_node.ts";
 import { http } from "./mod.ts";
 import { httpTool, remoteTools } from "./tool.ts";
 

@@ -1,12 +1,12 @@
 /**
- * `createPythonRunner`: a worker holding one Pyodide interpreter per episode (see `_worker.ts`), with a
+ * `createPythonRunner`: a worker holding one Pyodide interpreter per episode (see `worker.ts`), with a
  * wall-clock limit per run. A run over its limit is first interrupted (KeyboardInterrupt through a shared
  * flag, which keeps the episode's interpreter); if Python does not stop within `graceMs` (C code ignores
  * the flag) the worker is terminated and a fresh one is started from a memory snapshot (about a fifth of
- * the work of a cold start; see `_snapshot.ts`). Runs are served one at a time, in call order.
+ * the work of a cold start; see `snapshot.ts`). Runs are served one at a time, in call order.
  */
-import type { RunMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./_protocol.ts";
-import { currentSnapshot, discardSnapshot, keepSnapshot } from "./_snapshot.ts";
+import type { RunMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./protocol.ts";
+import { currentSnapshot, discardSnapshot, keepSnapshot } from "./snapshot.ts";
 import { type RuntimeAdapters, runtimeAdapters } from "./spawn.ts";
 
 /** Options of {@link createPythonRunner}. */
@@ -92,7 +92,7 @@ interface Live {
   closed: boolean;
 }
 
-const WORKER_URL = new URL("./_worker.ts", import.meta.url);
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 /**
  * Creates a runner.

@@ -3,8 +3,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { invokeTool } from "../../core/plugin/invoke_tool.ts";
-import type { HostMessage, InitMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./_protocol.ts";
-import { SNAPSHOT_KEY } from "./_snapshot.ts";
+import type { HostMessage, InitMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./protocol.ts";
+import { SNAPSHOT_KEY } from "./snapshot.ts";
 import { createPythonRunner } from "./runner.ts";
 import { pythonTool } from "./tool.ts";
 

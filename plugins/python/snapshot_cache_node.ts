@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { version } from "pyodide";
-import type { SnapshotCache } from "./_protocol.ts";
+import type { SnapshotCache } from "./protocol.ts";
 
 /** File name of a key: snapshots are only valid for the Pyodide build that made them. */
 const fileName = (key: string) => `pyodide-${version}-${key}`;

@@ -3,7 +3,8 @@
  * unref'd, so an idle interpreter never keeps the process alive; Deno's web `Worker` cannot) and a
  * snapshot cache on disk; elsewhere (browsers, Bun) the global `Worker` and no cache.
  */
-import type { SnapshotCache, WorkerHandle } from "./_protocol.ts";
+import { runtime } from "../../core/runtime/mod.ts";
+import type { SnapshotCache, WorkerHandle } from "./protocol.ts";
 
 /** How this runtime starts workers and keeps snapshots. */
 export interface RuntimeAdapters {
@@ -11,7 +12,7 @@ export interface RuntimeAdapters {
   snapshotCache: SnapshotCache | null;
 }
 
-const nodeLike = "Deno" in globalThis || typeof (globalThis as { Worker?: unknown }).Worker !== "function";
+const nodeLike = runtime === "deno" || runtime === "node";
 
 /** The adapters of the runtime this code runs on. */
 export const runtimeAdapters: Promise<RuntimeAdapters> = nodeLike

@@ -5,11 +5,12 @@
  */
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { HostMessage, WorkerHandle, WorkerMessage } from "./_protocol.ts";
+import { runtime } from "../../core/runtime/mod.ts";
+import type { HostMessage, WorkerHandle, WorkerMessage } from "./protocol.ts";
 
 /** Spawns the worker module at `url` in a Node worker thread. */
 export function spawnNode(url: URL): WorkerHandle {
-  const source = url.pathname.endsWith(".ts") && !("Deno" in globalThis)
+  const source = url.pathname.endsWith(".ts") && runtime !== "deno"
     ? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})` +
       `.then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`
     : `import(${JSON.stringify(url.href)});`;

@@ -1,5 +1,5 @@
 /** Web adapter (browsers, Bun): runs the Python worker as a module `Worker`. */
-import type { WorkerHandle, WorkerMessage } from "./_protocol.ts";
+import type { WorkerHandle, WorkerMessage } from "./protocol.ts";
 
 /** Spawns the worker module at `url` as a module worker. */
 export function spawnWeb(url: URL): WorkerHandle {

@@ -9,7 +9,7 @@
  * problem that training can draw.
  */
 import { getFormat } from "../../core/formats/registry.ts";
-import { type Random, seededRandom, splitSeed } from "../../core/plugin/random.ts";
+import { type Random, seededRandom, splitSeed } from "../../core/random/mulberry32.ts";
 import { callTurn, finalTurn, questionPrompt, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { lastNumber } from "../verifiers/answer.ts";

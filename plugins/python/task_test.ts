@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getParser } from "../../core/formats/index.ts";
-import { scriptedPolicy, solverPolicy } from "../../core/policy/index.ts";
-import { rolloutTask } from "../../core/rollout/index.ts";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { getParser } from "../../core/formats/mod.ts";
+import { scriptedPolicy, solverPolicy } from "../../core/policy/mod.ts";
+import { rolloutTask } from "../../core/rollout/mod.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import type { FormatName } from "../../core/types.ts";
 import { python } from "./mod.ts";
 import { isEvalProblem, pythonMathTask, type PythonMathSample } from "./task.ts";

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startTestServer, type TestServer } from "../http/_test_server_node.ts";
+import { startTestServer, type TestServer } from "../http/testing/server_node.ts";
 import { retrieveRemote } from "../wiki/remote.ts";
 import { runCode } from "./client.ts";
 

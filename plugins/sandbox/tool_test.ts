@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { invokeTool } from "../../core/plugin/invoke_tool.ts";
-import { startTestServer, type TestReply, type TestServer } from "../http/_test_server_node.ts";
+import { startTestServer, type TestReply, type TestServer } from "../http/testing/server_node.ts";
 import type { RunCodeRequest, RunCodeResponse } from "./client.ts";
 import { sandbox } from "./mod.ts";
 import { sandboxTool } from "./tool.ts";

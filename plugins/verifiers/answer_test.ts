@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { acceptedAnswers, finalAnswer, lastModelText, lastNumber } from "./answer.ts";
-import { reactParser, submitParser } from "../../core/formats/index.ts";
-import { episodeOf } from "../../core/plugin/_testing.ts";
+import { reactParser, submitParser } from "../../core/formats/mod.ts";
+import { episodeOf } from "../../core/plugin/testing/episodes.ts";
 
 const episode = episodeOf("Q\n", [["model", "<request><calculator>2+2<call>"], ["tool", "4<response>"], [
   "model",

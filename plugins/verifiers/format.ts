@@ -1,7 +1,7 @@
 /** `formatMatch`: whether an episode followed its tool-call format (see `formatProblems`). */
 import { defineVerifier } from "../../core/plugin/define_verifier.ts";
 import { formatProblems } from "../../core/plugin/format_check.ts";
-import { getParser } from "../../core/formats/index.ts";
+import { getParser } from "../../core/formats/mod.ts";
 import type { FormatName, Parser, Verifier } from "../../core/types.ts";
 
 /**

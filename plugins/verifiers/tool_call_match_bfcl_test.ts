@@ -2,10 +2,10 @@
 // accepted (in any order, through the hermes parser too), and mutated ones are rejected.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { hermesParser } from "../../core/formats/index.ts";
+import { hermesParser } from "../../core/formats/mod.ts";
 import type { ParsedCall } from "../../core/types.ts";
-import { type BfclItem, loadBfcl } from "./_bfcl_fixture_node.ts";
-import { episodeOf } from "../../core/plugin/_testing.ts";
+import { type BfclItem, loadBfcl } from "./testing/bfcl_fixture_node.ts";
+import { episodeOf } from "../../core/plugin/testing/episodes.ts";
 import { matchToolCalls, renderExpectedCalls, toolCallMatch } from "./tool_call_match.ts";
 
 const categories = ["simple_python", "multiple", "parallel", "parallel_multiple"];

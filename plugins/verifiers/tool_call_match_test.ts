@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { reactParser } from "../../core/formats/index.ts";
-import { episodeOf } from "../../core/plugin/_testing.ts";
+import { reactParser } from "../../core/formats/mod.ts";
+import { episodeOf } from "../../core/plugin/testing/episodes.ts";
 import { type ExpectedCall, matchToolCalls, renderExpectedCalls, toolCallMatch } from "./tool_call_match.ts";
 
 const weather: ExpectedCall = {

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { hermesParser, reactParser, submitParser } from "../../core/formats/index.ts";
+import { hermesParser, reactParser, submitParser } from "../../core/formats/mod.ts";
 import type { Sample } from "../../core/types.ts";
 import { boxedMatch, lastBoxed } from "./boxed.ts";
 import { containsAlias } from "./contains_alias.ts";
@@ -10,7 +10,7 @@ import { numericMatch } from "./numeric.ts";
 import { episodeFormat, perFormat } from "./per_format.ts";
 import { trlCalculator } from "./trl_calculator.ts";
 import { defineVerifier } from "../../core/plugin/define_verifier.ts";
-import { episodeOf } from "../../core/plugin/_testing.ts";
+import { episodeOf } from "../../core/plugin/testing/episodes.ts";
 
 const say = (text: string, tool?: string) =>
   episodeOf("Q\n", tool ? [["model", "x"], ["tool", tool], ["model", text]] : [["model", text]]);

@@ -3,7 +3,7 @@
  * population, built deterministically from a seed. Nothing in it exists outside the corpus, so a
  * model can answer questions about it only by searching.
  */
-import { type Random, seededRandom } from "../../core/plugin/random.ts";
+import { type Random, seededRandom } from "../../core/random/mulberry32.ts";
 import type { WikiDocument } from "./search_index.ts";
 
 /** One fictional town. */

@@ -7,7 +7,7 @@
  * the corpus: the model has to search for them). Samples come from `seededRandom(splitSeed(seed, split))`.
  */
 import { getFormat } from "../../core/formats/registry.ts";
-import { seededRandom, splitSeed } from "../../core/plugin/random.ts";
+import { seededRandom, splitSeed } from "../../core/random/mulberry32.ts";
 import { callTurn, finalTurn, questionPrompt, workedExample } from "../../core/plugin/turns.ts";
 import type { FormatName, Sample, Task, Tool } from "../../core/types.ts";
 import { containsAlias } from "../verifiers/contains_alias.ts";

@@ -1,9 +1,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { getParser } from "../../core/formats/index.ts";
-import { scriptedPolicy, solverPolicy } from "../../core/policy/index.ts";
-import { rollout, rolloutTask } from "../../core/rollout/index.ts";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { getParser } from "../../core/formats/mod.ts";
+import { scriptedPolicy, solverPolicy } from "../../core/policy/mod.ts";
+import { rollout, rolloutTask } from "../../core/rollout/mod.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import type { FormatName } from "../../core/types.ts";
 import { wiki } from "./mod.ts";
 import { isEvalTown, wikiTask, type WikiSample } from "./task.ts";

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { invokeTool } from "../../core/plugin/invoke_tool.ts";
-import { startTestServer, type TestServer } from "../http/_test_server_node.ts";
+import { startTestServer, type TestServer } from "../http/testing/server_node.ts";
 import { generateKnowledgeBase } from "./kb.ts";
 import { createSearchIndex, type RetrieveRequest } from "./search_index.ts";
 import { wikiTool } from "./tool.ts";

@@ -9,15 +9,16 @@
  * await server.close();
  * ```
  */
+import { runtime } from "../../core/runtime/mod.ts";
 import type { ServeOptions, ServerHandle } from "./types.ts";
 
-const isDeno = typeof (globalThis as { Deno?: { serve?: unknown } }).Deno?.serve === "function";
+const isDeno = runtime === "deno";
 
 /** The name of the detected runtime. */
 export const runtimeName: "deno" | "node" = isDeno ? "deno" : "node";
 
 /** Listens with the detected runtime's adapter. */
 export async function serve(options: ServeOptions): Promise<ServerHandle> {
-  const adapter = isDeno ? await import("./deno/index.ts") : await import("./node/index.ts");
+  const adapter = isDeno ? await import("./deno/mod.ts") : await import("./node/mod.ts");
   return adapter.serve(options);
 }

@@ -1,7 +1,8 @@
 /** The WebSocket upgrade of this runtime: hono/deno's on Deno, @hono/node-server's (over `ws`) on Node. */
 import type { UpgradeWebSocket } from "hono/ws";
+import { runtime } from "../../core/runtime/mod.ts";
 
-const isDeno = typeof (globalThis as { Deno?: { upgradeWebSocket?: unknown } }).Deno?.upgradeWebSocket === "function";
+const isDeno = runtime === "deno";
 
 /** The runtime's `upgradeWebSocket`; on Node it works on servers started by this adapter's `serve()`. */
 export async function runtimeUpgradeWebSocket(): Promise<UpgradeWebSocket> {

@@ -5,7 +5,7 @@
 import { createEpisode } from "../../core/episode/episode.ts";
 import { formatNames, getFormat, hasFormat } from "../../core/formats/registry.ts";
 import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
-import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools } from "../../core/rollout/_turn.ts";
+import { afterGeneration, type EpisodeState, finish, type RolloutContext, runTools } from "../../core/rollout/turn.ts";
 import { resolveLimits } from "../../core/rollout/limits.ts";
 import { charTokenizer } from "../../core/tokenizer/char_tokenizer.ts";
 import type { FormatName, Sample, Task } from "../../core/types.ts";

@@ -67,7 +67,7 @@ test.after(async () => {
 });
 
 test("npm pack builds dist/ and ships the library, its JavaScript build, the CLI and the demo; no tests", () => {
-  for (const path of ["mod.ts", "dist/mod.js", "bin/toolrl.mjs", "cli/main.ts", "core/datasets/index.ts", "dist/demo/index.html", "dist/demo/demo.js"]) {
+  for (const path of ["mod.ts", "dist/mod.js", "bin/toolrl.mjs", "cli/main.ts", "core/datasets/mod.ts", "dist/demo/index.html", "dist/demo/demo.js"]) {
     assert.ok(packedFiles.includes(path), `the package holds ${path}`);
   }
   assert.equal(packedFiles.filter((path) => path.endsWith("_test.ts") || path.includes("/fixtures/")), []);
@@ -204,7 +204,7 @@ test("deno publish --dry-run passes: the public API has no slow types", async ()
   assert.match(output, /Checking for slow types in the public API/);
   assert.match(output, /Success Dry run complete/);
   const files = [...output.matchAll(/file:\/\/\S+/g)].map((m) => fileURLToPath(m[0]).slice(root.length));
-  assert.ok(files.includes("mod.ts") && files.includes("core/datasets/index.ts"), "the JSR package holds the library");
+  assert.ok(files.includes("mod.ts") && files.includes("core/datasets/mod.ts"), "the JSR package holds the library");
   assert.equal(files.filter((path) => /^(node_modules|dist|\.tmp)\//.test(path)), []);
 });
 

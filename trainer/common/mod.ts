@@ -6,6 +6,6 @@
 export * from "./batch.ts";
 export * from "./forward.ts";
 export * from "./policy_step.ts";
-export * from "./rng.ts";
+export * from "../../core/random/xoshiro128.ts";
 export * from "./schedule.ts";
 export * from "./whiten.ts";

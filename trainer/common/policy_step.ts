@@ -13,7 +13,7 @@
 import type { ForwardOutput, Model, OptimizerConfig } from "../engine/types.ts";
 import { gatherRows, type PackedBatch, selectRows } from "./batch.ts";
 import { forwardBatch, scaled } from "./forward.ts";
-import { permutation, type Rng } from "./rng.ts";
+import { permutation, type Rng } from "../../core/random/xoshiro128.ts";
 
 /** The old policy's and the reference's forward pass over the whole batch, (B, T-1) each. */
 export interface OldForward {

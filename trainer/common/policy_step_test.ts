@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Model, OutputGrads } from "../engine/types.ts";
 import { packEpisodes } from "./batch.ts";
-import { createRng } from "./rng.ts";
+import { createRng } from "../../core/random/xoshiro128.ts";
 import { bigramModel, fixtureTokenizer } from "./testing/bigram_model.ts";
 import { toyRollout } from "./testing/toy_rollout.ts";
 import { type MicroBatchLoss, policyStep } from "./policy_step.ts";

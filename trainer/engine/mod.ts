@@ -18,6 +18,6 @@ export * from "./model/config.ts";
 export * from "./model/model.ts";
 export type { PrefixCacheOptions, PrefixCacheStats } from "./model/engine_decoder.ts";
 export * from "./generate/generate.ts";
-export * from "./random/prng.ts";
+export * from "../../core/random/sfc32.ts";
 export * from "./conformance/run.ts";
 export * from "./conformance/overfit.ts";

@@ -3,6 +3,7 @@
  * `parseGrpoConfig({})` gives the defaults.
  */
 import * as v from "valibot";
+import { parseConfig } from "../../core/config/mod.ts";
 
 const number = (defaultValue: number, doc: string, min = 0) =>
   v.optional(v.pipe(v.number(), v.minValue(min), v.description(doc)), defaultValue);
@@ -79,12 +80,9 @@ export interface GrpoConfig {
  * @example parseGrpoConfig({ numGenerations: 4 }).beta; // 0.04
  */
 export function parseGrpoConfig(input: unknown = {}): GrpoConfig {
-  const result = v.safeParse(GrpoConfigSchema, input);
-  if (!result.success) {
-    const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? "config"}: ${issue.message}`).join("; ");
-    throw new Error(`Invalid GRPO config (${issues}); see GrpoConfigSchema for the fields and their defaults.`);
-  }
-  const crossIssues = checkGrpoConfig(result.output);
-  if (crossIssues.length > 0) throw new Error(`Invalid GRPO config (${crossIssues.join("; ")}).`);
-  return result.output;
+  return parseConfig(GrpoConfigSchema, input, {
+    what: "GRPO config",
+    help: "see GrpoConfigSchema for the fields and their defaults",
+    check: checkGrpoConfig,
+  });
 }

@@ -14,7 +14,7 @@ import type { Model, OptimizerConfig } from "../engine/types.ts";
 import type { PackedBatch } from "../common/batch.ts";
 import { sequenceKlAndEntropy } from "../common/forward.ts";
 import { type LossPlugin, type OldForward, policyStep } from "../common/policy_step.ts";
-import type { Rng } from "../common/rng.ts";
+import type { Rng } from "../../core/random/xoshiro128.ts";
 import { groupAdvantages } from "./advantages.ts";
 import type { GrpoConfig } from "./config.ts";
 import { grpoLoss } from "./loss.ts";

@@ -3,6 +3,7 @@
  * `parsePpoConfig({})` gives the defaults; unknown keys are refused so typos do not pass silently.
  */
 import * as v from "valibot";
+import { parseConfig } from "../../core/config/mod.ts";
 
 const number = (defaultValue: number, doc: string, min = 0) =>
   v.optional(v.pipe(v.number(), v.minValue(min), v.description(doc)), defaultValue);
@@ -87,12 +88,9 @@ export interface PpoConfig {
  * @example parsePpoConfig({ batchSize: 64, miniBatchSize: 16 }).ppoEpochs; // 4
  */
 export function parsePpoConfig(input: unknown = {}): PpoConfig {
-  const result = v.safeParse(PpoConfigSchema, input);
-  if (!result.success) {
-    const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? "config"}: ${issue.message}`).join("; ");
-    throw new Error(`Invalid PPO config (${issues}); see PpoConfigSchema for the fields and their defaults.`);
-  }
-  const crossIssues = checkPpoConfig(result.output);
-  if (crossIssues.length > 0) throw new Error(`Invalid PPO config (${crossIssues.join("; ")}).`);
-  return result.output;
+  return parseConfig(PpoConfigSchema, input, {
+    what: "PPO config",
+    help: "see PpoConfigSchema for the fields and their defaults",
+    check: checkPpoConfig,
+  });
 }

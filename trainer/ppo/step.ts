@@ -16,7 +16,7 @@ import type { Model, OptimizerConfig } from "../engine/types.ts";
 import type { PackedBatch } from "../common/batch.ts";
 import { sequenceKlAndEntropy } from "../common/forward.ts";
 import { type LossPlugin, type OldForward, policyStep } from "../common/policy_step.ts";
-import type { Rng } from "../common/rng.ts";
+import type { Rng } from "../../core/random/xoshiro128.ts";
 import type { PpoConfig } from "./config.ts";
 import { computeGae } from "./gae.ts";
 import { updateKlCoef } from "./kl_controller.ts";

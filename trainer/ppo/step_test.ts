@@ -4,7 +4,7 @@ import type { Model, OutputGrads } from "../engine/types.ts";
 import { packEpisodes } from "../common/batch.ts";
 import { bigramModel, fixtureTokenizer } from "../common/testing/bigram_model.ts";
 import { toyRollout } from "../common/testing/toy_rollout.ts";
-import { createRng } from "../common/rng.ts";
+import { createRng } from "../../core/random/xoshiro128.ts";
 import { parsePpoConfig } from "./config.ts";
 import { ppoStep } from "./step.ts";
 

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fileURLToPath } from "node:url";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import { toolSchemas } from "../../core/plugin/tool_schemas.ts";
 import { calculatorTask } from "../../plugins/calculator/task.ts";
 import { loadHfTokenizer } from "../engine/io/tokenizer/hf_tokenizer.ts";

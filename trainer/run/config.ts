@@ -4,6 +4,7 @@
  * starting from the task's preset (presets.ts).
  */
 import * as v from "valibot";
+import { parseConfig } from "../../core/config/mod.ts";
 import type { FormatName } from "../../core/types.ts";
 import { checkGrpoConfig, type GrpoConfig, GrpoConfigSchema } from "../grpo/config.ts";
 import { checkPpoConfig, type PpoConfig, PpoConfigSchema } from "../ppo/config.ts";
@@ -168,16 +169,11 @@ type Json = Record<string, unknown>;
  */
 export function parseTrainConfig(input: TrainConfigInput): TrainConfig {
   const merged = mergeConfig(presetFor(String((input as Json).task ?? "")), input as Json);
-  const result = v.safeParse(TrainConfigSchema, merged);
-  if (!result.success) {
-    const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? "config"}: ${issue.message}`).join("; ");
-    throw new Error(`Invalid training settings (${issues}); run "toolrl train --help" for the options.`);
-  }
-  const config = result.output;
-  const crossIssues = config.algo === "ppo" ? checkPpoConfig(config.ppo) : checkGrpoConfig(config.grpo);
-  if (crossIssues.length > 0) {
-    throw new Error(`Invalid training settings (${crossIssues.join("; ")}); run "toolrl train --help" for the options.`);
-  }
+  const config = parseConfig(TrainConfigSchema, merged, {
+    what: "training settings",
+    help: 'run "toolrl train --help" for the options',
+    check: (c) => (c.algo === "ppo" ? checkPpoConfig(c.ppo) : checkGrpoConfig(c.grpo)),
+  });
   if (config.out === "") config.out = `runs/${config.task}`;
   return config;
 }

@@ -53,7 +53,7 @@ test("renderRunReport() charts held-out accuracy over steps, one quantity per ch
   const { renderRunReport } = await import("./run_report.ts");
   const { parseTrainConfig } = await import("./config.ts");
   const { createEpisode, appendSegment } = await import("../../core/episode/episode.ts");
-  const { charTokenizer } = await import("../../core/tokenizer/index.ts");
+  const { charTokenizer } = await import("../../core/tokenizer/mod.ts");
   const tokenizer = charTokenizer();
   const episode = (reward: number, answer: string) => {
     const e = createEpisode({ id: answer, prompt: "What is 2 + 2?\n", tokenizer });

@@ -18,7 +18,7 @@ import { grpoStep } from "../grpo/step.ts";
 import { ppoStep } from "../ppo/step.ts";
 import { packEpisodes } from "../common/batch.ts";
 import type { TrainConfig } from "./config.ts";
-import type { Rng } from "../common/rng.ts";
+import type { Rng } from "../../core/random/xoshiro128.ts";
 import { summarizeEpisodes } from "./summarize.ts";
 
 const ADAM = { beta1: 0.9, beta2: 0.999, weightDecay: 0 };

@@ -5,7 +5,7 @@
 import { builtinPlugins, loadPlugin } from "../../plugins/builtins.ts";
 import { findTask, type LoadPluginOptions } from "../../core/plugin/load_plugin.ts";
 import { formatNames, getFormat, hasFormat } from "../../core/formats/registry.ts";
-import { charTokenizer, DEFAULT_SPECIALS } from "../../core/tokenizer/index.ts";
+import { charTokenizer, DEFAULT_SPECIALS } from "../../core/tokenizer/mod.ts";
 import type { FormatName, Plugin, Task } from "../../core/types.ts";
 import type { Backend } from "../engine/backend/backend.ts";
 import { createCpuBackend } from "../engine/cpu/cpu_backend.ts";

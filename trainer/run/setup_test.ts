@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { backendByName, resolveTask } from "./setup.ts";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import { tinyConfig } from "../engine/model/config.ts";
 import { createModel } from "../engine/model/model.ts";
 

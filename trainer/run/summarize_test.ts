@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { appendSegment, createEpisode } from "../../core/episode/episode.ts";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import type { ToolCallRecord } from "../../core/types.ts";
 import { summarizeEpisodes, wroteToolOutput } from "./summarize.ts";
 

@@ -30,10 +30,13 @@ import { evaluatePolicy } from "./evaluate.ts";
 import { createProgress, type ProgressSink } from "./progress.ts";
 import { renderRunReport, reportEpisodes } from "./run_report.ts";
 import { appendMetrics, readMetrics, type RunFiles, runPath, writeEvaluations } from "./run_files.ts";
-import { createRng, type Rng } from "../common/rng.ts";
+import { createRng, type Rng } from "../../core/random/xoshiro128.ts";
 import { rlStep } from "./rl_step.ts";
 import { backendByName, buildModel, frozenCopy, requireFormat, resolveTask } from "./setup.ts";
 import type { ReportEvaluation } from "./report.ts";
+
+/** The part of a run under way, as `TrainEnv.onPhase` hears it: setup, SFT, the evaluation before RL, RL, the end. */
+export type TrainPhase = "setup" | "sft" | "evaluate" | "rl" | "finish";
 
 /** Where a run writes and reports. */
 export interface TrainEnv {
@@ -47,6 +50,8 @@ export interface TrainEnv {
   shouldStop?: () => boolean;
   /** How `--plugin` modules are imported (Node's CLI passes tsx's; see `LoadPluginOptions.importModule`). */
   importModule?: (url: string) => Promise<Record<string, unknown>>;
+  /** Told when each phase begins (the CLI's Ctrl-C hint names the phase it interrupted). */
+  onPhase?: (phase: TrainPhase) => void;
 }
 
 /** What a run returns. */
@@ -72,6 +77,7 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const started = performance.now();
   const progress = createProgress(env.progress);
   // --- 1. setup ---
+  env.onPhase?.("setup");
   const plainTask = await resolveTask(config.task, config.plugins, { taskOptions: config.taskOptions, importModule: env.importModule });
   requireFormat(config.format); // the plugins that may register it are loaded now
   const backend = await backendByName(config.backend);
@@ -85,11 +91,15 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const evaluate = async (label: string) => {
     evaluations.push(await evaluateRun({ policy, task, config, progress, env }, { label, step: 0, phase: "sft" }, evaluations));
   };
-  if (config.evalBeforeSft && config.sft.steps > 0) await evaluate("before SFT");
+  if (config.evalBeforeSft && config.sft.steps > 0) {
+    env.onPhase?.("evaluate");
+    await evaluate("before SFT");
+  }
 
   // --- 2. SFT warm-up ---
   const sftLoss: { step: number; loss: number }[] = [];
   if (config.sft.steps > 0) {
+    env.onPhase?.("sft");
     progress.log(`SFT: ${config.sft.demonstrations} demonstrations from the reference solver, ${config.sft.steps} steps`);
     const demonstrations = await makeDemonstrations(task, {
       format: config.format,
@@ -126,6 +136,7 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   }
 
   // --- 3. evaluate before RL ---
+  env.onPhase?.("evaluate");
   await evaluate(config.sft.steps > 0 ? "after SFT" : "before RL");
 
   // --- 4. freeze the reference; fresh optimizer for RL ---
@@ -153,6 +164,7 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
  * @example await resumeTraining("runs/calc", { files: nodeRunFiles(), progress });
  */
 export async function resumeTraining(dir: string, env: TrainEnv, options: { steps?: number } = {}): Promise<TrainResult> {
+  env.onPhase?.("setup");
   const progress = createProgress(env.progress);
   const checkpointDir = runPath(dir, "checkpoint");
   const stateText = await env.files.readText(runPath(checkpointDir, "trainer_state.json")) ??
@@ -215,6 +227,7 @@ async function reinforce(run: {
   };
 
   // --- 5. RL ---
+  env.onPhase?.("rl");
   while (state.step < config.steps) {
     const { row, episodes, klCoef } = await rlStep({ config, task, policy, reference }, {
       step: state.step,
@@ -256,6 +269,7 @@ async function reinforce(run: {
   progress.done();
 
   // --- 6. evaluate after RL, final checkpoint, report ---
+  env.onPhase?.("finish");
   if (!state.evaluations.some((e) => e.label === "after RL")) {
     const evaluation = { label: "after RL", step: state.step, phase: "rl" as const };
     state.evaluations.push(await evaluateRun(run, evaluation, state.evaluations));

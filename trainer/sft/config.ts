@@ -2,6 +2,7 @@
  * SFT warm-up settings, one line of doc each. `parseSftConfig({})` gives the defaults.
  */
 import * as v from "valibot";
+import { parseConfig } from "../../core/config/mod.ts";
 
 const number = (defaultValue: number, doc: string, min = 0) =>
   v.optional(v.pipe(v.number(), v.minValue(min), v.description(doc)), defaultValue);
@@ -46,10 +47,8 @@ export interface SftConfig {
  * @example parseSftConfig({ steps: 100 }).batchSize; // 32
  */
 export function parseSftConfig(input: unknown = {}): SftConfig {
-  const result = v.safeParse(SftConfigSchema, input);
-  if (!result.success) {
-    const issues = result.issues.map((issue) => `${v.getDotPath(issue) ?? "config"}: ${issue.message}`).join("; ");
-    throw new Error(`Invalid SFT config (${issues}); see SftConfigSchema for the fields and their defaults.`);
-  }
-  return result.output;
+  return parseConfig(SftConfigSchema, input, {
+    what: "SFT config",
+    help: "see SftConfigSchema for the fields and their defaults",
+  });
 }

@@ -5,9 +5,9 @@
 import { solverPolicy } from "../../core/policy/solver.ts";
 import { rolloutTask } from "../../core/rollout/rollout_task.ts";
 import type { Episode, FormatName, Policy, RolloutLimits, Sample, Task, Tokenizer } from "../../core/types.ts";
-import { createPrng } from "../engine/random/prng.ts";
+import { createPrng } from "../../core/random/sfc32.ts";
 import { resolveLimits } from "../../core/rollout/limits.ts";
-import { getParser } from "../../core/formats/index.ts";
+import { getParser } from "../../core/formats/mod.ts";
 
 /**
  * A warning when the solver's first turn is longer than the run's `maxNewTokensPerTurn` on some samples (the

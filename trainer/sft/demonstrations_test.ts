@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
-import { addTask } from "../../core/rollout/_testing.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
+import { addTask } from "../../core/rollout/testing/tools.ts";
 import { calculatorTask, guessAnswer } from "../../plugins/calculator/task.ts";
 import { makeDemonstrations } from "./demonstrations.ts";
 

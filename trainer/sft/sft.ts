@@ -5,7 +5,7 @@
  */
 import type { Model, OptimizerConfig } from "../engine/types.ts";
 import { type PackableEpisode, packEpisodes, type PackedBatch } from "../common/batch.ts";
-import { permutation, type Rng } from "../common/rng.ts";
+import { permutation, type Rng } from "../../core/random/xoshiro128.ts";
 import { cosineLr } from "../common/schedule.ts";
 import type { SftConfig } from "./config.ts";
 

@@ -13,8 +13,8 @@
  * Sampled-token logprobs are returned when the server gives one per token.
  */
 import type { GenerateOptions, Generation, Policy, Tokenizer } from "../../types.ts";
-import { type CompletionChoice, readChoice } from "./_choice.ts";
-import { createLimiter } from "./_http.ts";
+import { type CompletionChoice, readChoice } from "./choice.ts";
+import { createLimiter } from "./concurrency.ts";
 import { HttpError, postJson } from "../../http/request_json.ts";
 
 /** Options of `openaiPolicy`. */

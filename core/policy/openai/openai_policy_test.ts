@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { openaiPolicy, completionsUrl } from "./openai_policy.ts";
-import { startTestServer, type TestReply } from "./_test_server_node.ts";
-import { charTokenizer } from "../../tokenizer/index.ts";
+import { startTestServer, type TestReply } from "./testing/server_node.ts";
+import { charTokenizer } from "../../tokenizer/mod.ts";
 import { createModel, type EngineModel } from "../../../trainer/engine/model/model.ts";
 import { tinyConfig } from "../../../trainer/engine/model/config.ts";
-import { createPrng } from "../../../trainer/engine/random/prng.ts";
+import { createPrng } from "../../random/sfc32.ts";
 
 const tokenizer = charTokenizer();
 

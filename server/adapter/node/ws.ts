@@ -1,6 +1,6 @@
 /**
  * Node's WebSocket upgrade for the environment server's `/ws`: `@hono/node-server`'s helper, which takes
- * its sockets from the `ws` WebSocketServer that `serve()` in `./index.ts` attaches to the HTTP server.
+ * its sockets from the `ws` WebSocketServer that `serve()` in `./mod.ts` attaches to the HTTP server.
  */
 export { upgradeWebSocket } from "@hono/node-server";
 import { WebSocket } from "ws";

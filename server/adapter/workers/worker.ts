@@ -3,6 +3,6 @@
  * `wrangler deploy server/adapter/workers/worker.ts`. Copy it to serve your own plugins.
  */
 import { calculator } from "../../../plugins/calculator/mod.ts";
-import { toWorker } from "./index.ts";
+import { toWorker } from "./mod.ts";
 
 export default toWorker({ plugins: [calculator()] });

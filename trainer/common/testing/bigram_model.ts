@@ -6,7 +6,7 @@
  */
 import type { Generation, GenerateOptions, Tokenizer } from "../../../core/types.ts";
 import type { ForwardInput, ForwardOutput, Model, ModelConfig, OptimizerConfig, OutputGrads } from "../../engine/types.ts";
-import { createRng } from "../rng.ts";
+import { createRng } from "../../../core/random/xoshiro128.ts";
 
 type Tensors = Map<string, { shape: number[]; data: Float32Array }>;
 

@@ -14,7 +14,7 @@ import { matmulBackward, matmulForward } from "../cpu/ops/matmul.ts";
 import { layernormBackward, layernormForward, rmsnormBackward, rmsnormForward } from "../cpu/ops/norm.ts";
 import { geluBackward, geluForward, residualForward, scaledAdd, swigluBackward, swigluForward } from "../cpu/ops/pointwise.ts";
 import { ropeBackward, ropeForward, ropeTable } from "../cpu/ops/rope.ts";
-import type { Prng } from "../random/prng.ts";
+import type { Prng } from "../../../core/random/sfc32.ts";
 import { chunkedPrefillCase } from "./chunked_case.ts";
 import { randomFloats, randomInts } from "./fixtures.ts";
 import type { Arrays, OpCase } from "./types.ts";

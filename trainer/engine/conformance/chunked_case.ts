@@ -8,7 +8,7 @@
  * Sizes: 2 sequences of lengths 7 and 4, cached prefixes of 3 and 1, NH 4, NKV 2, hs 4, cache 3 rows × 9 positions.
  */
 import { attentionForward } from "../cpu/ops/attention.ts";
-import type { Prng } from "../random/prng.ts";
+import type { Prng } from "../../../core/random/sfc32.ts";
 import type { Arrays, OpCase } from "./types.ts";
 import { randomFloats } from "./fixtures.ts";
 

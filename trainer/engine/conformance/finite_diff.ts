@@ -11,7 +11,7 @@ import { matmulBackward, matmulForward } from "../cpu/ops/matmul.ts";
 import { layernormBackward, layernormForward, rmsnormBackward, rmsnormForward } from "../cpu/ops/norm.ts";
 import { geluBackward, geluForward, swigluBackward, swigluForward } from "../cpu/ops/pointwise.ts";
 import { ropeBackward, ropeForward, ropeTable } from "../cpu/ops/rope.ts";
-import { createPrng, type Prng } from "../random/prng.ts";
+import { createPrng, type Prng } from "../../../core/random/sfc32.ts";
 import { compare, type Comparison } from "./compare.ts";
 
 type F64 = Record<string, Float64Array>;

@@ -3,7 +3,7 @@
  * 0 = EOS) and seeded random arrays.
  */
 import type { Tokenizer } from "../../../core/types.ts";
-import type { Prng } from "../random/prng.ts";
+import type { Prng } from "../../../core/random/sfc32.ts";
 
 /**
  * A character tokenizer: EOS 0, then the 95 printable ASCII characters and "\n" (vocabulary 97).

@@ -4,7 +4,7 @@
  */
 import type { Backend } from "../backend/backend.ts";
 import { createModel } from "../model/model.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { ModelConfig } from "../types.ts";
 import { asciiTokenizer, randomInts } from "./fixtures.ts";
 

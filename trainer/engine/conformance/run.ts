@@ -5,7 +5,7 @@
  * write (a masked row, say) fails.
  */
 import type { Backend, Tensor } from "../backend/backend.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import { type OpCase, opCases, type Tensors } from "./cases.ts";
 import { compare, type Comparison, formatComparisons, type Tolerance } from "./compare.ts";
 import { randomFloats } from "./fixtures.ts";

@@ -2,7 +2,7 @@
  * The shape of a conformance case, apart from the cases (so case files can import it without a circle).
  */
 import type { Backend, Done, Tensor } from "../backend/backend.ts";
-import type { Prng } from "../random/prng.ts";
+import type { Prng } from "../../../core/random/sfc32.ts";
 
 /** Host arrays of a case by name (Int32Array for ids, positions, lengths). */
 export type Arrays = Record<string, Float32Array | Int32Array>;

@@ -4,7 +4,7 @@
  * row's next token from its logits (sampled, or forced) and deciding whether the row has finished.
  */
 import type { GenerateOptions, Generation, Tokenizer } from "../../../core/types.ts";
-import { createPrng, type Prng } from "../random/prng.ts";
+import { createPrng, type Prng } from "../../../core/random/sfc32.ts";
 import { sampleToken, samplingScratch } from "./sampling.ts";
 
 /** `GenerateOptions` plus stop tokens (default: the tokenizer's EOS). */

@@ -4,7 +4,7 @@
  * (Hugging Face's order). The returned logprob is the model's own, log-softmax of the raw logits at
  * temperature 1 without the top-k/top-p cut, which is what PPO's old logprobs mean.
  */
-import type { Prng } from "../random/prng.ts";
+import type { Prng } from "../../../core/random/sfc32.ts";
 
 /** Sampling settings (0 or undefined turns top-k off; 1 or undefined turns top-p off). */
 export interface SamplingOptions {

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import { sampleToken, samplingScratch } from "./sampling.ts";
 
 const logits = Float32Array.from([2, 1, 0.5, 0, -1, -3]);

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { asciiTokenizer } from "../conformance/fixtures.ts";
 import { compare } from "../conformance/compare.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { ModelConfig } from "../types.ts";
 import { createModel } from "./model.ts";
 import type { HostTensor } from "./state_dict.ts";

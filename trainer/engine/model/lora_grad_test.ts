@@ -6,7 +6,7 @@ import type { Tensor } from "../backend/backend.ts";
 import { createCpuBackend, type CpuTensor } from "../cpu/cpu_backend.ts";
 import { ropeTable } from "../cpu/ops/rope.ts";
 import { compare } from "../conformance/compare.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { ModelConfig } from "../types.ts";
 import { fullBackward } from "./backward.ts";
 import { headSize } from "./config.ts";

@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { asciiTokenizer, randomInts } from "../conformance/fixtures.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { ModelConfig } from "../types.ts";
 import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { createWasmKernels } from "../wasm/wasm_kernels.ts";
-import { loraRun } from "./_lora_fixture.ts";
+import { loraRun } from "./testing/lora_fixture.ts";
 import type { LoraConfig } from "./lora.ts";
 import { createModel, type EngineModel } from "./model.ts";
 

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { asciiTokenizer, randomInts } from "../conformance/fixtures.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import type { ModelConfig, OptimizerConfig } from "../types.ts";
 import { createModel, type EngineModel } from "./model.ts";
 
@@ -200,6 +200,17 @@ test("a Llama 3 rope_scaling changes the rotation: same logits at position 0, ot
   assert.ok(close(a.slice(0, V), b.slice(0, V), 1e-6), "position 0 has angle 0 either way");
   assert.ok(!close(a.slice(V), b.slice(V), 1e-4), "later positions turn at the scaled frequencies");
   await rejects(() => createModel({ ...config, ropeScaling: { ...ropeScaling, highFreqFactor: 1 } }, { tokenizer }), /highFreqFactor, got 1 and 1/);
+});
+
+test("createModel({ skipInit }) leaves every parameter zero, and loading the weights gives the seeded model exactly", async () => {
+  const seeded = await createModel(config, { tokenizer, seed: 3 });
+  const empty = await createModel(config, { tokenizer, seed: 3, skipInit: true });
+  const zeros = await empty.stateDict();
+  assert.ok([...zeros.values()].every((t) => t.data.every((x) => x === 0)));
+  await empty.loadStateDict(await seeded.stateDict());
+  assert.ok(await sameWeights(empty, seeded));
+  const input = batch(5, 2, 6);
+  assert.equal(Array.from((await empty.forward(input)).logprobs), Array.from((await seeded.forward(input)).logprobs));
 });
 
 test.run();

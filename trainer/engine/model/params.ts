@@ -11,7 +11,7 @@
  * `v_head.weight` (1,C), `v_head.bias` (1). Biases and norm biases exist only where the family has them.
  */
 import type { Tensor } from "../backend/backend.ts";
-import type { Prng } from "../random/prng.ts";
+import type { Prng } from "../../../core/random/sfc32.ts";
 import type { ModelConfig } from "../types.ts";
 import { headSize } from "./config.ts";
 import { LORA_MODULES, type LinearName } from "./lora_modules.ts";

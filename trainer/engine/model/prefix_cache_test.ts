@@ -4,7 +4,7 @@ import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { asciiTokenizer } from "../conformance/fixtures.ts";
 import { checkPrefixCache, PREFIX_CHECK_CONFIGS } from "../conformance/prefix_cache_check.ts";
 import type { Generation } from "../../../core/types.ts";
-import { createPrng } from "../random/prng.ts";
+import { createPrng } from "../../../core/random/sfc32.ts";
 import { createModel, type EngineModel } from "./model.ts";
 import type { PrefixCacheOptions } from "./engine_decoder.ts";
 

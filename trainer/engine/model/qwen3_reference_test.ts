@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { createCpuBackend } from "../cpu/cpu_backend.ts";
 import { formatComparisons } from "../conformance/compare.ts";
 import { createWasmKernels } from "../wasm/wasm_kernels.ts";
-import { checkQwen3Reference } from "./_qwen3_reference.ts";
+import { checkQwen3Reference } from "./testing/qwen3_reference.ts";
 
 function expectAllOk(label: string, comparisons: Awaited<ReturnType<typeof checkQwen3Reference>>) {
   if (!comparisons.every((c) => c.ok)) console.log(formatComparisons(comparisons));

@@ -4,6 +4,7 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createWasmKernels, relaxedSimdAvailable } from "./wasm_kernels.ts";
+import { runtime } from "../../../core/runtime/mod.ts";
 
 test("without shared memory the kernels run on one thread over a plain ArrayBuffer", async () => {
   const kernels = await createWasmKernels({ sharedMemory: false, threads: 2, initialMb: 2 });
@@ -118,8 +119,7 @@ test("dispose() stops the kernels: later calls say so", async () => {
 
 test("worker threads do not keep the process alive when dispose() is forgotten", () => {
   const fixture = fileURLToPath(new URL("./fixtures/forgotten_dispose.ts", import.meta.url));
-  const isDeno = "Deno" in globalThis;
-  const args = isDeno ? ["run", "-A", "--no-lock", fixture] : ["--import", "tsx", fixture];
+  const args = runtime === "deno" ? ["run", "-A", "--no-lock", fixture] : ["--import", "tsx", fixture];
   const child = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 });
   if (child.status !== 0) console.log(child.stdout, child.stderr, child.error);
   assert.is(child.status, 0); // a hang would end in the time-out's SIGTERM, status null

@@ -3,14 +3,10 @@
  * `node:worker_threads`, whose workers can be unref'd so an idle pool never keeps a process alive)
  * through spawn_node.ts, browsers through spawn_web.ts (`Worker` on a blob URL), otherwise none.
  */
+import { hasNodeBuiltins } from "../../../core/runtime/mod.ts";
 import type { KernelsWorker, WorkerRuntime } from "./spawn_types.ts";
 
 export type { KernelsWorker, WorkerRuntime };
-
-// deno-lint-ignore no-explicit-any
-const runtimeGlobal = globalThis as any;
-/** Node, or Deno with its Node compatibility (both have `node:` modules): where `*_node.ts` adapters load. */
-export const hasNodeModules = typeof runtimeGlobal.process?.versions?.node === "string";
 
 let detected: Promise<WorkerRuntime | null> | undefined;
 
@@ -24,7 +20,7 @@ let detected: Promise<WorkerRuntime | null> | undefined;
  * ```
  */
 export function workerRuntime(): Promise<WorkerRuntime | null> {
-  detected ??= hasNodeModules
+  detected ??= hasNodeBuiltins
     ? import("./spawn_node.ts").then((m) => m.nodeWorkerRuntime())
     : import("./spawn_web.ts").then((m) => m.webWorkerRuntime());
   return detected;

@@ -14,7 +14,8 @@
 import type { Kernels } from "../backend/backend.ts";
 import { createHeap, type HeapView } from "./heap.ts";
 import { privateMemoryModule, relaxedPrivateMemoryModule, relaxedSharedMemoryModule, sharedMemoryModule } from "./kernels_wasm.ts";
-import { hasNodeModules, workerRuntime, type WorkerRuntime } from "./spawn.ts";
+import { hasNodeBuiltins } from "../../../core/runtime/mod.ts";
+import { workerRuntime, type WorkerRuntime } from "./spawn.ts";
 import { createThreadPool, type ThreadPool } from "./thread_pool.ts";
 
 /** Options of `createWasmKernels`. */
@@ -112,7 +113,7 @@ export function relaxedSimdAvailable(): Promise<boolean> {
   relaxedSupport ??= (async () => {
     const bytes = decode(relaxedPrivateMemoryModule);
     if (WebAssembly.validate(bytes)) return true;
-    if (!hasNodeModules) return false;
+    if (!hasNodeBuiltins) return false;
     try {
       (await import("./relaxed_simd_node.ts")).enableRelaxedSimd();
     } catch {

@@ -12,7 +12,7 @@ import * as assert from "uvu/assert";
 import { attentionBackward, attentionForward } from "../cpu/ops/attention.ts";
 import { matmulBackward, matmulForward } from "../cpu/ops/matmul.ts";
 import { type Comparison, compare, formatComparisons } from "../conformance/compare.ts";
-import { createPrng, type Prng } from "../random/prng.ts";
+import { createPrng, type Prng } from "../../../core/random/sfc32.ts";
 import { createWasmKernels, type WasmKernels } from "./wasm_kernels.ts";
 
 const single = await createWasmKernels({ threads: 1 });

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { opCases } from "../conformance/cases.ts";
 import type { Comparison } from "../conformance/compare.ts";
 import { DEFAULT_TOLERANCE, runConformance } from "../conformance/run.ts";
-import { shapeCases } from "./_shape_cases.ts";
+import { shapeCases } from "./testing/shape_cases.ts";
 import { createWebGpuBackend } from "./webgpu_backend.ts";
 
 // Tolerances: the shared defaults (forward atol 1e-5 + rtol 1e-4, backward atol 1e-4 + rtol 1e-3),

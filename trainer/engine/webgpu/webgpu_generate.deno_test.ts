@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { asciiTokenizer } from "../conformance/fixtures.ts";
 import { createModel } from "../model/model.ts";
-import { tinyConfigs, trainSteps } from "./_tiny.ts";
+import { tinyConfigs, trainSteps } from "./testing/tiny.ts";
 import { createWebGpuBackend } from "./webgpu_backend.ts";
 
 const tokenizer = asciiTokenizer();

@@ -1,7 +1,7 @@
 // LoRA on WebGPU against the cpu reference: 4 SFT steps with adapters on all seven projections of a qwen3.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loraRun } from "../model/_lora_fixture.ts";
+import { loraRun } from "../model/testing/lora_fixture.ts";
 import { createWebGpuBackend } from "./webgpu_backend.ts";
 
 const backend = await createWebGpuBackend();

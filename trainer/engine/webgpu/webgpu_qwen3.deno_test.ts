@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { formatComparisons } from "../conformance/compare.ts";
-import { checkQwen3Reference } from "../model/_qwen3_reference.ts";
+import { checkQwen3Reference } from "../model/testing/qwen3_reference.ts";
 import { createWebGpuBackend } from "./webgpu_backend.ts";
 
 const backend = await createWebGpuBackend();

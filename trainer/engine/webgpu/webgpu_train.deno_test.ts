@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { asciiTokenizer } from "../conformance/fixtures.ts";
 import { createModel } from "../model/model.ts";
-import { tinyConfigs, trainSteps } from "./_tiny.ts";
+import { tinyConfigs, trainSteps } from "./testing/tiny.ts";
 import { createWebGpuBackend } from "./webgpu_backend.ts";
 
 // Tolerance of the step-by-step comparison with the cpu run: float32 kernels summing in another

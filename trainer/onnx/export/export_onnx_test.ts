@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { AutoModelForCausalLM, AutoTokenizer, env, pipeline, Tensor } from "@huggingface/transformers";
 import { exportOnnx, ONNX_MODEL_FILE } from "./export_onnx.ts";
 import { saveCheckpoint } from "../../engine/io/checkpoint/save_checkpoint.ts";
-import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer } from "../_fixtures.ts";
+import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer } from "../testing/fixtures.ts";
 import type { EngineModel } from "../../engine/model/model.ts";
 import type { ModelConfig } from "../../engine/types.ts";
 

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import * as ort from "onnxruntime-web";
 import { cacheNames, decoderGraph } from "./decoder_graph.ts";
 import { encodeOnnxModel } from "../proto/onnx_proto.ts";
-import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer, fixtureWeights } from "../_fixtures.ts";
+import { fixtureConfig, fixtureModel, fixtureTokenizer as tokenizer, fixtureWeights } from "../testing/fixtures.ts";
 import type { ModelConfig } from "../../engine/types.ts";
 
 ort.env.wasm.numThreads = 1;

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { randomFloats } from "../../conformance/fixtures.ts";
-import { createPrng } from "../../random/prng.ts";
+import { createPrng } from "../../../../core/random/sfc32.ts";
 import { attentionDecode, attentionForward, cacheWrite } from "./attention.ts";
 
 test("attentionDecode over a cache written by cacheWrite equals the causal attention row", () => {

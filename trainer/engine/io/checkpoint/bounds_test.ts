@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { charTokenizer } from "../../../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../../../core/tokenizer/mod.ts";
 import { joinPath } from "../fs/fs.ts";
 import { nodeFileSystem } from "../fs/fs_node.ts";
-import { tempDir } from "../fs/_temp_dir.ts";
-import { randomWeights, tinyConfigs } from "../weights/_fixtures.ts";
+import { tempDir } from "../fs/testing/temp_dir.ts";
+import { randomWeights, tinyConfigs } from "../weights/testing/fixtures.ts";
 import { loadCheckpoint } from "./load_checkpoint.ts";
 import { saveCheckpoint } from "./save_checkpoint.ts";
 

@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { charTokenizer } from "../../../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../../../core/tokenizer/mod.ts";
 import { type FileSystem, joinPath } from "../fs/fs.ts";
 import { nodeFileSystem } from "../fs/fs_node.ts";
-import { tempDir } from "../fs/_temp_dir.ts";
+import { tempDir } from "../fs/testing/temp_dir.ts";
 import { decodeSafetensors, type TensorMap } from "../safetensors/safetensors.ts";
-import { bitsOf, randomWeights, tinyConfigs } from "../weights/_fixtures.ts";
+import { bitsOf, randomWeights, tinyConfigs } from "../weights/testing/fixtures.ts";
 import { loadCheckpoint } from "./load_checkpoint.ts";
 import { type CheckpointParts, saveCheckpoint } from "./save_checkpoint.ts";
 

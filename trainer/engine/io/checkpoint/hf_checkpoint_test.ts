@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { joinPath } from "../fs/fs.ts";
 import { nodeFileSystem } from "../fs/fs_node.ts";
-import { tempDir } from "../fs/_temp_dir.ts";
+import { tempDir } from "../fs/testing/temp_dir.ts";
 import { byteLevelTokenizerFiles } from "../tokenizer/byte_level_json.ts";
 import { loadCheckpoint } from "./load_checkpoint.ts";
 

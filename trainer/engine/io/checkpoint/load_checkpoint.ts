@@ -9,11 +9,12 @@ import type { ModelConfig } from "../../types.ts";
 import { defaultFileSystem, type FileSystem, joinPath } from "../fs/fs.ts";
 import { type HfConfig, hfConfigToModelConfig } from "../hf_config/hf_config.ts";
 import { decodeSafetensors, type TensorMap } from "../safetensors/safetensors.ts";
-import { readTokenizer } from "../tokenizer/tokenizer_files.ts";
+import { idsOnlyTokenizer } from "../tokenizer/ids_only.ts";
+import { CHAR_TOKENIZER_FILE, readTokenizer } from "../tokenizer/tokenizer_files.ts";
 import { normalizeHfWeights, validateWeights } from "../weights/validate_weights.ts";
 import { stagingPaths } from "../fs/atomic_folder.ts";
 import { CHECKPOINT_FILES } from "./save_checkpoint.ts";
-import { checkConfigAgainstWeights, checkFinite } from "./_bounds.ts";
+import { checkConfigAgainstWeights, checkFinite } from "./bounds.ts";
 
 /** A loaded checkpoint. */
 export interface Checkpoint {
@@ -99,6 +100,15 @@ function firstId(value: unknown): number | undefined {
   return typeof id === "number" ? id : undefined;
 }
 
+/** Options of `loadCheckpoint`. */
+export interface LoadCheckpointOptions {
+  fs?: FileSystem;
+  /** Load NaN or infinite weights instead of refusing them. */
+  allowNonfinite?: boolean;
+  /** A folder without tokenizer files loads with `idsOnlyTokenizer` (no text; for callers that give token ids) instead of failing. */
+  allowMissingTokenizer?: boolean;
+}
+
 /**
  * Loads a checkpoint or Hugging Face model folder, validating the weights against `config.json`; NaN or infinite
  * weights are refused unless `allowNonfinite`.
@@ -109,7 +119,7 @@ function firstId(value: unknown): number | undefined {
  * await model.loadStateDict(weights);
  * ```
  */
-export async function loadCheckpoint(dir: string, options: { fs?: FileSystem; allowNonfinite?: boolean } = {}): Promise<Checkpoint> {
+export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions = {}): Promise<Checkpoint> {
   const fs = options.fs ?? await defaultFileSystem();
   const root = await resolveDir(fs, dir);
   const hfConfig = (await readJson(fs, joinPath(root, CHECKPOINT_FILES.config))) as HfConfig;
@@ -135,7 +145,10 @@ export async function loadCheckpoint(dir: string, options: { fs?: FileSystem; al
   if (head.size > 0) validateWeights(config, new Map([...weights, ...head]), { valueHead: true });
   const optimizerPath = joinPath(root, CHECKPOINT_FILES.optimizer);
   const statePath = joinPath(root, CHECKPOINT_FILES.trainerState);
-  const tokenizer = await readTokenizer(root, { fs, eosId: firstId(hfConfig.eos_token_id) });
+  const eosId = firstId(hfConfig.eos_token_id);
+  const tokenizerless = options.allowMissingTokenizer &&
+    !(await fs.exists(joinPath(root, CHAR_TOKENIZER_FILE))) && !(await fs.exists(joinPath(root, "tokenizer.json")));
+  const tokenizer = tokenizerless ? idsOnlyTokenizer(config.vocabSize, root, eosId) : await readTokenizer(root, { fs, eosId });
   return {
     dir: root,
     config,

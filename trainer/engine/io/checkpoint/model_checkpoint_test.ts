@@ -1,13 +1,13 @@
 // A model's stateDict and optimizer state survive saveCheckpoint → loadCheckpoint → a fresh model, bit for bit.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { charTokenizer } from "../../../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../../../core/tokenizer/mod.ts";
 import { createModel } from "../../model/model.ts";
 import type { ModelConfig } from "../../types.ts";
 import { joinPath } from "../fs/fs.ts";
-import { tempDir } from "../fs/_temp_dir.ts";
+import { tempDir } from "../fs/testing/temp_dir.ts";
 import type { TensorMap } from "../safetensors/safetensors.ts";
-import { bitsOf } from "../weights/_fixtures.ts";
+import { bitsOf } from "../weights/testing/fixtures.ts";
 import { loadCheckpoint } from "./load_checkpoint.ts";
 import { saveCheckpoint } from "./save_checkpoint.ts";
 

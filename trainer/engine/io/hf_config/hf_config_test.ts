@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ModelConfig } from "../../types.ts";
 import { hfConfigToModelConfig, modelConfigToHfConfig } from "./hf_config.ts";
-import { tinyConfigs } from "../weights/_fixtures.ts";
+import { tinyConfigs } from "../weights/testing/fixtures.ts";
 
 // Abridged copies of config.json files published on the Hugging Face Hub.
 const gpt2Hub = {

@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { env } from "@huggingface/transformers";
 import { byteLevelTokenizerFiles, byteSymbols } from "./byte_level_json.ts";
 import { loadHfTokenizer } from "./hf_tokenizer.ts";
-import { tempDir } from "../fs/_temp_dir.ts";
+import { tempDir } from "../fs/testing/temp_dir.ts";
 
 const specialTokens = { "<|endoftext|>": 0, "<pad>": 1, "<call>": 2, "<submit>": 259, "<request>": 260, "<response>": 261 };
 const byteIds = Array.from({ length: 256 }, (_, b) => b + 3);

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { nodeFileSystem } from "../fs/fs_node.ts";
 import { joinPath } from "../fs/fs.ts";
-import { tempDir } from "../fs/_temp_dir.ts";
+import { tempDir } from "../fs/testing/temp_dir.ts";
 import { CHAR_TOKENIZER_FILE, readTokenizer } from "./tokenizer_files.ts";
 
 const fs = nodeFileSystem();

@@ -5,7 +5,7 @@
  * transformers.js needed). A Hugging Face tokenizer is written back from the files it was loaded from.
  */
 import type { Tokenizer } from "../../../../core/types.ts";
-import { type CharTokenizerJSON, charTokenizerFromJSON } from "../../../../core/tokenizer/index.ts";
+import { type CharTokenizerJSON, charTokenizerFromJSON } from "../../../../core/tokenizer/mod.ts";
 import { type FileSystem, joinPath } from "../fs/fs.ts";
 import { byteLevelTokenizerFiles } from "./byte_level_json.ts";
 import { type HfTokenizer, loadHfTokenizer } from "./hf_tokenizer.ts";

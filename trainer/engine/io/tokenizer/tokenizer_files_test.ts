@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { charTokenizer } from "../../../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../../../core/tokenizer/mod.ts";
 import type { Tokenizer } from "../../../../core/types.ts";
 import { nodeFileSystem } from "../fs/fs_node.ts";
 import { joinPath } from "../fs/fs.ts";
-import { tempDir } from "../fs/_temp_dir.ts";
+import { tempDir } from "../fs/testing/temp_dir.ts";
 import { loadHfTokenizer } from "./hf_tokenizer.ts";
 import { CHAR_TOKENIZER_FILE, readTokenizer, tokenizerFiles } from "./tokenizer_files.ts";
 

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import type { ModelConfig } from "../../types.ts";
 import { expectedTensors } from "./expected_tensors.ts";
 import { normalizeHfWeights, validateWeights } from "./validate_weights.ts";
-import { randomWeights, tinyConfigs } from "./_fixtures.ts";
+import { randomWeights, tinyConfigs } from "./testing/fixtures.ts";
 
 const paramCount = (config: ModelConfig) =>
   expectedTensors(config).reduce((n, s) => n + s.shape.reduce((a, d) => a * d, 1), 0);
