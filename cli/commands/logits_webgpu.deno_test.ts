@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import { saveCheckpoint } from "../../trainer/engine/io/checkpoint/save_checkpoint.ts";
 import { tinyConfig } from "../../trainer/engine/model/config.ts";
 import { createModel } from "../../trainer/engine/model/model.ts";

@@ -12,7 +12,7 @@
 import process from "node:process";
 import { cliIO } from "../../cli/io.ts";
 import { run as logits } from "../../cli/commands/logits.ts";
-import { readFlags } from "../../cli/commands/_flags.ts";
+import { readFlags } from "../../cli/commands/flags.ts";
 import { createCpuBackend } from "../../trainer/engine/cpu/cpu_backend.ts";
 import { defaultFileSystem } from "../../trainer/engine/io/fs/fs.ts";
 import { createWebGpuBackend } from "../../trainer/engine/webgpu/webgpu_backend.ts";

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { charTokenizer } from "../../core/tokenizer/index.ts";
+import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import { createCpuBackend } from "../../trainer/engine/cpu/cpu_backend.ts";
 import { loadCheckpoint } from "../../trainer/engine/io/checkpoint/load_checkpoint.ts";
 import { saveCheckpoint } from "../../trainer/engine/io/checkpoint/save_checkpoint.ts";
