@@ -109,6 +109,9 @@ export async function runSft(
     });
     finalLoss = result.loss;
     options.onStep?.({ step: step + 1, steps: config.steps, lr, ...result });
+    // A turn of the event loop after each step: an engine whose ops settle as promises alone never reaches the
+    // timers and I/O phases, so Ctrl-C (a SIGINT handler) and timers would wait until the whole warm-up ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return { finalLoss };
 }
