@@ -103,7 +103,7 @@ function parseFlags(argv: string[]): ServeFlags {
     port,
     host: String(given.host ?? DEFAULT_HOSTNAME),
     plugins: [...(builtins ?? defaults), ...own],
-    token: given.token as string | undefined,
+    token: tokenFlag(given.token as string | undefined),
     allowedHosts: (given["allowed-host"] as string[] | undefined) ?? [],
     corsOrigins: (given["cors-origin"] as string[] | undefined) ?? [],
     limits,
@@ -111,6 +111,14 @@ function parseFlags(argv: string[]): ServeFlags {
     demoCheckpoint: given["demo-checkpoint"] as string | undefined,
     env: given.env === undefined ? undefined : names(String(given.env)),
   };
+}
+
+/** `--token T` as given; an empty T (an unset `$TOKEN` in `--token "$TOKEN"`) is refused in the flag's own terms. */
+function tokenFlag(token: string | undefined): string | undefined {
+  if (token !== undefined && token.trim() === "") {
+    throw new Error(`--token is empty (was $TOKEN set?); give a secret, e.g. --token "$(openssl rand -hex 16)", or leave --token out to serve without one`);
+  }
+  return token;
 }
 
 /** Options for tests: aborting `signal` closes the server and makes `run` return. */

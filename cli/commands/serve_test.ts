@@ -75,6 +75,13 @@ test("toolrl serve rejects unknown options and bad numbers with exit code 2", as
   }
 });
 
+test("toolrl serve --token with an empty value (an unset $TOKEN) is refused in the flag's terms", async () => {
+  const io = memoryIO();
+  assert.is(await main(["serve", "--plugins", "calculator", "--port", "0", "--token", ""], io), 2);
+  assert.match(io.err, /toolrl serve: --token is empty \(was \$TOKEN set\?\)/);
+  assert.not.match(io.err, /createToolServer/);
+});
+
 test("toolrl serve --help lists the routes and options", async () => {
   const io = memoryIO();
   assert.is(await main(["serve", "--help"], io), 0);

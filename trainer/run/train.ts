@@ -170,7 +170,7 @@ export async function resumeTraining(dir: string, env: TrainEnv, options: { step
   const stateText = await env.files.readText(runPath(checkpointDir, "trainer_state.json")) ??
     await env.files.readText(runPath(`${checkpointDir}.previous`, "trainer_state.json"));
   if (stateText === null) {
-    throw new Error(`${dir} holds no checkpoint to resume from (no ${checkpointDir}/trainer_state.json); start the run afresh.`);
+    throw new Error(`${dir} holds no checkpoint to resume from (no ${checkpointDir}/trainer_state.json); start the run afresh with the same command and --overwrite (it replaces what is there).`);
   }
   const state = asTrainerState(JSON.parse(stateText), checkpointDir);
   const config = { ...state.config, out: dir };
