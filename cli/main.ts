@@ -34,15 +34,15 @@ const usage = `toolrl — teach language models to use tools with reinforcement 
 usage: toolrl <command> [options]
 
 commands:
-  train <task>                 SFT warm-up + RL on a built-in task
-  eval <checkpoint> <task>     accuracy on held-out samples (JSON on stdout)
-  serve                        the tool server (hono)
-  parse --format F             model text on stdin -> JSON tool calls on stdout
-  logits <checkpoint> --text T the engine's logits for T (JSON)
-  export-onnx <checkpoint> <dir> a folder transformers.js loads (ONNX + config + tokenizer)
-  export verl-dataset <task>   a task's samples as a verl parquet dataset (--n N --out F)
-  bench [suite...] [--quick]   the benchmarks: tables (--save: JSON in bench/results/)
-  template <model-dir>         chat JSON on stdin -> the model's chat template rendered, exactly
+  train <task>                      SFT warm-up + RL on a built-in or --plugin task
+  eval <checkpoint> <task>          accuracy on held-out samples (JSON on stdout)
+  serve                             the tool server (hono)
+  parse --format F                  model text on stdin -> JSON tool calls on stdout
+  logits <checkpoint> --text T      the engine's logits for T (JSON)
+  export-onnx <checkpoint> <dir>    a folder transformers.js loads (ONNX + config + tokenizer)
+  export verl-dataset <task>        a task's samples as a verl parquet dataset (--n N --out F)
+  bench [suite...] [--quick]        the benchmarks: tables (--save: JSON in bench/results/)
+  template <model-dir>              chat JSON on stdin -> the model's chat template rendered, exactly
   init-model <out> --tokenizer DIR  a random-init Qwen3 (or Qwen2, Llama) checkpoint with a real tokenizer
   merge-lora <adapter-dir> <out>    LoRA adapters merged into their base weights, a plain checkpoint
 

@@ -16,7 +16,8 @@ export const help = `toolrl eval <checkpoint> <task> [options]
 
 Rolls out the checkpoint greedily on held-out samples of the task (problems training never draws) and prints
 one JSON line: {"task", "n", "accuracy", "tool_call_rate", "error_rate", "calls_per_episode",
-"self_written_output_rate", "answered_without_tool_rate", "reward_mean", "tool_output_logprob", "format",
+"self_written_output_rate", "answered_without_tool_rate", "reward_mean", "reward_std", "response_tokens_mean",
+"tool_output_logprob", "format",
 "checkpoint"}. tool_output_logprob is the mean logprob per token the model gives the tools' output: near 0 when it
 has learned to imitate its tools (tool tokens trained on), far below 0 when they were masked out of training.
 

@@ -16,7 +16,8 @@ const usage = `toolrl train <task> [options]
 toolrl train --resume DIR
 
 Teaches the model to use the task's tools: a short SFT warm-up on demonstrations from the task's reference
-solver (loss on model tokens only), a held-out evaluation, RL (PPO or GRPO), and a second evaluation.
+solver (loss on model tokens only), a held-out evaluation, RL (PPO or GRPO) with a held-out evaluation every
+--eval-every K steps, and a last one at the end.
 Progress goes to stderr; DIR gets metrics.jsonl (a line per RL step), eval.jsonl (a line per held-out
 evaluation), checkpoint/, reference/ and report.html.
 

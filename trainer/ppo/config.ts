@@ -40,7 +40,7 @@ export const PpoConfigSchema: v.GenericSchema<Partial<PpoConfig>, PpoConfig> = v
   earlyStopping: boolean(false, "Stop the PPO step's epochs once the policy KL exceeds 1.5 * targetKl."),
   targetKl: number(1, "Policy KL (old to new) that triggers early stopping."),
   maxGradNorm: number(0, "Clip the global gradient norm to this; 0 turns clipping off (TRL's default)."),
-  adamEps: number(1e-8, "Adam's epsilon (torch's default; cleanrl uses 1e-5, which damps noise-only updates)."),
+  adamEps: number(1e-8, "Adam's epsilon (schema default 1e-8, torch's; the from-scratch preset sets 1e-5 as cleanrl does, which damps noise-only updates)."),
 });
 
 /** Cross-field rules: the batch splits into whole minibatches, and each minibatch into whole micro-batches. */
