@@ -40,6 +40,8 @@ export interface TrainerState {
   elapsedSeconds: number;
   /** Sample episodes of the first RL step, for the report. */
   firstEpisodes?: ReportEpisode[];
+  /** Sample episodes of the latest RL step, so a resume that runs no further step still reports them. */
+  lastEpisodes?: ReportEpisode[];
 }
 
 /**

@@ -39,4 +39,22 @@ test("resume after a kill replays the steps after the checkpoint exactly as an u
   }
 });
 
+test("resuming a finished run says so and keeps the report's episodes of the last RL step", async () => {
+  const dir = await tempRunDir();
+  try {
+    const files = nodeRunFiles();
+    await train(tinyRunConfig(dir.path, {}), { files, progress: quiet });
+    const report = async () => (await files.readText(`${dir.path}/report.html`))!;
+    const lastStep = (html: string) => (html.match(/episode of the last RL step \(\d+\)/g) ?? []).length;
+    const before = await report();
+    assert.ok(lastStep(before) > 0, "the finished run's report shows episodes of its last RL step");
+    const lines: string[] = [];
+    await resumeTraining(dir.path, { files, progress: { write: (text: string) => void lines.push(text), isTTY: false } });
+    assert.match(lines.join(""), /is finished \(RL step \d+\/\d+\): nothing to run; --steps N/);
+    assert.is(lastStep(await report()), lastStep(before), "the resume kept them");
+  } finally {
+    await dir.cleanup();
+  }
+});
+
 test.run();

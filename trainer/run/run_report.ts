@@ -54,7 +54,9 @@ export function renderRunReport(run: {
     { title: "SFT loss", keys: ["loss"], rows: state.sftLoss, xLabel: "SFT step" },
   ];
   const first = (state.firstEpisodes ?? []).map((episode, i) => ({ ...episode, title: `${episode.title} ${i + 1}` }));
-  const last = reportEpisodes(run.episodes, config.reportEpisodes, `episode of the last RL step (${state.step})`);
+  const last = run.episodes.length > 0
+    ? reportEpisodes(run.episodes, config.reportEpisodes, `episode of the last RL step (${state.step})`)
+    : state.lastEpisodes ?? [];
   return renderReport({
     title: `toolrl: ${config.task} (${config.algo}, ${config.format})`,
     summary: {

@@ -197,7 +197,11 @@ export async function resumeTraining(dir: string, env: TrainEnv, options: { step
   );
   const metrics = await readMetrics(env.files, dir, { upToStep: state.step });
   await writeEvaluations(env.files, dir, state.evaluations);
-  progress.log(`resuming ${dir} at RL step ${state.step}/${config.steps}`);
+  progress.log(
+    state.step >= config.steps
+      ? `${dir} is finished (RL step ${state.step}/${config.steps}): nothing to run; --steps N (more than ${state.step}) extends it`
+      : `resuming ${dir} at RL step ${state.step}/${config.steps}`,
+  );
   const started = performance.now() - state.elapsedSeconds * 1000;
   const rng = createRng({ state: state.rng });
   return await reinforce({ config, task, policy, reference, rng, state, progress, env, started, metrics });
@@ -238,6 +242,7 @@ async function reinforce(run: {
     state.klCoef = klCoef;
     lastEpisodes = episodes;
     if (state.step === 1) state.firstEpisodes = reportEpisodes(episodes, config.reportEpisodes, "episode of RL step 1");
+    state.lastEpisodes = reportEpisodes(episodes, config.reportEpisodes, `episode of the last RL step (${state.step})`);
     metrics.push(row);
     await appendMetrics(env.files, config.out, row);
     progress.update({
