@@ -163,6 +163,7 @@ async function runTraining(
   for (const evaluation of result.evaluations) {
     io.stdout(`  held-out accuracy ${evaluation.label}: ${evaluation.accuracy.toFixed(3)} (n=${evaluation.n})\n`);
   }
+  io.stdout(`  report: ${outDir}/report.html (open it in a browser); model: ${outDir}/checkpoint\n`);
   if (result.stopped) io.stdout(`stopped at RL step ${result.step}; continue with: npx toolrl train --resume ${outDir}\n`);
   const accuracies = Object.fromEntries(result.evaluations.map((e) => [e.label, e.accuracy]));
   const summary = { steps: result.step, seconds: Number(seconds.toFixed(1)), total_seconds: Number(result.totalSeconds.toFixed(1)), accuracy: accuracies };

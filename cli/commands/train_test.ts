@@ -16,6 +16,7 @@ test("toolrl train writes metrics, checkpoint and report, and toolrl eval reads 
     assert.is(code, 0, io.err);
     assert.match(io.out, /held-out accuracy after SFT: \d\.\d{3} \(n=3\)/);
     assert.match(io.out, /held-out accuracy after RL: \d\.\d{3} \(n=3\)/);
+    assert.match(io.out, /  report: .+\/report\.html \(open it in a browser\); model: .+\/checkpoint\n/);
     const summary = JSON.parse(io.out.trim().split("\n").at(-1)!);
     assert.is(summary.steps, 2);
     assert.equal(Object.keys(summary.accuracy), ["after SFT", "RL step 1", "after RL"]);
