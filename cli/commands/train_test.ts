@@ -152,15 +152,21 @@ test("toolrl train refuses an --out folder that holds a run or other files, unle
   }
 });
 
+/** A memory IO that plays a Ctrl-C as soon as stderr shows `pattern`. */
+function interruptWhen(pattern: RegExp): ReturnType<typeof memoryIO> {
+  const io = memoryIO();
+  const stderr = io.stderr.bind(io);
+  io.stderr = (text: string) => {
+    stderr(text);
+    if (pattern.test(text)) io.interrupt();
+  };
+  return io;
+}
+
 test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --resume continues; --resume --steps N extends", async () => {
   const dir = await tempRunDir();
   try {
-    const io = memoryIO();
-    const stderr = io.stderr.bind(io);
-    io.stderr = (text: string) => {
-      stderr(text);
-      if (/ppo 1\/4 reward/.test(text)) io.interrupt();
-    };
+    const io = interruptWhen(/ppo 1\/4 reward/);
     const args = ["train", "calculator", ...TINY, "--steps", "4"]; // the later --steps wins
     assert.is(await main([...args, "--out", dir.path], io), 0, io.err);
     assert.match(io.out, `stopped at RL step 1; continue with: npx toolrl train --resume ${dir.path}`);
@@ -197,12 +203,7 @@ test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --r
 test("toolrl train: Ctrl-C during SFT says SFT keeps no checkpoint and stops after the first RL step with one", async () => {
   const dir = await tempRunDir();
   try {
-    const io = memoryIO();
-    const stderr = io.stderr.bind(io);
-    io.stderr = (text: string) => {
-      stderr(text);
-      if (/^SFT: /m.test(text)) io.interrupt();
-    };
+    const io = interruptWhen(/^SFT: /m);
     assert.is(await main(["train", "calculator", ...TINY, "--steps", "4", "--out", dir.path], io), 0, io.err);
     assert.match(io.err, "interrupted during SFT, which keeps no checkpoint: the run stops after its first RL step, with one");
     assert.not.match(io.err, "stopping after the RL step under way");

@@ -10,6 +10,7 @@ import type { Backend } from "../backend/backend.ts";
 import { createModel, type EngineModel } from "../model/model.ts";
 import type { ModelConfig } from "../types.ts";
 import { asciiTokenizer } from "./fixtures.ts";
+import { messageTask } from "../generate/step_batcher.ts";
 
 /** What {@link checkPrefixCache} found. */
 export interface PrefixCacheReport {
@@ -42,15 +43,7 @@ async function staggeredCalls(
   const budgets = [9, 4, 6];
   const options = (k: number) => ({ maxNewTokens: budgets[k], temperature: 0, stopTokens: [] });
   // one macrotask, as the batcher yields between steps (a timer may wait a millisecond, longer than all the steps)
-  const tick = () =>
-    new Promise<void>((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
+  const tick = messageTask;
   const stepsBefore = cached.prefixCache.stats().steps;
   const pending = [cached.generate(calls[0], options(0))];
   await tick();

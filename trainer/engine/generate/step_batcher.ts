@@ -180,12 +180,16 @@ const setImmediateFn = (globalThis as unknown as { setImmediate?: Immediate }).s
  */
 const nextTask: () => Promise<void> = setImmediateFn
   ? () => new Promise<void>((resolve) => setImmediateFn(resolve))
-  : () =>
-    new Promise<void>((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
+  : messageTask;
+
+/** Waits one macrotask through a message on a fresh channel (works in every runtime, browsers included). */
+export function messageTask(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
