@@ -3,4 +3,4 @@
  * `hasNodeBuiltins` (whether `node:` modules load). The only module that looks at runtime globals to decide.
  * @module
  */
-export * from "./runtime.ts";
+export * from "./adapter/detect.ts";
