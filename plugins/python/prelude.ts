@@ -33,8 +33,11 @@ from traceback import format_exception_only as _format_exception
 _BLOCKED = ("js", "pyodide_js", "pyodide", "_pyodide", "_pyodide_core", "micropip", "pyodide_http",
             "socket", "_socket", "ssl", "_ssl")
 
+_BLOCKED_TOP = frozenset(_BLOCKED)
+
 def _blocked(name):
-    return any(name == b or name.startswith(b + ".") for b in _BLOCKED)
+    # a blocked module or any of its submodules (no entry of _BLOCKED has a dot): its top-level name decides
+    return name.partition(".")[0] in _BLOCKED_TOP
 
 class _Refuse(MetaPathFinder):
     def find_spec(self, name, path=None, target=None):

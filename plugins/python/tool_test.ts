@@ -76,6 +76,9 @@ test("python refuses `import js` and the other ways to the host", async () => {
   assert.match((await call("import sys; sys.meta_path.pop(0)\nimport js")).text, "ModuleNotFoundError: No module named 'js'");
   assert.match((await call(`open(${JSON.stringify(thisFile)}).read()`)).text, "FileNotFoundError");
   assert.match((await call("import socket")).text, "import of 'socket' is blocked");
+  assert.match((await call("import _socket")).text, "import of '_socket' is blocked");
+  // the block goes by whole module names: a module whose name merely starts like a blocked one still imports
+  assert.is((await call("import json\nprint(json.dumps([1]))")).text, "[1]");
   assert.match((await call("import os\nos.system('echo escaped')")).text, /^Tool error: PermissionError/);
 });
 
