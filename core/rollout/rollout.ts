@@ -33,6 +33,7 @@ import type {
   Tool,
   Verifier,
 } from "../types.ts";
+import { nextMacrotask } from "../runtime/mod.ts";
 import { createEpisode } from "../episode/episode.ts";
 import { getFormat } from "../formats/registry.ts";
 import { resolveLimits } from "./limits.ts";
@@ -219,7 +220,7 @@ async function runAsync(states: EpisodeState[], ctx: RolloutContext, generate: G
       await woken;
       // Tool results that land together should generate together: let every already-settled tool
       // call mark its episode ready (one macrotask) before the next batch is cut.
-      if (toolRuns > 0 && !generating) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (toolRuns > 0 && !generating) await nextMacrotask();
     }
   } finally {
     ctx.signal?.removeEventListener("abort", onAbort);

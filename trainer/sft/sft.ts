@@ -8,6 +8,7 @@ import { type PackableEpisode, packEpisodes, type PackedBatch } from "../common/
 import { permutation, type Rng } from "../../core/random/xoshiro128.ts";
 import { cosineLr } from "../common/schedule.ts";
 import type { SftConfig } from "./config.ts";
+import { nextMacrotask } from "../../core/runtime/mod.ts";
 
 /**
  * Mean negative log-likelihood over masked-in positions and its gradient with respect to the logprobs.
@@ -111,7 +112,8 @@ export async function runSft(
     options.onStep?.({ step: step + 1, steps: config.steps, lr, ...result });
     // A turn of the event loop after each step: an engine whose ops settle as promises alone never reaches the
     // timers and I/O phases, so Ctrl-C (a SIGINT handler) and timers would wait until the whole warm-up ends.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // (Not setTimeout(0): it waits ~1 ms on Node, ~2 ms on Deno, 3-6% of a step of npm start's SFT.)
+    await nextMacrotask();
   }
   return { finalLoss };
 }

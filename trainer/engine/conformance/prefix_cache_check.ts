@@ -10,7 +10,7 @@ import type { Backend } from "../backend/backend.ts";
 import { createModel, type EngineModel } from "../model/model.ts";
 import type { ModelConfig } from "../types.ts";
 import { asciiTokenizer } from "./fixtures.ts";
-import { messageTask } from "../generate/step_batcher.ts";
+import { messageTask } from "../../../core/runtime/mod.ts";
 
 /** What {@link checkPrefixCache} found. */
 export interface PrefixCacheReport {

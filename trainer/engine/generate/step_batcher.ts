@@ -9,6 +9,7 @@
  * rows it was batched with.
  */
 import type { Generation, Tokenizer } from "../../../core/types.ts";
+import { nextMacrotask } from "../../../core/runtime/mod.ts";
 import { createRows, type EngineGenerateOptions, result, type Row, tokenTaker } from "./rows.ts";
 
 /** A cache row to feed: tokens[start..] at positions start.., after copying `follow.length` positions of row `follow.from`. */
@@ -101,7 +102,7 @@ export function createStepBatcher(
   const loop = async () => {
     try {
       // calls made in the same task as the first one join its first step
-      await nextTask();
+      await nextMacrotask();
       while (waiting.length > 0 || live.length > 0) {
         for (const call of new Set(live.map((l) => l.call))) if (call.signal?.aborted) drop(call, call.signal.reason);
         if (waiting.length > 0) {
@@ -136,8 +137,10 @@ export function createStepBatcher(
           next.push(l);
         });
         live = next;
-        // let tool results land and their episodes' calls join the next step
-        await nextTask();
+        // let tool results land and their episodes' calls join the next step (on Deno, immediates run ahead
+        // of worker messages for tens of milliseconds, so results of worker-backed tools gather into larger
+        // joins there; a MessageChannel turn made joins of ~5 rows and python-math rollouts slower)
+        await nextMacrotask();
       }
     } catch (error) {
       // nothing above should throw; if something does, no call may be left waiting forever
@@ -168,28 +171,3 @@ export function createStepBatcher(
   };
 }
 
-type Immediate = (callback: () => void) => unknown;
-const setImmediateFn = (globalThis as unknown as { setImmediate?: Immediate }).setImmediate;
-
-/**
- * Waits one macrotask, so tool results and new calls can land between steps: `setImmediate` where the
- * runtime has it (Node, Deno: tens of microseconds), else a message on a fresh channel (a reused port
- * delivers its next message before other tasks run; a timer may wait a millisecond or more). Deno runs
- * its immediates ahead of worker messages for tens of milliseconds, so there results from worker-backed
- * tools gather into fewer, larger joins (measured in docs/bench.md).
- */
-const nextTask: () => Promise<void> = setImmediateFn
-  ? () => new Promise<void>((resolve) => setImmediateFn(resolve))
-  : messageTask;
-
-/** Waits one macrotask through a message on a fresh channel (works in every runtime, browsers included). */
-export function messageTask(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
