@@ -18,6 +18,8 @@ export interface Timed<T> {
   p50Ms: number;
   meanMs: number;
   runs: number;
+  /** Milliseconds of each measured run (each round's, for `timeRounds`), in order. */
+  samplesMs: number[];
   values: T[];
 }
 
@@ -39,12 +41,18 @@ export async function timeRuns<T>(name: string, fn: () => Promise<T> | T, counts
     warmupTime: 0,
     throws: true,
   });
-  bench.add(name, async () => void values.push(await fn()));
+  const ms: number[] = [];
+  bench.add(name, async () => {
+    const started = performance.now();
+    values.push(await fn());
+    ms.push(performance.now() - started);
+  });
   await bench.run();
   const { result } = bench.tasks[0];
   if (!("latency" in result)) throw new Error(`${name} did not finish (state ${result.state})`);
   const runs = result.latency.samplesCount;
-  return { p50Ms: result.latency.p50, meanMs: result.latency.mean, runs, values: values.slice(values.length - runs) };
+  const samplesMs = ms.slice(ms.length - runs);
+  return { p50Ms: result.latency.p50, meanMs: result.latency.mean, runs, samplesMs, values: values.slice(values.length - runs) };
 }
 
 /** A function to measure among others. */
@@ -80,6 +88,7 @@ export async function timeRounds<T>(probes: readonly Probe<T>[], counts: RunCoun
     p50Ms: median(samples[k]),
     meanMs: samples[k].reduce((a, b) => a + b, 0) / samples[k].length,
     runs: samples[k].length,
+    samplesMs: samples[k],
     values: values[k],
   }));
 }

@@ -222,15 +222,27 @@ export function ceilingProbe(setup: LoopSetup, tokensPerContext: number): LoopPr
   };
 }
 
-/** Times the probes in interleaved rounds and returns their rows, each related to the ceiling among them. */
+/**
+ * Times the probes in interleaved rounds and returns their rows, each related to the ceiling among them:
+ * `ofCeiling` is the median over rounds of the row's tokens/s over the ceiling's in the same round, so a
+ * round slowed by other work on the machine slows both sides of its ratio.
+ */
 export async function measureRows(probes: LoopProbe[], counts: RunCounts): Promise<LoopRow[]> {
   const timed = await timeRounds(probes.map((p) => p.probe), counts);
   const rows = probes.map((p, k) => p.row(timed[k]));
-  const ceiling = rows.find((row) => row.mode === "decode ceiling");
-  for (const row of rows) {
-    row.ofCeiling = ceiling && row.mode !== "tools only" ? row.tokensPerSecond / ceiling.tokensPerSecond : NaN;
-  }
+  const c = rows.findIndex((row) => row.mode === "decode ceiling");
+  rows.forEach((row, k) => {
+    if (c < 0 || row.mode === "tools only") return;
+    // tokens per run are the same in every run (forced turns, fixed decode length)
+    const tokens = (r: LoopRow) => r.tokensPerSecond * r.wallMs;
+    row.ofCeiling = pairedRatio(timed[c].samplesMs, timed[k].samplesMs, tokens(row) / tokens(rows[c]));
+  });
   return rows;
+}
+
+/** The median over rounds of `scale` × ceilingMs / rowMs (a row's rate over the ceiling's, round by round). */
+export function pairedRatio(ceilingMs: readonly number[], rowMs: readonly number[], scale: number): number {
+  return median(rowMs.map((ms, round) => (scale * ceilingMs[round]) / ms));
 }
 
 /** Positions for a random model that holds episodes of `longest` tokens: a little room, in steps of 64. */
