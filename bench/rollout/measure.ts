@@ -11,13 +11,13 @@
  */
 import { solverPolicy } from "../../core/policy/solver.ts";
 import { rollout, type RolloutResult } from "../../core/rollout/rollout.ts";
-import type { FormatName, Policy, Sample, Task, Tool } from "../../core/types.ts";
+import type { FormatName, Policy, Sample, Task, Tool, ToolReturn } from "../../core/types.ts";
 import type { EngineModel } from "../../trainer/engine/model/model.ts";
 import { median, type Probe, type RunCounts, type Timed, timeRounds } from "../timing.ts";
 import { forcedPolicy } from "./forced_policy.ts";
 
 /** Which loop a row measured: the rollout in one of its modes, the solver alone, or bare decoding. */
-export type RowMode = "async" | "async, no prefix cache" | "lockstep" | "tools only" | "decode ceiling";
+export type RowMode = "async" | "async, no prefix cache" | "lockstep" | "tools only" | "decode ceiling" | "work ceiling";
 
 /** One measured configuration. */
 export interface LoopRow {
@@ -32,8 +32,10 @@ export interface LoopRow {
   generationShare: number;
   /** Contexts per `generate` call (1 when the loop calls per episode and the engine batches per step). */
   meanBatchSize: number;
-  /** tokens/s over the ceiling's tokens/s (filled in by {@link measureRows}). */
+  /** tokens/s over the decode ceiling's tokens/s, paired by round (filled in by {@link measureRows}). */
   ofCeiling: number;
+  /** tokens/s over the work ceiling's tokens/s, paired by round (NaN when the probes have none). */
+  ofWork: number;
   /** Mean reward: 1 when every forced episode made its calls and answered right. */
   rewardMean: number;
   /** Tokens the engine computed over the tokens it was forced to write (1 unless contexts outgrew the model). */
@@ -136,6 +138,7 @@ function rowFrom(mode: RowMode, timed: Timed<RolloutResult>, computedShare: numb
     generationShare: median(timed.values.map((r) => r.metrics.generationShare)),
     meanBatchSize: median(timed.values.map((r) => r.metrics.meanBatchSize)),
     ofCeiling: NaN,
+    ofWork: NaN,
     rewardMean: last.episodes.reduce((sum, e) => sum + (e.reward ?? 0), 0) / Math.max(1, episodes),
     computedShare,
     prefixCache,
@@ -188,6 +191,68 @@ export function toolsOnlyProbe(setup: LoopSetup): LoopProbe {
 }
 
 /**
+ * The tools of `setup` recorded once on the reference solver's rollout, then answered from the record:
+ * every call gets what the real tool returned for the same arguments, at once. Throws if a tool gave
+ * two different answers to the same arguments (a replay would then change the episodes).
+ */
+export async function replayTools(setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"]): Promise<Tool[]> {
+  // what the tool returned, or the error it threw (the loop shows its message to the model)
+  type Answer = { value: ToolReturn } | { thrown: unknown };
+  const record = new Map<string, Answer>();
+  const key = (tool: Tool, args: unknown) => `${tool.name}\u0000${JSON.stringify(args)}`;
+  const text = (a: Answer) => "value" in a ? JSON.stringify(a.value) : `thrown ${String(a.thrown)}`;
+  const same = (a: Answer, b: Answer) => text(a) === text(b);
+  let drifted: string | null = null; // the loop turns a tool's throw into the episode's tool error, so keep it here
+  const recording = setup.tools.map((tool): Tool => ({
+    ...tool,
+    run: async (args, context) => {
+      let answer: Answer;
+      try {
+        answer = { value: await tool.run(args, context) };
+      } catch (error) {
+        answer = { thrown: error };
+      }
+      const k = key(tool, args);
+      const earlier = record.get(k);
+      if (earlier !== undefined && !same(earlier, answer)) drifted ??= tool.name;
+      record.set(k, answer);
+      if ("thrown" in answer) throw answer.thrown;
+      return answer.value;
+    },
+  }));
+  const { task, format } = setup;
+  const result = await rollout({
+    policy: solverPolicy(task, format, tokenizer, setup.samples),
+    tokenizer, format, tools: recording, items: items(setup), limits: task.limits, verifier: task.verifier,
+  });
+  if (result.errors.length > 0) throw new Error(`replayTools: the recording rollout reported errors: ${result.errors[0].message}`);
+  if (drifted) throw new Error(`replayTools: ${drifted} answered the same arguments twice differently; it cannot be replayed`);
+  return setup.tools.map((tool): Tool => ({
+    ...tool,
+    run: (args) => {
+      const answer = record.get(key(tool, args));
+      if (answer === undefined) throw new Error(`replayTools: no recorded answer of ${tool.name} for ${JSON.stringify(args)}`);
+      if ("thrown" in answer) throw answer.thrown;
+      return answer.value;
+    },
+  }));
+}
+
+/**
+ * The work ceiling: the engine doing the rollout's own work — prefill of the prompts and of the tools'
+ * answers, decoding of the model's turns — at the best batching (every episode's turn in one call, as
+ * lock-step does) with `tools` that answer at once (see {@link replayTools}): what is left when the
+ * tools and the loop's waiting cost nothing. Rows relate to it through `ofWork`.
+ */
+export function workCeilingProbe(setup: LoopSetup, tools: Tool[]): LoopProbe {
+  const inner = loopProbe({ ...setup, tools }, "lockstep", "tools replayed");
+  return {
+    probe: { ...inner.probe, name: `${setup.task.name} work ceiling` },
+    row: (timed) => ({ ...inner.row(timed), mode: "work ceiling" }),
+  };
+}
+
+/**
  * The ceiling: the engine decoding `tokensPerContext` tokens for every prompt of the batch at once,
  * with no stop and no tools.
  */
@@ -214,6 +279,7 @@ export function ceilingProbe(setup: LoopSetup, tokensPerContext: number): LoopPr
         generationShare: 1,
         meanBatchSize: contexts.length,
         ofCeiling: NaN,
+        ofWork: NaN,
         rewardMean: NaN,
         computedShare: tokens / (tokensPerContext * contexts.length),
         prefixCache: cache.figures,
@@ -231,11 +297,13 @@ export async function measureRows(probes: LoopProbe[], counts: RunCounts): Promi
   const timed = await timeRounds(probes.map((p) => p.probe), counts);
   const rows = probes.map((p, k) => p.row(timed[k]));
   const c = rows.findIndex((row) => row.mode === "decode ceiling");
+  const w = rows.findIndex((row) => row.mode === "work ceiling");
+  // tokens per run are the same in every run (forced turns, fixed decode length)
+  const tokens = (r: LoopRow) => r.tokensPerSecond * r.wallMs;
   rows.forEach((row, k) => {
-    if (c < 0 || row.mode === "tools only") return;
-    // tokens per run are the same in every run (forced turns, fixed decode length)
-    const tokens = (r: LoopRow) => r.tokensPerSecond * r.wallMs;
-    row.ofCeiling = pairedRatio(timed[c].samplesMs, timed[k].samplesMs, tokens(row) / tokens(rows[c]));
+    if (row.mode === "tools only") return;
+    if (c >= 0) row.ofCeiling = pairedRatio(timed[c].samplesMs, timed[k].samplesMs, tokens(row) / tokens(rows[c]));
+    if (w >= 0) row.ofWork = pairedRatio(timed[w].samplesMs, timed[k].samplesMs, tokens(row) / tokens(rows[w]));
   });
   return rows;
 }

@@ -1,9 +1,10 @@
 /**
  * Rollout throughput on the calculator, wiki and python-math tasks with the built-in tiny model, under
  * teacher forcing (forced_policy.ts): per task, the async loop (with the engine's prefix cache and
- * without it), the lock-step loop (TRL's TextEnvironment as a mode of the same loop) and the decode
- * ceiling, all at the same batch (every episode of the rollout), plus the reference solver alone. The runner then spawns the other runtime
- * to run this same suite, so the results hold a Node row and a Deno row of every figure.
+ * without it), the lock-step loop (TRL's TextEnvironment as a mode of the same loop), the decode
+ * ceiling and the work ceiling (the rollout's own engine work, with tools that answer at once), all at
+ * the same batch (every episode of the rollout), plus the reference solver alone. The runner then spawns
+ * the other runtime to run this same suite, so the results hold a Node row and a Deno row of every figure.
  */
 import { charTokenizer } from "../../core/tokenizer/mod.ts";
 import type { FormatName, Tokenizer } from "../../core/types.ts";
@@ -11,7 +12,9 @@ import { benchBackend, benchModel } from "../engine.ts";
 import { otherRuntime, readJson, runtime, spawnScript, temporaryDir } from "../host_node.ts";
 import { type BenchResult, formatTable, type SuiteOutput } from "../report.ts";
 import type { SuiteContext } from "../suite_types.ts";
-import { ceilingProbe, type LoopRow, loopProbe, measureRows, positionsFor, solverShape, toolsOnlyProbe } from "./measure.ts";
+import {
+  ceilingProbe, type LoopRow, loopProbe, measureRows, positionsFor, replayTools, solverShape, toolsOnlyProbe, workCeilingProbe,
+} from "./measure.ts";
 import { loadBenchTask, ROLLOUT_TASKS } from "./tasks.ts";
 
 /** A row of the rollout table. */
@@ -53,8 +56,10 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFig
         context.log(`rollout: ${name} on ${here}, ${batch} episodes of about ${Math.round(shape.tokensPerEpisode)} model tokens`);
         const engine = initModel ?? await benchModel({ backend, maxSeqLen: positionsFor(shape.longest) });
         const setup = { engine, task, format: FORMAT, tools: task.tools, samples };
+        const replayed = await replayTools(setup, tokenizer);
         const taskRows = await measureRows([
           ceilingProbe(setup, Math.round(shape.tokensPerEpisode)),
+          workCeilingProbe(setup, replayed),
           loopProbe(setup, "async"),
           loopProbe(setup, "async", "", { prefixCache: false }),
           loopProbe(setup, "lockstep"),
@@ -113,14 +118,15 @@ async function runElsewhere(context: SuiteContext): Promise<RolloutRow[] | strin
 /** The rows as a table: one line per runtime, task and mode. */
 export function rolloutTable(rows: RolloutRow[]): string {
   const header = [
-    "runtime", "task", "mode", "episodes/s", "tokens/s", "calls/s", "gen share", "mean batch", "step batch", "of ceiling", "ms/rollout",
-    "reward", "cache hit", "cache MiB",
+    "runtime", "task", "mode", "episodes/s", "tokens/s", "calls/s", "gen share", "mean batch", "step batch", "of ceiling", "of work",
+    "ms/rollout", "reward", "cache hit", "cache MiB",
   ];
   const cells = rows.map((r) => [
     r.runtime, r.task, r.mode, r.episodesPerSecond, r.tokensPerSecond, r.toolCallsPerSecond,
-    r.generationShare, r.meanBatchSize, r.prefixCache.stepBatch ?? NaN, r.ofCeiling, r.wallMs, r.rewardMean,
+    // the other runtime's rows come through JSON, where NaN became null
+    r.generationShare, r.meanBatchSize, r.prefixCache.stepBatch ?? NaN, r.ofCeiling ?? NaN, r.ofWork ?? NaN, r.wallMs, r.rewardMean,
     // the other runtime's rows come through JSON, where NaN (no cache) became null
     r.prefixCache.hitRate ?? NaN, (r.prefixCache.bytes ?? NaN) / 2 ** 20,
   ]);
-  return formatTable(header, cells, { digits: [0, 0, 0, 1, 0, 1, 2, 1, 1, 2, 0, 2, 2, 1], leftColumns: 3 });
+  return formatTable(header, cells, { digits: [0, 0, 0, 1, 0, 1, 2, 1, 1, 2, 2, 0, 2, 2, 1], leftColumns: 3 });
 }
