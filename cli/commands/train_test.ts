@@ -147,6 +147,15 @@ test("toolrl train refuses an --out folder that holds a run or other files, unle
     assert.is(await main(["train", "calculator", ...TINY, "--out", other], refused), 1);
     assert.match(refused.err, /files that are not a run \(notes\.txt\)/);
     assert.is(await readFile(`${other}/notes.txt`, "utf8"), "keep me");
+    // a run killed before its first checkpoint (its after-SFT evaluation written, no checkpoint): it cannot be
+    // resumed, so the error does not offer --resume
+    const early = `${dir.path}/early`;
+    await mkdir(early, { recursive: true });
+    await writeFile(`${early}/eval.jsonl`, "{}\n");
+    const stopped = memoryIO();
+    assert.is(await main(["train", "calculator", ...TINY, "--out", early], stopped), 1);
+    assert.match(stopped.err, `${early} holds a run that stopped before its first checkpoint, so it cannot be resumed; pass --overwrite`);
+    assert.not.match(stopped.err, "--resume");
   } finally {
     await dir.cleanup();
   }

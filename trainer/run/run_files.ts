@@ -65,6 +65,9 @@ export async function readMetrics(
   return kept;
 }
 
+/** What a run writes into its folder besides `checkpoint/`, before its first checkpoint too. */
+const RUN_FILES = ["metrics.jsonl", "eval.jsonl", "report.html", "reference"];
+
 /**
  * Refuses to start a run in `dir` when it holds anything (a run, or files of the user's), unless `overwrite`.
  *
@@ -73,11 +76,18 @@ export async function readMetrics(
 export async function checkRunFolder(files: RunFiles, dir: string, options: { overwrite: boolean }): Promise<void> {
   const names = await files.entries(dir);
   if (names === null || names.length === 0 || options.overwrite) return;
-  const isRun = names.includes("metrics.jsonl") || names.includes("checkpoint");
-  const what = isRun ? "a training run" : `files that are not a run (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""})`;
+  const resumable = names.includes("checkpoint");
+  if (!resumable && names.some((name) => RUN_FILES.includes(name))) {
+    // a run stopped before its first checkpoint (during SFT or its first evaluation): nothing to resume
+    throw new Error(
+      `${dir} holds a run that stopped before its first checkpoint, so it cannot be resumed; pass --overwrite to start it ` +
+        `again there, or --out DIR for a new folder.`,
+    );
+  }
+  const what = resumable ? "a training run" : `files that are not a run (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""})`;
   throw new Error(
     `${dir} already holds ${what}; pass --overwrite to replace it, --out DIR for a new folder` +
-      (isRun ? `, or \`npx toolrl train --resume ${dir}\` to continue it.` : "."),
+      (resumable ? `, or \`npx toolrl train --resume ${dir}\` to continue it.` : "."),
   );
 }
 
