@@ -15,6 +15,7 @@ import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, Tensor 
 import type { GenerateOptions, Generation, Policy } from "../core/types.ts";
 import { sampleToken, samplingScratch } from "../trainer/engine/generate/sampling.ts";
 import { createPrng, type Prng } from "../core/random/sfc32.ts";
+import { stopChecker } from "../core/tokenizer/stop_check.ts";
 
 /** Options of `transformersPolicy`. */
 export interface TransformersPolicyOptions {
@@ -79,7 +80,8 @@ export async function transformersPolicy(options: TransformersPolicyOptions): Pr
   let queue: Promise<unknown> = Promise.resolve();
 
   async function generate(contexts: number[][], opts: GenerateOptions): Promise<Generation[]> {
-    const stops = (opts.stop ?? []).filter((s) => s.length > 0);
+    // decodes only each row's last tokens per step
+    const hitsStop = stopChecker({ decode: (ids) => decode(Array.from(ids)) }, opts.stop ?? []);
     const sampling = { temperature: opts.temperature ?? 1, topK: opts.topK, topP: opts.topP };
     const seed = opts.seed ?? 0;
     const rows: Row[] = contexts.map((context, i) => {
@@ -100,7 +102,7 @@ export async function transformersPolicy(options: TransformersPolicyOptions): Pr
       row.tokens.push(token);
       row.logprobs.push(logprob);
       if (eosIds.has(token)) row.finish = "eos";
-      else if (stops.length > 0 && stops.some((s) => decode(row.tokens).includes(s))) row.finish = "stop";
+      else if (hitsStop?.(row.tokens)) row.finish = "stop";
       else if (row.tokens.length >= row.budget) row.finish = "length";
     };
 

@@ -5,6 +5,7 @@
  */
 import type { GenerateOptions, Generation, Tokenizer } from "../../../core/types.ts";
 import { createPrng, type Prng } from "../../../core/random/sfc32.ts";
+import { stopChecker } from "../../../core/tokenizer/stop_check.ts";
 import { sampleToken, samplingScratch } from "./sampling.ts";
 
 /** `GenerateOptions` plus stop tokens (default: the tokenizer's EOS). */
@@ -67,6 +68,8 @@ export function tokenTaker(
   tokenizer: Tokenizer, options: EngineGenerateOptions, V: number,
 ): (row: Row, logits: Float32Array, offset: number) => void {
   const stops = (options.stop ?? []).filter((s) => s.length > 0);
+  // decodes only the row's last tokens at each step (the row has held no stop before)
+  const hitsStop = stopChecker(tokenizer, stops);
   const stopTokens = new Set(options.stopTokens ?? [tokenizer.eosId]);
   // A stop string that is one special token (`<|im_end|>`, `<|eot_id|>`) stops on its id, without decoding the row.
   const stopIds = new Set(stops.map((s) => tokenizer.specialTokens[s]).filter((id) => id !== undefined));
@@ -84,7 +87,7 @@ export function tokenTaker(
     row.logprobs.push(logprob);
     if (stopTokens.has(token)) row.finish = "eos";
     else if (stopIds.has(token)) row.finish = "stop";
-    else if (stops.length > 0 && hitsStop(tokenizer.decode(row.tokens), stops)) row.finish = "stop";
+    else if (hitsStop?.(row.tokens)) row.finish = "stop";
     else if (row.tokens.length >= row.budget) row.finish = "length";
   };
 }
@@ -101,10 +104,6 @@ function forcedRow(forceTokens: (number[] | null)[], i: number, V: number): numb
   const bad = forced.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
   if (bad !== undefined) throw new Error(`generate: forceTokens[${i}] holds token ${bad}, outside the vocabulary [0, ${V})`);
   return forced;
-}
-
-function hitsStop(text: string, stops: string[]): boolean {
-  return stops.some((s) => text.includes(s));
 }
 
 function rowSeed(seeds: readonly number[], i: number): number {
