@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPrng } from "../../../core/random/sfc32.ts";
-import { sampleToken, samplingScratch } from "./sampling.ts";
+import { nucleus, sampleToken, samplingScratch } from "./sampling.ts";
 
 const logits = Float32Array.from([2, 1, 0.5, 0, -1, -3]);
 const V = logits.length;
@@ -38,6 +38,38 @@ test("temperature 0 is greedy and the logprob is the temperature-1 log-softmax",
   assert.is(greedy.token, 0);
   const hot = sampleToken(logits, { temperature: 5, topK: 3 }, { rng, scratch });
   assert.ok(Math.abs(hot.logprob - Math.log(softmax(Array.from(logits))[hot.token])) < 1e-6);
+});
+
+/** The candidates by sorting every token (as sampleToken did before the threshold search). */
+function nucleusBySortingAll(probs: Float64Array, topK: number, topP: number): number[] {
+  const order = Array.from(probs, (_, j) => j).sort((a, b) => probs[b] - probs[a] || a - b);
+  const k = Math.min(topK, probs.length);
+  const kept = order.slice(0, k).reduce((sum, j) => sum + probs[j], 0);
+  let cumulative = 0;
+  for (let i = 0; i < k && topP < 1; i++) {
+    cumulative += probs[order[i]] / kept;
+    if (cumulative >= topP) return order.slice(0, i + 1);
+  }
+  return order.slice(0, k);
+}
+
+test("nucleus() picks the candidates that sorting every token picks, ties and zero probabilities included", () => {
+  const rng = createPrng(5);
+  for (let trial = 0; trial < 400; trial++) {
+    const V = 1 + Math.floor(rng.next() * 3000);
+    const spread = [1, 5, 20, 80][trial % 4];
+    // logits on a coarse grid make ties; a spread of 80 underflows some exps to 0
+    const logits = Array.from({ length: V }, () => Math.round(rng.next() * spread * 4) / 4);
+    const max = Math.max(...logits);
+    const probs = Float64Array.from(logits, (l) => Math.exp(l - max));
+    const total = probs.reduce((a, b) => a + b, 0);
+    const topK = trial % 3 === 0 ? V : 1 + Math.floor(rng.next() * Math.min(V, 60));
+    const topP = trial % 5 === 0 ? 1 : 0.5 + 0.49 * rng.next();
+    if (topK >= V && topP >= 1) continue;
+    const order = new Int32Array(V);
+    const count = nucleus(probs, order, topK, topP, total);
+    assert.equal(Array.from(order.subarray(0, count)), nucleusBySortingAll(probs, topK, topP), `trial ${trial}: V ${V}, k ${topK}, p ${topP}`);
+  }
 });
 
 test.run();
