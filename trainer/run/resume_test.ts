@@ -57,4 +57,32 @@ test("resuming a finished run says so and keeps the report's episodes of the las
   }
 });
 
+test("a fresh run in a folder holding an earlier run removes its checkpoint before SFT, so a stop before the first checkpoint leaves nothing to resume", async () => {
+  const dir = await tempRunDir();
+  try {
+    const files = nodeRunFiles();
+    await train(tinyRunConfig(dir.path, {}), { files, progress: quiet });
+    assert.ok(await files.entries(`${dir.path}/checkpoint`), "the first run wrote a checkpoint");
+    // the second run (what --overwrite starts) is stopped at the start of its SFT: Ctrl-C twice quits there
+    const stop = new Error("quit during SFT");
+    const second = train(tinyRunConfig(dir.path, {}), {
+      files,
+      progress: quiet,
+      onPhase: (phase) => {
+        if (phase === "sft") throw stop;
+      },
+    });
+    await second.then(() => assert.unreachable("the run went past SFT"), (error) => assert.is(error, stop));
+    assert.is(await files.entries(`${dir.path}/checkpoint`), null, "the earlier run's checkpoint is gone");
+    assert.is(await files.entries(`${dir.path}/reference`), null, "and its reference model");
+    assert.is(await files.readText(`${dir.path}/report.html`), null, "and its report");
+    await resumeTraining(dir.path, { files, progress: quiet }).then(
+      () => assert.unreachable("a run with no checkpoint was resumed"),
+      (error: Error) => assert.match(error.message, "holds no checkpoint to resume from"),
+    );
+  } finally {
+    await dir.cleanup();
+  }
+});
+
 test.run();

@@ -15,6 +15,8 @@ export interface RunFiles {
   writeTextAtomic(path: string, text: string): Promise<void>;
   /** The names in a folder, or null when it does not exist. */
   entries(path: string): Promise<string[] | null>;
+  /** Removes a file or a folder with what it holds; nothing when there is none. */
+  remove(path: string): Promise<void>;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function checkRunFolder(files: RunFiles, dir: string, options: { ov
   const what = resumable ? "a training run" : `files that are not a run (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""})`;
   throw new Error(
     `${dir} already holds ${what}; pass --overwrite to replace it, --out DIR for a new folder` +
-      (resumable ? `, or \`npx toolrl train --resume ${dir}\` to continue it.` : "."),
+      (resumable ? `, or \`npx toolrl train --resume ${dir}\` to continue it (add --steps N to extend a finished one).` : "."),
   );
 }
 
@@ -129,6 +131,11 @@ export function memoryRunFiles(): RunFiles & { files: Map<string, string> } {
     readText: (path) => Promise.resolve(files.get(path) ?? null),
     appendText: (path, text) => Promise.resolve(void files.set(path, (files.get(path) ?? "") + text)),
     writeTextAtomic: (path, text) => Promise.resolve(void files.set(path, text)),
+    remove: (path) => {
+      const prefix = `${path.replace(/[\\/]+$/, "")}/`;
+      for (const key of [...files.keys()]) if (key === path || key.startsWith(prefix)) files.delete(key);
+      return Promise.resolve();
+    },
     entries: (path) => {
       const prefix = `${path.replace(/[\\/]+$/, "")}/`;
       const names = [...files.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length).split("/")[0]);

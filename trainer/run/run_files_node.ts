@@ -1,7 +1,7 @@
 /**
  * Runtime adapter: `RunFiles` over `node:fs/promises`, which both Node and Deno provide.
  */
-import { appendFile, mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import type { RunFiles } from "./run_files.ts";
 
 /**
@@ -20,5 +20,6 @@ export function nodeRunFiles(): RunFiles {
       await rename(temp, path);
     },
     entries: (path) => readdir(path).catch((error) => (error.code === "ENOENT" ? null : Promise.reject(error))),
+    remove: (path) => rm(path, { recursive: true, force: true }),
   };
 }

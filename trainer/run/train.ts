@@ -85,6 +85,9 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const task = withChatTemplate(plainTask, policy.tokenizer, config.format);
   const rng = createRng({ seed: config.seed });
   await env.files.mkdir(config.out);
+  // A fresh run replaces an earlier run's files (the folder was empty, or --overwrite said so): an earlier
+  // checkpoint left beside this run's logs would be resumed as if it were this run's.
+  for (const name of ["checkpoint", "reference", "report.html"]) await env.files.remove(runPath(config.out, name));
   await env.files.writeTextAtomic(runPath(config.out, "metrics.jsonl"), "");
   await env.files.writeTextAtomic(runPath(config.out, "eval.jsonl"), "");
   const evaluations: ReportEvaluation[] = [];
