@@ -14,6 +14,8 @@ export interface CliIO {
   isTTY: boolean;
   /** Calls `handler` on Ctrl-C (SIGINT) instead of exiting; returns a function that restores the default. */
   onInterrupt?(handler: () => void): () => void;
+  /** The npm script running this command ("start" under `npm start`), so hints can say to pass flags after `--`. */
+  npmScript?: string;
 }
 
 /** The process's own standard streams. */
@@ -28,6 +30,7 @@ export function cliIO(): CliIO {
       return chunks.map((c) => decoder.decode(c, { stream: true })).join("") + decoder.decode();
     },
     isTTY: Boolean(process.stderr.isTTY),
+    npmScript: process.env.npm_lifecycle_event || undefined,
     onInterrupt: (handler) => {
       process.on("SIGINT", handler);
       return () => void process.off("SIGINT", handler);

@@ -81,7 +81,12 @@ export function interruptHint(phase: TrainPhase): string {
   if (phase === "rl") return "stopping after the RL step under way, with a checkpoint";
   if (phase === "finish") return "the RL steps are done: finishing the last evaluation, the final checkpoint and the report";
   const during = { setup: "setup", sft: "SFT", evaluate: "the held-out evaluation before RL" }[phase];
-  return `interrupted during ${during}, which keeps no checkpoint: the run stops after its first RL step, with one`;
+  const still = {
+    setup: "setup, SFT and the evaluation after it still run",
+    sft: "SFT and the evaluation after it still run",
+    evaluate: "the evaluation still runs",
+  }[phase];
+  return `interrupted during ${during}, which keeps no checkpoint: ${still} to the end, then the run stops after its first RL step, with one`;
 }
 
 /** Runs `toolrl train`; prints the held-out accuracy before and after RL on stdout. */
@@ -91,7 +96,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let interrupted = false;
   let phase: TrainPhase = "setup";
   const restore = io.onInterrupt?.(() => {
-    if (interrupted) exitNow();
+    if (interrupted) {
+      io.stderr(`\nquit at once: ${phase === "rl" || phase === "finish" ? "--resume continues from the last checkpoint" : "no checkpoint was written"}\n`);
+      exitNow();
+    }
     interrupted = true;
     io.stderr(`\n${interruptHint(phase)} (Ctrl-C again to quit at once)...\n`);
   });
@@ -149,7 +157,12 @@ async function runTraining(
     const defined = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
     const input = mergeConfig(defined, settingsObject((flags.set as string[] | undefined) ?? [])) as TrainConfigInput;
     const config = parseTrainConfig(input);
-    await checkRunFolder(env.files, config.out, { overwrite: flags.overwrite === true });
+    await checkRunFolder(env.files, config.out, { overwrite: flags.overwrite === true }).catch((error: Error) => {
+      // `npm start --overwrite` gives the flag to npm, not to toolrl
+      if (!io.npmScript) throw error;
+      const npm = io.npmScript === "start" ? "npm start" : `npm run ${io.npmScript}`;
+      throw new Error(`${error.message} Through npm, flags go after --: \`${npm} -- --overwrite\`.`);
+    });
     result = await train(config, env);
     label = `${config.task} (${config.algo}, ${config.format}) in ${config.out}`;
     outDir = config.out;
@@ -159,7 +172,7 @@ async function runTraining(
   const time = flags.resume !== undefined
     ? `${result.totalSeconds.toFixed(0)} s in all sessions (${seconds.toFixed(0)} s in this one)`
     : `${seconds.toFixed(0)} s`;
-  io.stdout(`${label}: ${result.step} RL steps, ${time}\n`);
+  io.stdout(`${label}: ${result.step} RL step${result.step === 1 ? "" : "s"}, ${time}\n`);
   for (const evaluation of result.evaluations) {
     io.stdout(`  held-out accuracy ${evaluation.label}: ${evaluation.accuracy.toFixed(3)} (n=${evaluation.n})\n`);
   }

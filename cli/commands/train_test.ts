@@ -134,6 +134,10 @@ test("toolrl train refuses an --out folder that holds a run or other files, unle
     assert.is(await main(["train", "calculator", ...TINY, "--out", dir.path], again), 1);
     assert.match(again.err, `${dir.path} already holds a training run; pass --overwrite`);
     assert.match(again.err, `--resume ${dir.path}`);
+    assert.not.match(again.err, "npm start");
+    const throughNpm = Object.assign(memoryIO(), { npmScript: "start" });
+    assert.is(await main(["train", "calculator", ...TINY, "--out", dir.path], throughNpm), 1);
+    assert.match(throughNpm.err, "Through npm, flags go after --: `npm start -- --overwrite`.");
     const before = await readFile(`${dir.path}/metrics.jsonl`, "utf8");
     assert.is(await main(["train", "calculator", ...TINY, "--seed", "5", "--out", dir.path, "--overwrite"], memoryIO()), 0);
     const state = JSON.parse(await readFile(`${dir.path}/checkpoint/trainer_state.json`, "utf8"));
@@ -214,7 +218,7 @@ test("toolrl train: Ctrl-C during SFT says SFT keeps no checkpoint and stops aft
   try {
     const io = interruptWhen(/^SFT: /m);
     assert.is(await main(["train", "calculator", ...TINY, "--steps", "4", "--out", dir.path], io), 0, io.err);
-    assert.match(io.err, "interrupted during SFT, which keeps no checkpoint: the run stops after its first RL step, with one");
+    assert.match(io.err, "interrupted during SFT, which keeps no checkpoint: SFT and the evaluation after it still run to the end, then the run stops after its first RL step, with one");
     assert.not.match(io.err, "stopping after the RL step under way");
     assert.match(io.out, `stopped at RL step 1; continue with: npx toolrl train --resume ${dir.path}`);
   } finally {

@@ -52,4 +52,18 @@ test("loadCheckpoint() refuses NaN or infinite weights unless allowNonfinite", a
   assert.is(await loadEdited("gpt2", { poison: NaN }, { allowNonfinite: true }), "loaded");
 });
 
+test("loadCheckpoint() of a training run's folder names its checkpoint/ (a folder that is neither says only what is missing)", async () => {
+  const dir = await tempDir();
+  try {
+    const config = tinyConfigs.llama;
+    await saveCheckpoint(joinPath(dir.path, "checkpoint"), { config, weights: randomWeights(config, { seed: 1 }), tokenizer: charTokenizer() });
+    const message = await loadCheckpoint(dir.path, { fs }).then(() => "loaded", (error: Error) => error.message);
+    assert.match(message, `${dir.path} is not a checkpoint folder: config.json is missing. It is a run folder: did you mean ${joinPath(dir.path, "checkpoint")}?`);
+    const empty = await loadCheckpoint(joinPath(dir.path, "nothing"), { fs }).then(() => "loaded", (error: Error) => error.message);
+    assert.match(empty, /is not a checkpoint folder: config.json is missing\.$/, empty);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
 test.run();

@@ -92,7 +92,10 @@ async function resolveDir(fs: FileSystem, dir: string): Promise<string> {
   if (await fs.exists(joinPath(dir, CHECKPOINT_FILES.config))) return dir;
   const { previous } = stagingPaths(dir);
   if (!(await fs.exists(dir)) && (await fs.exists(joinPath(previous, CHECKPOINT_FILES.config)))) return previous;
-  throw new Error(`${dir} is not a checkpoint folder: ${CHECKPOINT_FILES.config} is missing.`);
+  // a training run's folder holds its model in checkpoint/ (and the SFT model in reference/)
+  const inner = joinPath(dir, "checkpoint");
+  const hint = (await fs.exists(joinPath(inner, CHECKPOINT_FILES.config))) ? ` It is a run folder: did you mean ${inner}?` : "";
+  throw new Error(`${dir} is not a checkpoint folder: ${CHECKPOINT_FILES.config} is missing.${hint}`);
 }
 
 function firstId(value: unknown): number | undefined {
