@@ -39,4 +39,26 @@ test("formatIssues() writes path: message per issue, a root issue without a path
   assert.is(formatIssues(v.safeParse(v.string(), 3).issues!), "Invalid type: Expected string but received 3");
 });
 
+test("parseConfig() calls a key a strict object does not take unknown, and names the nearest key it does take", () => {
+  const schema = v.strictObject({
+    steps: v.optional(v.number(), 1),
+    sft: v.optional(v.strictObject({ steps: v.optional(v.number(), 1), toolRate: v.optional(v.number(), 0) }), {}),
+  });
+  const fail = (input: unknown) => {
+    try {
+      parseConfig(schema, input, { what: "demo settings", help: "see --help" });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "parsed";
+  };
+  assert.is(fail({ sft: { step: 3 } }), 'Invalid demo settings (sft.step: unknown key "step" (did you mean "steps"?)); see --help.');
+  assert.is(fail({ sft: { toolrate: 1 } }), 'Invalid demo settings (sft.toolrate: unknown key "toolrate" (did you mean "toolRate"?)); see --help.');
+  assert.is(fail({ stpes: 2 }), 'Invalid demo settings (stpes: unknown key "stpes" (did you mean "steps"?)); see --help.');
+  assert.is(fail({ zzz: 2 }), 'Invalid demo settings (zzz: unknown key "zzz"); see --help.');
+  // formatIssues alone says unknown too, without suggestions (it has no schema)
+  const issues = v.safeParse(v.strictObject({ a: v.number() }), { a: 1, b: 2 }).issues!;
+  assert.is(formatIssues(issues), 'b: unknown key "b"');
+});
+
 test.run();
