@@ -34,7 +34,8 @@ evaluation), checkpoint/, reference/ and report.html.
   --checkpoint-every K       checkpoint every K RL steps (default 10)
   --out DIR                  run folder (default runs/<task>)
   --init CKPT                start from this checkpoint instead of a fresh tiny model
-  --resume DIR               continue the run in DIR from its last checkpoint (with --steps N: extend it to N steps)
+  --resume DIR               continue the run in DIR from its last checkpoint (with --steps N: N steps in all, at least
+                             the steps already done; this extends a finished run or shortens an unfinished one)
   --overwrite                replace what --out DIR holds (refused otherwise)
   --plugin PATH              load a plugin module (repeatable) whose tasks can then be trained
   --no-tool-mask             mask ablation: include tool-output tokens in the loss
