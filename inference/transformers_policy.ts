@@ -13,7 +13,7 @@
  */
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, Tensor } from "@huggingface/transformers";
 import type { GenerateOptions, Generation, Policy } from "../core/types.ts";
-import { sampleToken, samplingScratch } from "../trainer/engine/generate/sampling.ts";
+import { sampleToken, sharedSamplingScratch } from "../trainer/engine/generate/sampling.ts";
 import { createPrng, type Prng } from "../core/random/sfc32.ts";
 import { stopChecker } from "../core/tokenizer/stop_check.ts";
 
@@ -96,7 +96,7 @@ export async function transformersPolicy(options: TransformersPolicyOptions): Pr
     });
     const live = contexts.map((_, i) => i).filter((i) => rows[i].finish === null);
     if (live.length === 0) return rows.map(result);
-    const scratch = samplingScratch(vocabSize);
+    const scratch = sharedSamplingScratch(vocabSize);
     const accept = (row: Row, logits: Float32Array) => {
       const { token, logprob } = sampleToken(logits, sampling, { rng: row.rng, scratch });
       row.tokens.push(token);

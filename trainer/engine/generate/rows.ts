@@ -6,7 +6,7 @@
 import type { GenerateOptions, Generation, Tokenizer } from "../../../core/types.ts";
 import { createPrng, type Prng } from "../../../core/random/sfc32.ts";
 import { stopChecker } from "../../../core/tokenizer/stop_check.ts";
-import { sampleToken, samplingScratch } from "./sampling.ts";
+import { sampleToken, sharedSamplingScratch } from "./sampling.ts";
 
 /** `GenerateOptions` plus stop tokens (default: the tokenizer's EOS). */
 export interface EngineGenerateOptions extends GenerateOptions {
@@ -74,7 +74,7 @@ export function tokenTaker(
   // A stop string that is one special token (`<|im_end|>`, `<|eot_id|>`) stops on its id, without decoding the row.
   const stopIds = new Set(stops.map((s) => tokenizer.specialTokens[s]).filter((id) => id !== undefined));
   const sampling = { temperature: options.temperature ?? 1, topK: options.topK, topP: options.topP };
-  const scratch = samplingScratch(V);
+  const scratch = sharedSamplingScratch(V);
   return (row, logits, offset) => {
     const rowLogits = logits.subarray(offset, offset + V);
     // a forced row still samples (and drops it), so forcing costs what generating does

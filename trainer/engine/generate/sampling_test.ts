@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPrng } from "../../../core/random/sfc32.ts";
-import { nucleus, sampleToken, samplingScratch } from "./sampling.ts";
+import { nucleus, sampleToken, samplingScratch, sharedSamplingScratch } from "./sampling.ts";
 
 const logits = Float32Array.from([2, 1, 0.5, 0, -1, -3]);
 const V = logits.length;
@@ -70,6 +70,19 @@ test("nucleus() picks the candidates that sorting every token picks, ties and ze
     const count = nucleus(probs, order, topK, topP, total);
     assert.equal(Array.from(order.subarray(0, count)), nucleusBySortingAll(probs, topK, topP), `trial ${trial}: V ${V}, k ${topK}, p ${topP}`);
   }
+});
+
+test("sharedSamplingScratch() hands out one set of buffers per vocabulary size, and sampling with it draws as with its own", () => {
+  assert.is(sharedSamplingScratch(V), sharedSamplingScratch(V));
+  assert.is(sharedSamplingScratch(V + 1).probs.length, V + 1);
+  const draws = (scratch: () => ReturnType<typeof samplingScratch>) => {
+    const rngs = [createPrng(3), createPrng(4)];
+    // two rows taking turns, as rows of different generate calls do within a step
+    return Array.from({ length: 40 }, (_, i) => sampleToken(logits, { temperature: 0.8, topK: 4, topP: 0.9 }, { rng: rngs[i % 2], scratch: scratch() }).token);
+  };
+  const own = [samplingScratch(V), samplingScratch(V)];
+  let turn = 0;
+  assert.equal(draws(() => sharedSamplingScratch(V)), draws(() => own[turn++ % 2]));
 });
 
 test.run();
