@@ -80,8 +80,10 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFig
   }
   if (!context.child) {
     const other = await runElsewhere(context);
-    if (Array.isArray(other)) rows.push(...other);
-    else notes.push(other);
+    if (Array.isArray(other)) {
+      rows.push(...other);
+      notes.push(`the ${otherRuntime()} rows come from the same suite run as a child under ${otherRuntime()}, after these`);
+    } else notes.push(other);
   }
   const figures: RolloutFigures = {
     format: FORMAT,

@@ -183,6 +183,8 @@ test("toolrl train: Ctrl-C stops after the step under way with a checkpoint; --r
     const args = ["train", "calculator", ...TINY, "--steps", "4"]; // the later --steps wins
     assert.is(await main([...args, "--out", dir.path], io), 0, io.err);
     assert.match(io.out, `stopped at RL step 1; continue with: npx toolrl train --resume ${dir.path}`);
+    assert.is((io.out + io.err).split("--resume").length - 1, 1, "the resume command is printed once (stdout), not on both streams");
+    assert.match(io.err, `stopped after RL step 1/4, with a checkpoint in ${dir.path}/checkpoint`);
     assert.match(io.err, "stopping after the RL step under way, with a checkpoint (Ctrl-C again to quit at once)");
     assert.not.match(io.err, /SFT has none|interrupted during/, "a Ctrl-C during RL speaks of RL only");
     // the first session's time is what its checkpoint says: make it 1000 s, which this run cannot take by itself

@@ -270,7 +270,8 @@ async function reinforce(run: {
     if (env.shouldStop?.() && state.step < config.steps) {
       progress.done();
       await checkpoint();
-      progress.log(`stopped after RL step ${state.step}/${config.steps}; continue with: npx toolrl train --resume ${config.out}`);
+      // the resume command is the caller's to print (the CLI's summary on stdout); here only what happened
+      progress.log(`stopped after RL step ${state.step}/${config.steps}, with a checkpoint in ${runPath(config.out, "checkpoint")}`);
       return { evaluations: state.evaluations, metrics, step: state.step, stopped: true, totalSeconds: elapsed() };
     }
   }
