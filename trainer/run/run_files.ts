@@ -71,6 +71,19 @@ export async function readMetrics(
 const RUN_FILES = ["metrics.jsonl", "eval.jsonl", "report.html", "reference"];
 
 /**
+ * Readies `dir` for a fresh run (it was empty, or --overwrite said so): removes an earlier run's checkpoint,
+ * reference model and report, which would otherwise be resumed or shown as this run's, and starts empty logs.
+ *
+ * @example await startRunFolder(files, "runs/calc");
+ */
+export async function startRunFolder(files: RunFiles, dir: string): Promise<void> {
+  await files.mkdir(dir);
+  for (const name of ["checkpoint", ...RUN_FILES]) await files.remove(runPath(dir, name));
+  await files.writeTextAtomic(runPath(dir, "metrics.jsonl"), "");
+  await files.writeTextAtomic(runPath(dir, "eval.jsonl"), "");
+}
+
+/**
  * Refuses to start a run in `dir` when it holds anything (a run, or files of the user's), unless `overwrite`.
  *
  * @example await checkRunFolder(files, "runs/calc", { overwrite: false });

@@ -29,7 +29,7 @@ import { withChatTemplate } from "./chat_template_task.ts";
 import { evaluatePolicy } from "./evaluate.ts";
 import { createProgress, type ProgressSink } from "./progress.ts";
 import { renderRunReport, reportEpisodes } from "./run_report.ts";
-import { appendMetrics, readMetrics, type RunFiles, runPath, writeEvaluations } from "./run_files.ts";
+import { appendMetrics, readMetrics, type RunFiles, runPath, startRunFolder, writeEvaluations } from "./run_files.ts";
 import { createRng, type Rng } from "../../core/random/xoshiro128.ts";
 import { rlStep } from "./rl_step.ts";
 import { backendByName, buildModel, frozenCopy, requireFormat, resolveTask } from "./setup.ts";
@@ -84,12 +84,7 @@ export async function train(config: TrainConfig, env: TrainEnv): Promise<TrainRe
   const policy = await buildModel(config, backend);
   const task = withChatTemplate(plainTask, policy.tokenizer, config.format);
   const rng = createRng({ seed: config.seed });
-  await env.files.mkdir(config.out);
-  // A fresh run replaces an earlier run's files (the folder was empty, or --overwrite said so): an earlier
-  // checkpoint left beside this run's logs would be resumed as if it were this run's.
-  for (const name of ["checkpoint", "reference", "report.html"]) await env.files.remove(runPath(config.out, name));
-  await env.files.writeTextAtomic(runPath(config.out, "metrics.jsonl"), "");
-  await env.files.writeTextAtomic(runPath(config.out, "eval.jsonl"), "");
+  await startRunFolder(env.files, config.out);
   const evaluations: ReportEvaluation[] = [];
   const evaluate = async (label: string) => {
     evaluations.push(await evaluateRun({ policy, task, config, progress, env }, { label, step: 0, phase: "sft" }, evaluations));

@@ -122,21 +122,23 @@ export function nucleus(probs: Float64Array, order: Int32Array, topK: number, to
     kept = total;
   }
   if (topP >= 1) return m;
+  const count = topPCut(probs, order, m, topP, kept);
+  if (count > 0) return count;
+  if (m === V || topK < V) return m;
+  // rounding put the cut past the candidates: sort every token
+  for (let j = 0; j < V; j++) order[j] = j;
+  order.sort((a, b) => probs[b] - probs[a] || a - b);
+  return topPCut(probs, order, V, topP, kept) || V;
+}
+
+/** How many of `order[0..m)` the top-p nucleus keeps (mass over `kept` reaching `topP`), or 0 if they never reach it. */
+function topPCut(probs: Float64Array, order: Int32Array, m: number, topP: number, kept: number): number {
   let cumulative = 0;
   for (let i = 0; i < m; i++) {
     cumulative += probs[order[i]] / kept;
     if (cumulative >= topP) return i + 1;
   }
-  if (m === V || topK < V) return m;
-  // rounding put the cut past the candidates: sort every token
-  for (let j = 0; j < V; j++) order[j] = j;
-  order.sort((a, b) => probs[b] - probs[a] || a - b);
-  cumulative = 0;
-  for (let i = 0; i < V; i++) {
-    cumulative += probs[order[i]] / kept;
-    if (cumulative >= topP) return i + 1;
-  }
-  return V;
+  return 0;
 }
 
 /** The k most likely tokens (ties: lower id first) into `order[0..k)`, most likely first, through a heap of k. */
