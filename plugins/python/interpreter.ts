@@ -73,9 +73,9 @@ export function guardInterpreter(pyodide: PyodideAPI, init: InitMessage): Interp
   pyodide.runPython(PRELUDE, { globals: scope });
   const runPy = scope.get("run");
   const dropPy = scope.get("drop");
-  // after the prelude: an interrupt meant for an earlier run must not break a spare being made (the host
-  // clears the flag before it sends each run)
-  if (init.interrupt) pyodide.setInterruptBuffer(new Int32Array(init.interrupt));
+  // after the prelude, so an interrupt cannot break a spare being made; the flag is slot 0 of the interrupt
+  // block, set only while a run executes (protocol.ts)
+  if (init.interrupt) pyodide.setInterruptBuffer(new Int32Array(init.interrupt, 0, 1));
   return {
     memory: (pyodide as unknown as { _module: { memory: WebAssembly.Memory } })._module.memory,
     run(code, key, lastExpression) {

@@ -13,7 +13,7 @@ export interface InitMessage {
   totalMemoryBytes: number;
   /** Captured stdout/stderr beyond this many characters are dropped. */
   maxOutputChars: number;
-  /** Shared flag the host sets to 2 (SIGINT) to interrupt running Python; null where unavailable. */
+  /** Two Int32 slots shared with the host to interrupt a run (see {@link interruptRun}); null where unavailable. */
   interrupt: SharedArrayBuffer | null;
   /** Episodes kept at once; the least recently used is dropped past it. */
   maxEpisodes: number;
@@ -100,4 +100,48 @@ export interface SnapshotCache {
   load(key: string): Promise<Uint8Array | null>;
   save(key: string, bytes: Uint8Array): Promise<void>;
   remove(key: string): Promise<void>;
+}
+
+/**
+ * The interrupt block (`InitMessage.interrupt`): slot 0 is Pyodide's interrupt buffer (2 raises
+ * KeyboardInterrupt in running Python), slot 1 the id of the run the worker is executing (0 between runs).
+ * The host sends runs ahead, so by the time it decides to stop run X the worker may be on run Y: the
+ * host claims X in slot 1 first ({@link interruptRun}) and sets the flag only if X is still running, and
+ * the worker, when X ends, clears what the host set ({@link endRun}) before it starts the next run.
+ */
+export const INTERRUPT_BYTES = 8;
+const FLAG = 0, RUNNING = 1;
+/** Slot 1 once the host has set the flag for the run it claimed. */
+const FLAG_SET = -0x80000000;
+
+/** The interrupt block's slots, for a buffer of {@link INTERRUPT_BYTES}. */
+export function interruptSlots(buffer: SharedArrayBuffer): Int32Array {
+  return new Int32Array(buffer, 0, 2);
+}
+
+/** Host: interrupts run `id` if it is the one running; false when it has not started or has ended. */
+export function interruptRun(slots: Int32Array, id: number): boolean {
+  if (Atomics.compareExchange(slots, RUNNING, id, -id) !== id) return false;
+  Atomics.store(slots, FLAG, 2);
+  Atomics.store(slots, RUNNING, FLAG_SET);
+  Atomics.notify(slots, RUNNING);
+  return true;
+}
+
+/** Worker: run `id` starts now (before its "started" message, so an interrupt cannot miss it). */
+export function beginRun(slots: Int32Array, id: number): void {
+  Atomics.store(slots, FLAG, 0);
+  Atomics.store(slots, RUNNING, id);
+}
+
+/**
+ * Worker: run `id` has ended. If the host claimed it meanwhile, waits the moment until the host has set
+ * the flag, then clears both slots, so the interrupt cannot reach a later run. Says whether it was claimed.
+ */
+export function endRun(slots: Int32Array, id: number): boolean {
+  if (Atomics.compareExchange(slots, RUNNING, id, 0) === id) return false;
+  while (Atomics.load(slots, RUNNING) !== FLAG_SET) Atomics.wait(slots, RUNNING, -id, 10);
+  Atomics.store(slots, FLAG, 0);
+  Atomics.store(slots, RUNNING, 0);
+  return true;
 }

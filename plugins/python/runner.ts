@@ -3,9 +3,11 @@
  * wall-clock limit per run. A run over its limit is first interrupted (KeyboardInterrupt through a shared
  * flag, which keeps the episode's interpreter); if Python does not stop within `graceMs` (C code ignores
  * the flag) the worker is terminated and a fresh one is started from a memory snapshot (about a fifth of
- * the work of a cold start; see `snapshot.ts`). Runs are served one at a time, in call order.
+ * the work of a cold start; see `snapshot.ts`). Runs are served one at a time, in call order; each is sent
+ * to the worker as soon as it is asked for, so the worker goes from one run to the next without waiting
+ * for this thread (which may be busy, e.g. stepping a model) to hear of the last result.
  */
-import type { RunMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./protocol.ts";
+import { INTERRUPT_BYTES, interruptRun, interruptSlots, type RunMessage, type SnapshotCache, type WorkerHandle, type WorkerMessage } from "./protocol.ts";
 import { currentSnapshot, discardSnapshot, keepSnapshot } from "./snapshot.ts";
 import { type RuntimeAdapters, runtimeAdapters } from "./spawn.ts";
 
@@ -83,13 +85,32 @@ export interface PythonRunner {
 interface Live {
   handle: WorkerHandle | null;
   ready: Promise<void>;
+  /** Set once `ready` has resolved. */
+  isReady: boolean;
   shared: SharedArrayBuffer | null;
-  flag: Int32Array | null;
+  slots: Int32Array | null;
   onResult: ((message: WorkerMessage) => void) | null;
   onDeath: ((error: Error) => void) | null;
   dead: boolean;
   /** Closed by `close()`: never restarted. */
   closed: boolean;
+}
+
+/** A run asked for and not yet answered by its worker. */
+interface Pending {
+  message: RunMessage;
+  options: RunOptions;
+  /** The worker it was sent to (null until sent, and again when that worker died before starting it). */
+  on: Live | null;
+  started: boolean;
+  /** Interrupted (time-out or abort): its outcome says timedOut. */
+  stopping: boolean;
+  /** Its promise is resolved (a run cancelled while queued in the worker stays here until the worker answers). */
+  settled: boolean;
+  resolve(outcome: RunOutcome): void;
+  timer?: ReturnType<typeof setTimeout>;
+  grace?: ReturnType<typeof setTimeout>;
+  abort?: () => void;
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
@@ -117,7 +138,6 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
   }
   const stats = { starts: 0, lastStartMs: 0 };
   let live: Live | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
   let nextId = 1;
 
   function kill(target: Live): void {
@@ -175,8 +195,11 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
   }
 
   function start(): Live {
-    const shared = typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(4) : null;
-    const target: Live = { handle: null, ready: Promise.resolve(), shared, flag: shared && new Int32Array(shared), onResult: null, onDeath: null, dead: false, closed: false };
+    const shared = typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(INTERRUPT_BYTES) : null;
+    const target: Live = {
+      handle: null, ready: Promise.resolve(), isReady: false, shared, slots: shared && interruptSlots(shared),
+      onResult: null, onDeath: null, dead: false, closed: false,
+    };
     target.ready = (async () => {
       const adapters = await runtimeAdapters;
       const spawn = options.spawn ?? adapters.spawn;
@@ -193,7 +216,7 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
         await launch(target, spawn, cache, null);
       }
     })();
-    target.ready.catch(() => kill(target));
+    target.ready.then(() => void (target.isReady = true), () => kill(target));
     return target;
   }
 
@@ -202,83 +225,159 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
     return live;
   }
 
-  async function execute(code: string, run: RunOptions): Promise<RunOutcome> {
-    const outcome: RunOutcome = { stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, restarted: false };
-    if (run.signal?.aborted) return { ...outcome, error: "the run was cancelled before it started" };
+  const EMPTY: RunOutcome = { stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, restarted: false };
+  /** Runs asked for and not yet answered, in call order (the order the worker serves them). */
+  let pending: Pending[] = [];
+
+  function settle(p: Pending, outcome: RunOutcome): void {
+    clearTimeout(p.timer);
+    clearTimeout(p.grace);
+    if (p.abort) p.options.signal?.removeEventListener("abort", p.abort);
+    if (p.settled) return;
+    p.settled = true;
+    p.resolve(outcome);
+  }
+
+  /** Sends every run not yet sent to the live worker, starting one (and waiting for it) where needed. */
+  function dispatch(): void {
+    if (!pending.some((p) => p.on === null && !p.settled)) return;
     const target = ensure();
-    try {
-      await target.ready;
-    } catch (error) {
-      return { ...outcome, error: (error as Error).message };
+    if (!target.isReady) {
+      target.ready.then(() => dispatch(), (error: Error) => {
+        for (const p of pending) if (p.on === null) settle(p, { ...EMPTY, error: error.message });
+        pending = pending.filter((p) => !p.settled);
+      });
+      return;
     }
-    if (run.signal?.aborted) return { ...outcome, error: "the run was cancelled while Python was starting" };
-    if (target.dead) return { ...outcome, error: "the Python worker stopped before the run started", restarted: true };
-    const message: RunMessage = { type: "run", id: nextId++, code, namespace: run.namespace ?? "", lastExpression: run.lastExpression ?? true };
-    return await new Promise<RunOutcome>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let grace: ReturnType<typeof setTimeout> | undefined;
-      const finish = (result: RunOutcome) => {
-        clearTimeout(timer);
-        clearTimeout(grace);
-        run.signal?.removeEventListener("abort", stop);
-        target.onResult = null;
-        target.onDeath = null;
-        resolve(result);
-      };
-      const stop = () => {
-        if (grace !== undefined) return;
-        if (target.flag) Atomics.store(target.flag, 0, 2);
-        grace = setTimeout(() => {
-          kill(target);
-          finish({ ...outcome, timedOut: true, restarted: true });
-          ensure().ready.catch(() => {}); // warm a fresh interpreter for the next call
-        }, target.flag ? graceMs : 0);
-      };
-      target.onResult = (reply) => {
-        if (reply.type === "started" && reply.id === message.id && grace === undefined) {
-          clearTimeout(timer);
-          timer = setTimeout(stop, run.timeoutMs);
-        }
-        if (reply.type !== "result" || reply.id !== message.id) return;
-        if (reply.fatal) kill(target);
-        finish({
-          stdout: reply.stdout,
-          stderr: reply.stderr,
-          value: reply.value,
-          error: reply.error,
-          timedOut: reply.timedOut || grace !== undefined,
-          exitCode: reply.exitCode ?? null,
-          restarted: reply.fatal,
-        });
-      };
-      target.onDeath = (error) => finish({ ...outcome, error: `the Python worker died: ${error.message}`, restarted: true });
-      // the limit counts from "started": until then the worker may be starting the episode's interpreter
-      timer = setTimeout(stop, startTimeoutMs + run.timeoutMs);
-      run.signal?.addEventListener("abort", stop, { once: true });
-      if (target.flag) Atomics.store(target.flag, 0, 0); // an interrupt meant for an earlier run
-      target.handle?.post(message);
+    if (target.dead) { // stopped between starting and now: the runs waiting for it are told so
+      for (const p of pending) if (p.on === null) settle(p, { ...EMPTY, error: "the Python worker stopped before the run started", restarted: true });
+      pending = pending.filter((p) => !p.settled);
+      return;
+    }
+    target.onResult = (reply) => answer(target, reply);
+    target.onDeath = (error) => died(target, `the Python worker died: ${error.message}`);
+    for (const p of pending) {
+      if (p.on !== null || p.settled) continue;
+      p.on = target;
+      target.handle?.post(p.message);
+    }
+    armHead(target);
+  }
+
+  /** The run `target` is serving or will serve next. */
+  function headOf(target: Live): Pending | undefined {
+    return pending.find((p) => p.on === target);
+  }
+
+  /** Until the head run starts, its limit counts from when it reached the head (the worker may be making its interpreter). */
+  function armHead(target: Live): void {
+    const head = headOf(target);
+    if (!head || head.started || head.timer !== undefined || head.settled) return;
+    head.timer = setTimeout(() => stop(head), startTimeoutMs + head.options.timeoutMs);
+  }
+
+  function answer(target: Live, reply: WorkerMessage): void {
+    const p = pending.find((q) => q.on === target && q.message.id === (reply as { id?: number }).id);
+    if (!p) return;
+    if (reply.type === "started") {
+      p.started = true;
+      clearTimeout(p.timer);
+      if (p.stopping || p.settled) stop(p);
+      else p.timer = setTimeout(() => stop(p), p.options.timeoutMs);
+      return;
+    }
+    if (reply.type !== "result") return;
+    pending = pending.filter((q) => q !== p);
+    settle(p, {
+      stdout: reply.stdout,
+      stderr: reply.stderr,
+      value: reply.value,
+      error: reply.error,
+      timedOut: reply.timedOut || p.stopping,
+      exitCode: reply.exitCode ?? null,
+      restarted: reply.fatal,
     });
+    if (reply.fatal) {
+      kill(target);
+      resend(target);
+    } else armHead(target);
+  }
+
+  /** Runs sent to `target` that it never started go to a fresh worker. */
+  function resend(target: Live): void {
+    for (const p of pending) if (p.on === target) p.on = null;
+    pending = pending.filter((p) => !p.settled);
+    dispatch();
+  }
+
+  /** `target` is gone: the run it was serving gets `error`, the ones queued behind it go to a fresh worker (unless closed). */
+  function died(target: Live, error: string): void {
+    const head = headOf(target);
+    if (head) {
+      pending = pending.filter((p) => p !== head);
+      settle(head, { ...EMPTY, error, restarted: true });
+    }
+    if (target.closed) {
+      for (const p of pending) if (p.on === target) settle(p, { ...EMPTY, error, restarted: true });
+      pending = pending.filter((p) => !p.settled);
+    } else resend(target);
+  }
+
+  /**
+   * Time-out or abort of `p`: interrupts it once it runs; if it neither ends within `graceMs` of that nor
+   * starts (its worker stuck making its interpreter), ends its worker. A run still queued behind others
+   * is interrupted when it starts.
+   */
+  function stop(p: Pending): void {
+    const target = p.on;
+    p.stopping = true;
+    if (target === null) return;
+    if (p.started && target.slots) interruptRun(target.slots, p.message.id); // a second call finds it claimed
+    if (p.grace !== undefined || (!p.started && headOf(target) !== p)) return;
+    p.grace = setTimeout(() => {
+      if (target.dead || !pending.includes(p)) return;
+      kill(target);
+      pending = pending.filter((q) => q !== p);
+      settle(p, { ...EMPTY, timedOut: true, restarted: true });
+      resend(target);
+      ensure().ready.catch(() => {}); // warm a fresh interpreter for the next call
+    }, target.slots ? graceMs : 0);
+  }
+
+  function cancel(p: Pending): void {
+    if (p.started || (p.on !== null && headOf(p.on) === p)) return stop(p); // running (or its interpreter starting): a time-out
+    settle(p, { ...EMPTY, error: "the run was cancelled before it started" });
+    if (p.on === null) pending = pending.filter((q) => q !== p);
   }
 
   return {
     run(code, run) {
-      const job = queue.then(() => execute(code, run));
-      queue = job.catch(() => {});
-      return job;
+      if (run.signal?.aborted) return Promise.resolve({ ...EMPTY, error: "the run was cancelled before it started" });
+      return new Promise<RunOutcome>((resolve) => {
+        const message: RunMessage = { type: "run", id: nextId++, code, namespace: run.namespace ?? "", lastExpression: run.lastExpression ?? true };
+        const p: Pending = { message, options: run, on: null, started: false, stopping: false, settled: false, resolve };
+        p.abort = () => cancel(p);
+        run.signal?.addEventListener("abort", p.abort, { once: true });
+        pending.push(p);
+        dispatch();
+      });
     },
     drop(namespace) {
-      if (live && !live.dead) {
-        const target = live;
-        target.ready.then(() => target.dead || target.handle?.post({ type: "drop", namespace }), () => {});
-      }
+      if (!live || live.dead) return;
+      const target = live;
+      const post = () => target.dead || target.handle?.post({ type: "drop", namespace });
+      // in call order with the runs: they are sent at once to a ready worker, else when it is ready
+      if (target.isReady) post();
+      else target.ready.then(post, () => {});
     },
     warm: () => ensure().ready,
     close() {
-      if (!live) return;
-      const target = live;
-      target.closed = true;
-      kill(target);
-      target.onDeath?.(new Error("the runner was closed"));
+      if (live) {
+        live.closed = true;
+        kill(live);
+      }
+      for (const p of pending) settle(p, { ...EMPTY, error: "the Python worker died: the runner was closed", restarted: true });
+      pending = [];
     },
     stats,
   };

@@ -3,7 +3,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { invokeTool } from "../../core/plugin/invoke_tool.ts";
-import type { HostMessage, InitMessage, SnapshotCache, WorkerHandle, WorkerMessage } from "./protocol.ts";
+import {
+  beginRun, endRun, INTERRUPT_BYTES, type HostMessage, type InitMessage, interruptRun, interruptSlots, type RunMessage, type SnapshotCache, type WorkerHandle,
+  type WorkerMessage,
+} from "./protocol.ts";
 import { SNAPSHOT_KEY } from "./snapshot.ts";
 import { createPythonRunner } from "./runner.ts";
 import { pythonTool } from "./tool.ts";
@@ -15,7 +18,11 @@ interface Fake {
   terminated: boolean;
 }
 
-/** Spawns fake workers: code "hang" ignores interrupts, "slow" honours them, "die" crashes, "fatal" breaks, "late" starts slowly. */
+/**
+ * Spawns fake workers that serve runs one at a time in arrival order, like worker.ts, and keep the
+ * interrupt block's protocol: code "hang" ignores interrupts, "slow" honours them, "die" crashes, "fatal"
+ * breaks, "late" starts slowly, "N ms" takes N milliseconds.
+ */
 function fakeWorkers() {
   const workers: Fake[] = [];
   const spawn = (): WorkerHandle => {
@@ -23,6 +30,40 @@ function fakeWorkers() {
     workers.push(fake);
     let reply: (message: WorkerMessage) => void = () => {};
     let fail: (error: Error) => void = () => {};
+    const queue: RunMessage[] = [];
+    let busy = false;
+    const serve = () => {
+      const message = queue.shift();
+      if (!message || busy || fake.terminated) return void (message && queue.unshift(message));
+      busy = true;
+      const slots = interruptSlots(fake.init!.interrupt!);
+      const result = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, fatal: false };
+      const finish = (outcome: typeof result) => {
+        if (fake.terminated) return;
+        endRun(slots, message.id);
+        busy = false;
+        reply(outcome);
+        serve();
+      };
+      const begin = () => {
+        beginRun(slots, message.id);
+        reply({ type: "started", id: message.id });
+      };
+      if (message.code === "late") {
+        return void setTimeout(() => (begin(), setTimeout(() => finish({ ...result, stdout: "late\n" }), 1)), 100);
+      }
+      begin();
+      if (message.code === "hang") return;
+      if (message.code === "die") return void setTimeout(() => fail(new Error("out of memory")), 1);
+      if (message.code === "fatal") return void setTimeout(() => finish({ ...result, error: "the interpreter failed: x", fatal: true }), 1);
+      const interrupted = () => Atomics.load(slots, 0) === 2;
+      if (message.code === "slow") {
+        const poll = setInterval(() => interrupted() && (clearInterval(poll), finish({ ...result, stdout: "partial\n", timedOut: true })), 5);
+        return;
+      }
+      const ms = /^(\d+) ms$/.exec(message.code);
+      setTimeout(() => finish({ ...result, stdout: `${fake.id}:${message.namespace}:${message.code}\n`, timedOut: interrupted() }), ms ? Number(ms[1]) : 1);
+    };
     return {
       indexURL: "/fake/",
       onMessage: (listener) => (reply = listener),
@@ -37,25 +78,8 @@ function fakeWorkers() {
           return;
         }
         if (message.type !== "run") return;
-        const result = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, fatal: false };
-        if (message.code === "late") {
-          return void setTimeout(() => {
-            reply({ type: "started", id: message.id });
-            setTimeout(() => reply({ ...result, stdout: "late\n" }), 1);
-          }, 100);
-        }
-        reply({ type: "started", id: message.id });
-        const flag = new Int32Array(fake.init!.interrupt!);
-        if (message.code === "hang") return;
-        if (message.code === "die") return void setTimeout(() => fail(new Error("out of memory")), 1);
-        if (message.code === "fatal") return void setTimeout(() => reply({ ...result, error: "the interpreter failed: x", fatal: true }), 1);
-        if (message.code === "slow") {
-          const poll = setInterval(() => {
-            if (Atomics.load(flag, 0) === 2) (clearInterval(poll), reply({ ...result, stdout: "partial\n", timedOut: true }));
-          }, 5);
-          return;
-        }
-        setTimeout(() => reply({ ...result, stdout: `${fake.id}:${message.namespace}:${message.code}\n` }), 1);
+        queue.push(message);
+        serve();
       },
     };
   };
@@ -87,6 +111,63 @@ test("runs are served one at a time in call order, and a restart starts from the
   runner.close();
   await runner.run("d", { timeoutMs: 500 });
   assert.equal([workers[0].terminated, workers.length, [...workers[1].init!.snapshot!]], [true, 2, [7]]);
+  runner.close();
+});
+
+test("runs are sent to the worker as they are asked for, not one result at a time", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null });
+  const runs = ["20 ms", "b", "c"].map((code) => runner.run(code, { timeoutMs: 500, namespace: "e" }));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(workers[0].posted.filter((m) => m.type === "run").map((m) => (m as RunMessage).code), ["20 ms", "b", "c"], "all sent while the first runs");
+  assert.equal((await Promise.all(runs)).map((o) => o.stdout), ["0:e:20 ms\n", "0:e:b\n", "0:e:c\n"]);
+  runner.close();
+});
+
+test("a queued run's limit counts from when it starts, and an interrupt never reaches the run after it", async () => {
+  const { spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null });
+  const [first, second] = await Promise.all([runner.run("60 ms", { timeoutMs: 500 }), runner.run("10 ms", { timeoutMs: 40 })]);
+  assert.equal([first.timedOut, second.timedOut, second.stdout], [false, false, "0::10 ms\n"]);
+  const [slow, next] = await Promise.all([runner.run("slow", { timeoutMs: 20 }), runner.run("30 ms", { timeoutMs: 500 })]);
+  assert.equal([slow.stdout, slow.timedOut, next.stdout, next.timedOut], ["partial\n", true, "0::30 ms\n", false]);
+  runner.close();
+});
+
+test("the interrupt block: the host sets the flag only for the run that is running, and the worker clears it after", () => {
+  const slots = interruptSlots(new SharedArrayBuffer(INTERRUPT_BYTES));
+  assert.is(interruptRun(slots, 1), false, "not started");
+  assert.is(slots[0], 0);
+  beginRun(slots, 1);
+  assert.is(endRun(slots, 1), false, "ended unclaimed");
+  assert.is(interruptRun(slots, 1), false, "ended before the host asked");
+  beginRun(slots, 2);
+  assert.is(interruptRun(slots, 1), false, "an earlier run's interrupt");
+  assert.is(slots[0], 0, "does not reach run 2");
+  assert.is(interruptRun(slots, 2), true);
+  assert.is(slots[0], 2, "run 2 is interrupted");
+  assert.is(interruptRun(slots, 2), false, "once");
+  assert.is(endRun(slots, 2), true, "run 2 was claimed");
+  assert.equal([slots[0], slots[1]], [0, 0], "cleared before the next run");
+});
+
+test("a run cancelled while queued ends at once; one queued behind a run that hangs goes to the fresh worker", async () => {
+  const { workers, spawn } = fakeWorkers();
+  const runner = createPythonRunner({ spawn, snapshotCache: null, graceMs: 20 });
+  const controller = new AbortController();
+  const hang = runner.run("hang", { timeoutMs: 40 });
+  const cancelled = runner.run("never", { timeoutMs: 500, signal: controller.signal });
+  const after = runner.run("after", { timeoutMs: 500 });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  controller.abort();
+  assert.match((await cancelled).error ?? "", "cancelled before it started");
+  assert.equal([(await hang).timedOut, (await hang).restarted], [true, true]);
+  assert.is((await after).stdout, "1::after\n", "resent to the fresh worker");
+  assert.equal(workers[1].posted.filter((m) => m.type === "run").map((m) => (m as RunMessage).code), ["after"], "the cancelled run is not resent");
+  const died = runner.run("die", { timeoutMs: 500 });
+  const behind = runner.run("behind", { timeoutMs: 500 });
+  assert.is((await died).error, "the Python worker died: out of memory");
+  assert.is((await behind).stdout, "2::behind\n");
   runner.close();
 });
 

@@ -15,7 +15,7 @@ import { hasNodeBuiltins } from "../../core/runtime/mod.ts";
 import { gateCallbacks } from "./callbacks.ts";
 import { guardInterpreter, type Interpreter, loadInterpreter } from "./interpreter.ts";
 import { WARM_UP } from "./prelude.ts";
-import type { HostMessage, InitMessage, ResultMessage, RunMessage, WorkerPort } from "./protocol.ts";
+import { beginRun, endRun, type HostMessage, type InitMessage, interruptSlots, type ResultMessage, type RunMessage, type WorkerPort } from "./protocol.ts";
 
 const WASM_PAGE = 65_536;
 
@@ -63,6 +63,7 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
   const held = new Set<WebAssembly.Memory>(); // the heaps of the interpreters kept (episodes, spare)
   let spare: Promise<Interpreter> | null = null; // started ahead for the next episode (the shared one with shareInterpreter)
   let spareMemory: WebAssembly.Memory | null = null;
+  const slots = init.interrupt && interruptSlots(init.interrupt);
   boundMemory(init.memoryLimitBytes, (memory, bytes) => {
     const total = () => [...held].reduce((sum, heap) => sum + (heap === memory ? 0 : heap.buffer.byteLength), bytes);
     for (const [key, interpreter] of episodes) {
@@ -127,10 +128,12 @@ async function start(init: InitMessage, port: WorkerPort): Promise<Pool> {
         spare = null;
         return { ...base, error: `a fresh Python interpreter failed to start: ${(error as Error)?.message ?? error}`, fatal: true };
       }
+      if (slots) beginRun(slots, message.id);
       port.post({ type: "started", id: message.id });
       gate.begin();
       const { discard, ...result } = interpreter.run(message.code, message.namespace, message.lastExpression);
       gate.end();
+      if (slots) endRun(slots, message.id);
       // a heap grown to its bound never shrinks: an isolated episode out of memory gets a fresh interpreter
       const outOfMemory = result.error?.startsWith("MemoryError") && !init.shareInterpreter;
       if (discard || outOfMemory) {
