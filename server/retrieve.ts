@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import type { Hono } from "hono";
+import { nextMacrotask } from "../core/runtime/mod.ts";
 import type { Tool } from "../core/types.ts";
 import type { SearchIndex } from "../plugins/wiki/search_index.ts";
 import { busyError, jsonError, readBody } from "./errors.ts";
@@ -62,7 +63,7 @@ export function mountRetrieve(app: Hono, runner: ToolRunner): void {
       const answers: unknown[] = [];
       for (const query of body.value.queries) {
         answers.push(found.index.retrieve({ ...body.value, queries: [query] }).result[0]);
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextMacrotask(); // setTimeout(0) waited ~1 ms (Node) to ~2 ms (Deno) per query
       }
       return { result: answers };
     });
