@@ -92,6 +92,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
 }
 
 /**
+ * The command that measures what a results file holds: `argv` without where the file went (`--save`,
+ * `--out-dir DIR`) or `--child`, so a file copied into bench/results/ names a command to rerun.
+ */
+export function measuredCommand(argv: readonly string[]): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--out-dir") i += 1;
+    else if (argv[i] !== "--save" && argv[i] !== "--child") kept.push(argv[i]);
+  }
+  return ["toolrl bench", ...kept].join(" ");
+}
+
+/**
  * Runs the suites `argv` asks for and returns the exit code (1 when a suite failed; the others still run).
  *
  * @example
@@ -117,7 +130,7 @@ export async function runBench(argv: readonly string[], io: BenchIO): Promise<nu
       if (args.quick) output.notes = [...(output.notes ?? []), QUICK_NOTE];
       const result: BenchResult = {
         suite: suite.name,
-        command: ["toolrl bench", ...argv].join(" "),
+        command: measuredCommand(argv),
         date: new Date().toISOString(),
         quick: args.quick,
         machine: machineInfo(),

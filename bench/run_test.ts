@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import { defaultResultsDir, readJson, temporaryDir } from "./host_node.ts";
 import type { DecodeFigures } from "./decode/suite.ts";
 import { type BenchResult, formatTable } from "./report.ts";
-import { parseBenchArgs, runBench } from "./run.ts";
+import { measuredCommand, parseBenchArgs, runBench } from "./run.ts";
 
 test("runBench() --quick on the decode suite writes a results file with machine, runtime, backend, date and figures", async () => {
   const dir = await temporaryDir("toolrl-bench-test-");
@@ -18,7 +18,7 @@ test("runBench() --quick on the decode suite writes a results file with machine,
     const result = (await readJson(`${dir.path}/decode.json`)) as BenchResult<DecodeFigures>;
     assert.is(result.suite, "decode");
     assert.is(result.quick, true);
-    assert.ok(result.command.includes("decode --quick"));
+    assert.is(result.command, "toolrl bench decode --quick", "where the file went is not part of the command");
     assert.ok(!Number.isNaN(Date.parse(result.date)), result.date);
     assert.ok(result.machine.cpus >= 1 && typeof result.machine.cpuModel === "string" && result.machine.memoryGb >= 0);
     assert.ok(["node", "deno"].includes(result.runtime.name) && result.runtime.version.length > 0);
@@ -71,6 +71,11 @@ test("parseBenchArgs() reads suites and flags, and names the choices on a bad on
   assert.is(parseBenchArgs(["rollout", "--rounds", "9"]).rounds, 9);
   assert.is(parseBenchArgs(["rollout"]).rounds, undefined);
   assert.throws(() => parseBenchArgs(["--rounds", "0"]), /--rounds must be a whole number >= 1, got "0"/);
+});
+
+test("measuredCommand() keeps what was measured and drops where it was written", () => {
+  assert.is(measuredCommand(["rollout", "--rounds", "9", "--out-dir", "/tmp/x", "--child"]), "toolrl bench rollout --rounds 9");
+  assert.is(measuredCommand(["--save", "train-step"]), "toolrl bench train-step");
 });
 
 test("formatTable() pads text left and numbers right with the decimals asked per column", () => {
