@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { invokeTool } from "../../core/plugin/invoke_tool.ts";
 import {
-  beginRun, endRun, INTERRUPT_BYTES, type HostMessage, type InitMessage, interruptRun, interruptSlots, type RunMessage, type SnapshotCache, type WorkerHandle,
+  beginRun, endRun, INTERRUPT_BYTES, type HostMessage, type InitMessage, interruptRun, interruptSlots, type ResultMessage, type RunMessage, type SnapshotCache, type WorkerHandle,
   type WorkerMessage,
 } from "./protocol.ts";
 import { SNAPSHOT_KEY } from "./snapshot.ts";
@@ -37,8 +37,8 @@ function fakeWorkers() {
       if (!message || busy || fake.terminated) return void (message && queue.unshift(message));
       busy = true;
       const slots = interruptSlots(fake.init!.interrupt!);
-      const result = { type: "result" as const, id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, fatal: false };
-      const finish = (outcome: typeof result) => {
+      const result: ResultMessage = { type: "result", id: message.id, stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, fatal: false };
+      const finish = (outcome: ResultMessage) => {
         if (fake.terminated) return;
         endRun(slots, message.id);
         busy = false;
