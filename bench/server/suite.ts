@@ -1,11 +1,13 @@
 /**
  * The tool server under load on loopback, against a bare hono handler in the same run: the bare
  * handler reads the same JSON body and answers a constant, so the gap is what toolrl adds (routing,
- * limits, valibot validation, the time-out race, the calculator itself). Servers and clients share
+ * limits, valibot validation, the time-out race, the calculator itself); a fourth target loads Search-R1's
+ * `/retrieve` over the wiki corpus with a batch of queries. Servers and clients share
  * one process and one runtime; compare rows of one run, not runs on different machines.
  */
 import { Hono } from "hono";
 import { calculator } from "../../plugins/calculator/mod.ts";
+import { wiki } from "../../plugins/wiki/mod.ts";
 import { createToolServer } from "../../server/server.ts";
 import { runtimeName, serve } from "../../server/adapter/serve.ts";
 import type { FetchApp } from "../../server/adapter/types.ts";
@@ -51,7 +53,12 @@ interface Target {
   path: string;
   body: unknown;
   headers?: Record<string, string>;
+  /** What its answer must hold before it is loaded (default {@link ANSWER}). */
+  expect?: string;
 }
+
+/** Search-R1's batched request: 32 queries, the top 3 passages each (answered one query per macrotask). */
+const RETRIEVE = { queries: Array.from({ length: 32 }, (_, i) => `Where is town ${i} and which river flows there?`), topk: 3 };
 
 function targets(): Target[] {
   const bare = new Hono();
@@ -59,7 +66,7 @@ function targets(): Target[] {
     await c.req.json();
     return c.json({ text: ANSWER, error: null });
   });
-  const tools = createToolServer({ plugins: [calculator()] });
+  const tools = createToolServer({ plugins: [calculator(), wiki()] });
   return [
     { name: "bare hono handler", app: bare, path: "/calc", body: EXPRESSION },
     { name: "POST /tools/calculator", app: tools, path: "/tools/calculator", body: EXPRESSION },
@@ -70,6 +77,7 @@ function targets(): Target[] {
       body: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "calculator", ...EXPRESSION } },
       headers: { accept: "application/json, text/event-stream" },
     },
+    { name: "POST /retrieve 32 queries top 3", app: tools, path: "/retrieve", body: RETRIEVE, expect: '"contents"' },
   ];
 }
 
@@ -102,7 +110,8 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     }));
     for (const [i, request] of requests.entries()) {
       const check = await (await fetch(request.url, request)).text();
-      if (!check.includes(ANSWER)) throw new Error(`server_bench: ${list[i].name} answered ${check}, not ${ANSWER}`);
+      const expect = list[i].expect ?? ANSWER;
+      if (!check.includes(expect)) throw new Error(`server_bench: ${list[i].name} answered ${check.slice(0, 200)}, not ${expect}`);
     }
     const order = [...list.keys(), ...[...list.keys()].reverse()];
     for (const i of order) {

@@ -28,7 +28,9 @@ test("runLoad() counts every response by status class", async () => {
 
 test("runServerBench() loads every target with no 5xx and relates them to the bare handler", async () => {
   const report = await runServerBench({ clients: 2, seconds: 0.25 });
-  assert.equal(report.rows.map((row) => row.name), ["bare hono handler", "POST /tools/calculator", "POST /mcp tools/call calculator"]);
+  assert.equal(report.rows.map((row) => row.name), [
+    "bare hono handler", "POST /tools/calculator", "POST /mcp tools/call calculator", "POST /retrieve 32 queries top 3",
+  ]);
   assert.is(report.serverErrors, 0);
   for (const row of report.rows) {
     assert.ok(row.requests > 0, row.name);
@@ -36,7 +38,7 @@ test("runServerBench() loads every target with no 5xx and relates them to the ba
   }
   assert.is(report.rows[0].relativeRps, 1);
   const table = formatTable(report);
-  assert.is(table.split("\n").length, 6, "title, header, rule, three rows");
+  assert.is(table.split("\n").length, 7, "title, header, rule, four rows");
   assert.ok(table.includes("POST /tools/calculator"));
 });
 
