@@ -192,10 +192,13 @@ export function toolsOnlyProbe(setup: LoopSetup): LoopProbe {
 
 /**
  * The tools of `setup` recorded once on the reference solver's rollout, then answered from the record:
- * every call gets what the real tool returned for the same arguments, at once. Throws if a tool gave
+ * every call gets what the real tool returned for the same arguments, at once; with the shape of that
+ * rollout (see {@link solverShape}), so a suite needs one solver rollout for both. Throws if a tool gave
  * two different answers to the same arguments (a replay would then change the episodes).
  */
-export async function replayTools(setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"]): Promise<Tool[]> {
+export async function recordTools(
+  setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"],
+): Promise<{ tools: Tool[]; shape: SolverShape }> {
   // what the tool returned, or the error it threw (the loop shows its message to the model)
   type Answer = { value: ToolReturn } | { thrown: unknown };
   const record = new Map<string, Answer>();
@@ -220,14 +223,10 @@ export async function replayTools(setup: Omit<LoopSetup, "engine">, tokenizer: E
       return answer.value;
     },
   }));
-  const { task, format } = setup;
-  const result = await rollout({
-    policy: solverPolicy(task, format, tokenizer, setup.samples),
-    tokenizer, format, tools: recording, items: items(setup), limits: task.limits, verifier: task.verifier,
-  });
+  const result = await solverRollout(setup, tokenizer, recording);
   if (result.errors.length > 0) throw new Error(`replayTools: the recording rollout reported errors: ${result.errors[0].message}`);
   if (drifted) throw new Error(`replayTools: ${drifted} answered the same arguments twice differently; it cannot be replayed`);
-  return setup.tools.map((tool): Tool => ({
+  const tools = setup.tools.map((tool): Tool => ({
     ...tool,
     run: (args) => {
       const answer = record.get(key(tool, args));
@@ -236,6 +235,12 @@ export async function replayTools(setup: Omit<LoopSetup, "engine">, tokenizer: E
       return answer.value;
     },
   }));
+  return { tools, shape: shapeOf(result) };
+}
+
+/** The tools of {@link recordTools} alone. */
+export async function replayTools(setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"]): Promise<Tool[]> {
+  return (await recordTools(setup, tokenizer)).tools;
 }
 
 /**
@@ -318,16 +323,29 @@ export function positionsFor(longest: number): number {
   return Math.ceil((longest + 8) / 64) * 64;
 }
 
-/**
- * Rolls the samples out once with the reference solver (this also starts tool workers such as Pyodide)
- * and returns the longest episode in tokens and the mean tokens the model writes per episode.
- */
-export async function solverShape(setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"]) {
-  const { task, format, tools } = setup;
-  const result = await rollout({
+/** A solver rollout's longest episode in tokens and the mean tokens the model writes per episode. */
+export interface SolverShape {
+  longest: number;
+  tokensPerEpisode: number;
+}
+
+function shapeOf(result: RolloutResult): SolverShape {
+  const longest = Math.max(...result.episodes.map((episode) => episode.tokens().length));
+  return { longest, tokensPerEpisode: result.metrics.generatedTokens / Math.max(1, result.metrics.episodes) };
+}
+
+function solverRollout(setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"], tools: Tool[]): Promise<RolloutResult> {
+  const { task, format } = setup;
+  return rollout({
     policy: solverPolicy(task, format, tokenizer, setup.samples),
     tokenizer, format, tools, items: items(setup), limits: task.limits, verifier: task.verifier,
   });
-  const longest = Math.max(...result.episodes.map((episode) => episode.tokens().length));
-  return { longest, tokensPerEpisode: result.metrics.generatedTokens / Math.max(1, result.metrics.episodes) };
+}
+
+/**
+ * Rolls the samples out once with the reference solver (this also starts tool workers such as Pyodide)
+ * and returns its shape.
+ */
+export async function solverShape(setup: Omit<LoopSetup, "engine">, tokenizer: EngineModel["tokenizer"]): Promise<SolverShape> {
+  return shapeOf(await solverRollout(setup, tokenizer, setup.tools));
 }

@@ -13,7 +13,7 @@ import { otherRuntime, readJson, runtime, spawnScript, temporaryDir } from "../h
 import { type BenchResult, formatTable, type SuiteOutput } from "../report.ts";
 import type { SuiteContext } from "../suite_types.ts";
 import {
-  ceilingProbe, type LoopRow, loopProbe, measureRows, positionsFor, replayTools, solverShape, toolsOnlyProbe, workCeilingProbe,
+  ceilingProbe, type LoopRow, loopProbe, measureRows, positionsFor, recordTools, toolsOnlyProbe, workCeilingProbe,
 } from "./measure.ts";
 import { loadBenchTask, ROLLOUT_TASKS } from "./tasks.ts";
 
@@ -52,11 +52,11 @@ export async function run(context: SuiteContext): Promise<SuiteOutput<RolloutFig
       const { task, close } = await loadBenchTask(name);
       try {
         const samples = task.samples({ seed: 1, n: batch });
-        const shape = await solverShape({ task, format: FORMAT, tools: task.tools, samples }, tokenizer);
+        // one solver rollout: the episodes' shape, and the tools' answers for the work ceiling
+        const { tools: replayed, shape } = await recordTools({ task, format: FORMAT, tools: task.tools, samples }, tokenizer);
         context.log(`rollout: ${name} on ${here}, ${batch} episodes of about ${Math.round(shape.tokensPerEpisode)} model tokens`);
         const engine = initModel ?? await benchModel({ backend, maxSeqLen: positionsFor(shape.longest) });
         const setup = { engine, task, format: FORMAT, tools: task.tools, samples };
-        const replayed = await replayTools(setup, tokenizer);
         const taskRows = await measureRows([
           ceilingProbe(setup, Math.round(shape.tokensPerEpisode)),
           workCeilingProbe(setup, replayed),

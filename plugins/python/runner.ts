@@ -87,6 +87,8 @@ interface Live {
   ready: Promise<void>;
   /** Set once `ready` has resolved. */
   isReady: boolean;
+  /** Runs wait for `ready` (one handler sends them all). */
+  awaited: boolean;
   shared: SharedArrayBuffer | null;
   slots: Int32Array | null;
   onResult: ((message: WorkerMessage) => void) | null;
@@ -197,7 +199,7 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
   function start(): Live {
     const shared = typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(INTERRUPT_BYTES) : null;
     const target: Live = {
-      handle: null, ready: Promise.resolve(), isReady: false, shared, slots: shared && interruptSlots(shared),
+      handle: null, ready: Promise.resolve(), isReady: false, awaited: false, shared, slots: shared && interruptSlots(shared),
       onResult: null, onDeath: null, dead: false, closed: false,
     };
     target.ready = (async () => {
@@ -226,6 +228,7 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
   }
 
   const EMPTY: RunOutcome = { stdout: "", stderr: "", value: null, error: null, timedOut: false, exitCode: null, restarted: false };
+  const CANCELLED: RunOutcome = { ...EMPTY, error: "the run was cancelled before it started" };
   /** Runs asked for and not yet answered, in call order (the order the worker serves them). */
   let pending: Pending[] = [];
 
@@ -243,6 +246,8 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
     if (!pending.some((p) => p.on === null && !p.settled)) return;
     const target = ensure();
     if (!target.isReady) {
+      if (target.awaited) return;
+      target.awaited = true;
       target.ready.then(() => dispatch(), (error: Error) => {
         for (const p of pending) if (p.on === null) settle(p, { ...EMPTY, error: error.message });
         pending = pending.filter((p) => !p.settled);
@@ -346,13 +351,13 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): PythonRun
 
   function cancel(p: Pending): void {
     if (p.started || (p.on !== null && headOf(p.on) === p)) return stop(p); // running (or its interpreter starting): a time-out
-    settle(p, { ...EMPTY, error: "the run was cancelled before it started" });
+    settle(p, { ...CANCELLED });
     if (p.on === null) pending = pending.filter((q) => q !== p);
   }
 
   return {
     run(code, run) {
-      if (run.signal?.aborted) return Promise.resolve({ ...EMPTY, error: "the run was cancelled before it started" });
+      if (run.signal?.aborted) return Promise.resolve({ ...CANCELLED });
       return new Promise<RunOutcome>((resolve) => {
         const message: RunMessage = { type: "run", id: nextId++, code, namespace: run.namespace ?? "", lastExpression: run.lastExpression ?? true };
         const p: Pending = { message, options: run, on: null, started: false, stopping: false, settled: false, resolve };
