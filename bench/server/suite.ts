@@ -87,7 +87,7 @@ function runtimeVersion(): string {
 }
 
 /**
- * Serves every target on 127.0.0.1 and loads them one at a time in the order A B C C B A (half of
+ * Serves every target on 127.0.0.1 and loads them one at a time in order and then in reverse, A B C D D C B A (half of
  * `seconds` each time), so that a drift of the machine's speed during the run falls evenly on all.
  *
  * @example
